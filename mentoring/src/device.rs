@@ -1,0 +1,383 @@
+//! A person's device: its local store, its sync engine, the documents it keeps, and the sync status
+//! the person sees. This is what the app shell (and the system tests) drive; it holds no rules of
+//! the programme, only the bookkeeping of documents.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+use automerge::Automerge;
+use futures::StreamExt;
+use tokio::sync::{Notify, broadcast, watch};
+use tokio::task::JoinHandle;
+use url::Url;
+
+use crate::api::{SyncState, SyncStatus};
+use crate::docs::{self, DocError, DocSchema};
+use crate::store::{IndexEntry, StorageHealth, Store, StoreError, SyncMark};
+use crate::sync::{Doc, DocSync, Link, SyncEngine, SyncError};
+
+/// The file inside a device's data directory that holds everything.
+pub const DATABASE_FILE: &str = "device.sqlite";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    #[error("cannot use the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    #[error(transparent)]
+    Doc(#[from] DocError),
+    #[error("document {0} is not on this device")]
+    NotFound(String),
+}
+
+/// A device with its documents open and syncing.
+pub struct Device {
+    store: Store,
+    engine: SyncEngine,
+    docs: Mutex<HashMap<String, Doc>>,
+    /// Indexed documents not found locally at start: looked for again whenever the link comes up.
+    missing: Mutex<HashSet<String>>,
+    status: watch::Sender<SyncStatus>,
+    changed: broadcast::Sender<String>,
+    wake: Arc<Notify>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Device {
+    /// Opens the device whose data lives in `data_dir` (created if needed), with every indexed
+    /// document open. Must run inside a tokio runtime.
+    pub async fn open(data_dir: &Path) -> Result<Arc<Device>, DeviceError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| DeviceError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let store = Store::open(&data_dir.join(DATABASE_FILE))?;
+        let peer_id = match store.setting("device_id")? {
+            Some(id) => id,
+            None => {
+                let id = format!("device-{}", docs::new_id());
+                store.set_setting("device_id", &id)?;
+                id
+            }
+        };
+        let engine = SyncEngine::start(store.clone(), &peer_id).await;
+        let device = Arc::new(Device {
+            store,
+            engine,
+            docs: Mutex::default(),
+            missing: Mutex::default(),
+            status: watch::channel(SyncStatus::default()).0,
+            changed: broadcast::channel(256).0,
+            wake: Arc::new(Notify::new()),
+            tasks: Mutex::default(),
+        });
+        for entry in device.store.documents()? {
+            device.engine.share(&entry.doc_id, !entry.local_only);
+            match device.engine.find(&entry.doc_id).await? {
+                Some(doc) => device.track(doc),
+                None => {
+                    lock(&device.missing).insert(entry.doc_id);
+                }
+            }
+        }
+        let status_task = tokio::spawn(run_status(Arc::downgrade(&device)));
+        lock(&device.tasks).push(status_task);
+        device.wake.notify_one();
+        Ok(device)
+    }
+
+    /// This device's peer id on the sync network.
+    pub fn peer_id(&self) -> String {
+        self.engine.peer_id()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Starts syncing with the server at `server`; reconnects by itself after losing it.
+    pub fn connect(&self, server: &Url, credential: Option<String>) -> Result<(), DeviceError> {
+        self.engine.connect(server, credential)?;
+        Ok(())
+    }
+
+    /// Stops syncing; everything keeps working on the device.
+    pub fn disconnect(&self) {
+        self.engine.disconnect();
+    }
+
+    /// The sync status, updated as it changes.
+    pub fn status(&self) -> watch::Receiver<SyncStatus> {
+        self.status.subscribe()
+    }
+
+    /// The ids of documents as they change, locally or from the server.
+    pub fn changes(&self) -> broadcast::Receiver<String> {
+        self.changed.subscribe()
+    }
+
+    /// The documents on this device, without loading them.
+    pub fn documents(&self) -> Result<Vec<IndexEntry>, DeviceError> {
+        Ok(self.store.documents()?)
+    }
+
+    /// Stores a new document. `local_only` documents are never offered to the server.
+    pub async fn create<T: DocSchema>(
+        &self,
+        value: &T,
+        title: &str,
+        local_only: bool,
+    ) -> Result<String, DeviceError> {
+        let doc = self.engine.create(docs::create(value)?).await?;
+        let id = doc.id();
+        self.store.index_document(&IndexEntry {
+            doc_id: id.clone(),
+            kind: T::KIND.as_str().to_owned(),
+            title: title.to_owned(),
+            local_only,
+        })?;
+        self.engine.share(&id, !local_only);
+        self.track(doc);
+        Ok(id)
+    }
+
+    /// Adds a document someone else created: from this device's storage if it is there, else from
+    /// the server. Returns false if neither has it (or the server may not share it).
+    pub async fn fetch(&self, id: &str, title: &str) -> Result<bool, DeviceError> {
+        if self.open_doc(id).is_some() {
+            return Ok(true);
+        }
+        self.engine.share(id, true);
+        let Some(doc) = self.engine.find(id).await? else {
+            return Ok(false);
+        };
+        let kind = doc
+            .read(|d| docs::kind_of(d))
+            .await?
+            .map(|k| k.as_str().to_owned())
+            .unwrap_or_else(|| "unknown".to_owned());
+        self.store.index_document(&IndexEntry {
+            doc_id: id.to_owned(),
+            kind,
+            title: title.to_owned(),
+            local_only: false,
+        })?;
+        self.track(doc);
+        Ok(true)
+    }
+
+    /// Reads a whole document of a known kind.
+    pub async fn read<T: DocSchema + Send + 'static>(&self, id: &str) -> Result<T, DeviceError> {
+        self.with_doc(id, |doc| docs::read::<T>(doc)).await
+    }
+
+    /// Changes a document of a known kind (see [`docs::change`]).
+    pub async fn change<T, R>(
+        &self,
+        id: &str,
+        edit: impl FnOnce(&mut T) -> Result<R, DocError> + Send + 'static,
+    ) -> Result<R, DeviceError>
+    where
+        T: DocSchema + Send + 'static,
+        R: Send + 'static,
+    {
+        self.with_doc(id, |doc| docs::change::<T, R>(doc, edit)).await
+    }
+
+    /// Runs a document function from [`crate::docs`] on a document.
+    pub async fn with_doc<R: Send + 'static>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Automerge) -> Result<R, DocError> + Send + 'static,
+    ) -> Result<R, DeviceError> {
+        let doc = self
+            .open_doc(id)
+            .ok_or_else(|| DeviceError::NotFound(id.to_owned()))?;
+        Ok(doc.change(f).await??)
+    }
+
+    /// The saved form of a document (for export and for tests that compare devices).
+    pub async fn save(&self, id: &str) -> Result<Vec<u8>, DeviceError> {
+        self.with_doc(id, |doc| Ok(doc.save())).await
+    }
+
+    /// Stops syncing and writes everything to disk.
+    pub async fn close(&self) {
+        for task in lock(&self.tasks).drain(..) {
+            task.abort();
+        }
+        self.engine.stop().await;
+        if let Err(e) = self.store.checkpoint() {
+            tracing::error!(error = %e, "final checkpoint of the local database failed");
+        }
+    }
+
+    fn open_doc(&self, id: &str) -> Option<Doc> {
+        lock(&self.docs).get(id).cloned()
+    }
+
+    /// Keeps a document open and follows its changes.
+    fn track(&self, doc: Doc) {
+        let id = doc.id();
+        lock(&self.missing).remove(&id);
+        let changes = doc.changes();
+        let peers = doc.peer_updates();
+        lock(&self.docs).insert(id.clone(), doc);
+        let changed = self.changed.clone();
+        let wake = self.wake.clone();
+        let on_change = tokio::spawn(async move {
+            let mut changes = std::pin::pin!(changes);
+            while changes.next().await.is_some() {
+                let _ = changed.send(id.clone());
+                wake.notify_one();
+            }
+        });
+        let wake = self.wake.clone();
+        let on_peer = tokio::spawn(async move {
+            let mut peers = std::pin::pin!(peers);
+            while peers.next().await.is_some() {
+                wake.notify_one();
+            }
+        });
+        lock(&self.tasks).extend([on_change, on_peer]);
+        self.wake.notify_one();
+    }
+
+    /// Looks again for indexed documents that were not on the device at start.
+    async fn find_missing(&self) {
+        let missing: Vec<String> = lock(&self.missing).iter().cloned().collect();
+        for id in missing {
+            match self.engine.find(&id).await {
+                Ok(Some(doc)) => self.track(doc),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(%id, error = %e, "looking for a document failed"),
+            }
+        }
+    }
+
+    async fn compute_status(&self, marks: &mut HashMap<String, SyncMark>) -> SyncStatus {
+        let link = self.engine.link().borrow().clone();
+        let connection = self.engine.server_connection();
+        let syncable: HashSet<String> = self
+            .store
+            .documents()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| !e.local_only)
+            .map(|e| e.doc_id)
+            .collect();
+        let docs: Vec<Doc> = lock(&self.docs)
+            .iter()
+            .filter(|(id, _)| syncable.contains(*id))
+            .map(|(_, d)| d.clone())
+            .collect();
+        let mut pending = 0;
+        let mut all_synced = lock(&self.missing).is_empty();
+        for doc in docs {
+            let id = doc.id();
+            let sync = match (&link, connection) {
+                (Link::Online, Some(connection)) => doc.sync_with(connection).await,
+                _ => Ok(DocSync::Unknown),
+            };
+            match sync {
+                Ok(DocSync::Synced { heads }) => {
+                    if marks.get(&id).map(|m| &m.heads) != Some(&heads) {
+                        let mark = SyncMark {
+                            heads,
+                            synced_at: chrono::Utc::now().to_rfc3339(),
+                        };
+                        if let Err(e) = self.store.set_sync_mark(&id, &mark) {
+                            tracing::warn!(error = %e, "could not record a sync mark");
+                        }
+                        marks.insert(id, mark);
+                    }
+                }
+                Ok(DocSync::Pending { changes }) => {
+                    all_synced = false;
+                    pending += changes;
+                }
+                Ok(DocSync::Unknown) | Err(_) => {
+                    all_synced = false;
+                    if !marks.contains_key(&id)
+                        && let Ok(Some(mark)) = self.store.sync_mark(&id)
+                    {
+                        marks.insert(id.clone(), mark);
+                    }
+                    let since = marks.get(&id).map(|m| m.heads.clone()).unwrap_or_default();
+                    pending += doc.changes_since(since).await.unwrap_or(0);
+                }
+            }
+        }
+        let state = match link {
+            Link::Off => SyncState::Off,
+            Link::Connecting => SyncState::Connecting,
+            Link::Offline { .. } => SyncState::Offline,
+            Link::Refused { .. } => SyncState::Refused,
+            Link::Online if all_synced => SyncState::Synced,
+            Link::Online => SyncState::Syncing,
+        };
+        let storage_error = match &*self.store.health().borrow() {
+            StorageHealth::Ok => None,
+            StorageHealth::Failing { error, .. } => Some(error.clone()),
+        };
+        SyncStatus {
+            state,
+            pending_changes: pending,
+            last_synced: marks.values().map(|m| m.synced_at.clone()).max(),
+            storage_error,
+        }
+    }
+}
+
+/// Recomputes the sync status whenever something that affects it happens (debounced), and at least
+/// every few seconds, which also retries writes the disk refused.
+async fn run_status(device: Weak<Device>) {
+    let (wake, mut link, mut health) = match device.upgrade() {
+        Some(d) => (d.wake.clone(), d.engine.link(), d.store.health()),
+        None => return,
+    };
+    let mut marks = HashMap::new();
+    loop {
+        tokio::select! {
+            _ = wake.notified() => {}
+            changed = link.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                if *link.borrow_and_update() == Link::Online
+                    && let Some(device) = device.upgrade()
+                {
+                    device.find_missing().await;
+                }
+            }
+            _ = health.changed() => {}
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let Some(device) = device.upgrade() else {
+            return;
+        };
+        device.store.retry();
+        let status = device.compute_status(&mut marks).await;
+        device.status.send_if_modified(|current| {
+            if *current == status {
+                false
+            } else {
+                *current = status;
+                true
+            }
+        });
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -1,0 +1,22 @@
+//! # mentoring
+//!
+//! The domain of Peer Mentoring and everything a device needs to keep it: the words of the programme
+//! ([`model`]), the toolbox's meeting guide ([`guide`]), and the view values handed to the webview
+//! ([`api`]) are plain Rust and compile for the webview too. With the `native` feature (devices and
+//! the sync server) come the Automerge documents ([`docs`]), the SQLite store ([`store`]), the sync
+//! engine around samod ([`sync`]) and the device that ties them together ([`device`]).
+//!
+//! Rules are plain functions over plain values: they never touch a window, a socket or a file.
+
+pub mod api;
+pub mod guide;
+pub mod model;
+
+#[cfg(feature = "native")]
+pub mod device;
+#[cfg(feature = "native")]
+pub mod docs;
+#[cfg(feature = "native")]
+pub mod store;
+#[cfg(feature = "native")]
+pub mod sync;

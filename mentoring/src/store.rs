@@ -1,0 +1,463 @@
+//! The local store: one SQLite file per device (and one for the sync server) holding the Automerge
+//! documents through samod's [`samod::storage::Storage`] trait, plus the device's own tables: an
+//! index of its documents (so it can list them without loading any), the last state each document
+//! was known to be synced in, and settings.
+//!
+//! Durability: a `put` that returned has been committed with `synchronous=FULL`. A write that fails
+//! (a full disk, a read-only file) is kept in memory, served to readers, retried on every later
+//! write and by [`Store::retry`], and reported through [`Store::health`]: nothing is dropped.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use samod::storage::StorageKey;
+use tokio::sync::watch;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the local database at {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("local database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Whether every write so far reached the disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageHealth {
+    Ok,
+    /// Some writes are held in memory because the disk refused them.
+    Failing { waiting: usize, error: String },
+}
+
+/// One document the device keeps, as listed without loading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub doc_id: String,
+    pub kind: String,
+    pub title: String,
+    /// Never offered to the sync server (the demo programme).
+    pub local_only: bool,
+}
+
+/// When a document was last seen fully synced with the server, and at which heads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncMark {
+    pub heads: Vec<String>,
+    pub synced_at: String,
+}
+
+const SCHEMA_VERSION: i64 = 1;
+
+const MIGRATION: &str = "
+CREATE TABLE IF NOT EXISTS chunks (
+    key  TEXT PRIMARY KEY NOT NULL,
+    data BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id   TEXT PRIMARY KEY NOT NULL,
+    kind     TEXT NOT NULL,
+    title    TEXT NOT NULL,
+    local_only INTEGER NOT NULL DEFAULT 0,
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS sync_marks (
+    doc_id    TEXT PRIMARY KEY NOT NULL,
+    heads     TEXT NOT NULL,
+    synced_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+";
+
+/// A handle to the store; cheap to clone, all clones share one connection.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Mutex<Connection>>,
+    /// Writes the disk refused, by key; `None` is a delete.
+    waiting: Arc<Mutex<BTreeMap<String, Option<Vec<u8>>>>>,
+    health: Arc<watch::Sender<StorageHealth>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in the SQLite file at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        };
+        let db = Connection::open(path).map_err(open_err)?;
+        db.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(open_err)?;
+        db.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
+        db.pragma_update(None, "synchronous", "FULL").map_err(open_err)?;
+        let version: i64 = db
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(open_err)?;
+        if version < SCHEMA_VERSION {
+            db.execute_batch(MIGRATION).map_err(open_err)?;
+            db.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(open_err)?;
+        }
+        Ok(Store {
+            db: Arc::new(Mutex::new(db)),
+            waiting: Arc::default(),
+            health: Arc::new(watch::channel(StorageHealth::Ok).0),
+        })
+    }
+
+    fn db(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (every statement is
+        // atomic), so a poisoned lock is safe to keep using.
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn waiting(&self) -> MutexGuard<'_, BTreeMap<String, Option<Vec<u8>>>> {
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether all writes reached the disk; changes are published as they happen.
+    pub fn health(&self) -> watch::Receiver<StorageHealth> {
+        self.health.subscribe()
+    }
+
+    /// Runs a statement on the underlying connection (tests use it to simulate a full disk).
+    pub fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
+        self.db().execute_batch(sql)?;
+        Ok(())
+    }
+
+    // -- Document chunks (samod storage) ------------------------------------------------------
+
+    fn load_chunk(&self, key: &str) -> Option<Vec<u8>> {
+        if let Some(waiting) = self.waiting().get(key) {
+            return waiting.clone();
+        }
+        let result = self
+            .db()
+            .query_row("SELECT data FROM chunks WHERE key = ?1", [key], |r| r.get(0))
+            .optional();
+        result.unwrap_or_else(|e| {
+            tracing::error!(%key, error = %e, "reading a document chunk failed");
+            None
+        })
+    }
+
+    fn load_chunk_range(&self, prefix: &str) -> HashMap<String, Vec<u8>> {
+        // Keys are "/"-joined components without "/" in them; '0' is the character after '/'.
+        let lower = format!("{prefix}/");
+        let upper = format!("{prefix}0");
+        let mut found = HashMap::new();
+        let rows = {
+            let db = self.db();
+            let query = db
+                .prepare_cached(
+                    "SELECT key, data FROM chunks WHERE key = ?1 OR (key >= ?2 AND key < ?3)",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map(params![prefix, lower, upper], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()
+                });
+            query.unwrap_or_else(|e| {
+                tracing::error!(%prefix, error = %e, "reading document chunks failed");
+                Vec::new()
+            })
+        };
+        found.extend(rows);
+        for (key, value) in self.waiting().iter() {
+            if key == prefix || key.starts_with(&lower) {
+                match value {
+                    Some(data) => found.insert(key.clone(), data.clone()),
+                    None => found.remove(key),
+                };
+            }
+        }
+        found
+    }
+
+    fn write_chunk(&self, key: String, data: Option<Vec<u8>>) {
+        self.waiting().insert(key, data);
+        self.retry();
+    }
+
+    /// Writes every refused write again, in one transaction; updates [`Store::health`].
+    pub fn retry(&self) {
+        let pending: Vec<(String, Option<Vec<u8>>)> = self
+            .waiting()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if pending.is_empty() {
+            return;
+        }
+        let result = (|| -> rusqlite::Result<()> {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            for (key, value) in &pending {
+                match value {
+                    Some(data) => tx.execute(
+                        "INSERT INTO chunks (key, data) VALUES (?1, ?2)
+                         ON CONFLICT(key) DO UPDATE SET data = excluded.data",
+                        params![key, data],
+                    )?,
+                    None => tx.execute("DELETE FROM chunks WHERE key = ?1", [key])?,
+                };
+            }
+            tx.commit()
+        })();
+        let mut waiting = self.waiting();
+        match result {
+            Ok(()) => {
+                // Only forget what was written; a newer value for a key may have arrived meanwhile.
+                for (key, value) in pending {
+                    if waiting.get(&key) == Some(&value) {
+                        waiting.remove(&key);
+                    }
+                }
+                let health = if waiting.is_empty() {
+                    StorageHealth::Ok
+                } else {
+                    StorageHealth::Failing {
+                        waiting: waiting.len(),
+                        error: "writes are waiting".into(),
+                    }
+                };
+                self.health.send_if_modified(|h| replace_if_changed(h, health));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, waiting = waiting.len(), "writing to the local database failed; keeping the data in memory and retrying");
+                let health = StorageHealth::Failing {
+                    waiting: waiting.len(),
+                    error: e.to_string(),
+                };
+                self.health.send_if_modified(|h| replace_if_changed(h, health));
+            }
+        }
+    }
+
+    // -- Document index -----------------------------------------------------------------------
+
+    /// Adds a document to the device's index, or updates its title.
+    pub fn index_document(&self, entry: &IndexEntry) -> Result<(), StoreError> {
+        self.db().execute(
+            "INSERT INTO documents (doc_id, kind, title, local_only) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title",
+            params![entry.doc_id, entry.kind, entry.title, entry.local_only],
+        )?;
+        Ok(())
+    }
+
+    /// The documents this device keeps, oldest first, without loading any of them.
+    pub fn documents(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        let db = self.db();
+        let mut stmt =
+            db.prepare_cached("SELECT doc_id, kind, title, local_only FROM documents ORDER BY added_at, rowid",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(IndexEntry {
+                    doc_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    title: r.get(2)?,
+                    local_only: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    // -- Sync marks ---------------------------------------------------------------------------
+
+    pub fn set_sync_mark(&self, doc_id: &str, mark: &SyncMark) -> Result<(), StoreError> {
+        self.db().execute(
+            "INSERT INTO sync_marks (doc_id, heads, synced_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(doc_id) DO UPDATE SET heads = excluded.heads, synced_at = excluded.synced_at",
+            params![doc_id, mark.heads.join(","), mark.synced_at],
+        )?;
+        Ok(())
+    }
+
+    pub fn sync_mark(&self, doc_id: &str) -> Result<Option<SyncMark>, StoreError> {
+        let mark = self
+            .db()
+            .query_row(
+                "SELECT heads, synced_at FROM sync_marks WHERE doc_id = ?1",
+                [doc_id],
+                |r| {
+                    let heads: String = r.get(0)?;
+                    Ok(SyncMark {
+                        heads: heads
+                            .split(',')
+                            .filter(|h| !h.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                        synced_at: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(mark)
+    }
+
+    // -- Settings -----------------------------------------------------------------------------
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .db()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.db().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Number of stored chunks and their total size in bytes.
+    pub fn chunk_stats(&self) -> Result<(i64, i64), StoreError> {
+        Ok(self.db().query_row(
+            "SELECT count(*), coalesce(sum(length(data)), 0) FROM chunks",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// Writes the WAL back into the main database file; called on a clean shutdown.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.retry();
+        self.db()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+fn replace_if_changed(current: &mut StorageHealth, new: StorageHealth) -> bool {
+    if *current == new {
+        false
+    } else {
+        *current = new;
+        true
+    }
+}
+
+impl samod::storage::Storage for Store {
+    fn load(&self, key: StorageKey) -> impl Future<Output = Option<Vec<u8>>> + Send {
+        let found = self.load_chunk(&key.to_string());
+        async move { found }
+    }
+
+    fn load_range(
+        &self,
+        prefix: StorageKey,
+    ) -> impl Future<Output = HashMap<StorageKey, Vec<u8>>> + Send {
+        let found = self
+            .load_chunk_range(&prefix.to_string())
+            .into_iter()
+            .filter_map(|(key, data)| {
+                StorageKey::from_parts(key.split('/'))
+                    .ok()
+                    .map(|key| (key, data))
+            })
+            .collect();
+        async move { found }
+    }
+
+    fn put(&self, key: StorageKey, data: Vec<u8>) -> impl Future<Output = ()> + Send {
+        self.write_chunk(key.to_string(), Some(data));
+        async {}
+    }
+
+    fn delete(&self, key: StorageKey) -> impl Future<Output = ()> + Send {
+        self.write_chunk(key.to_string(), None);
+        async {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use samod::storage::Storage;
+
+    fn key(parts: &[&str]) -> StorageKey {
+        StorageKey::from_parts(parts).unwrap()
+    }
+
+    #[tokio::test]
+    async fn chunks_survive_reopening_and_ranges_do_not_leak_into_neighbours() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.sqlite");
+        {
+            let store = Store::open(&path).unwrap();
+            store.put(key(&["doc1", "incremental", "a"]), vec![1]).await;
+            store.put(key(&["doc1", "snapshot", "b"]), vec![2]).await;
+            store.put(key(&["doc10", "incremental", "c"]), vec![3]).await;
+            store.delete(key(&["doc1", "snapshot", "b"])).await;
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.load(key(&["doc1", "incremental", "a"])).await, Some(vec![1]));
+        assert_eq!(store.load(key(&["doc1", "snapshot", "b"])).await, None);
+        let range = store.load_range(key(&["doc1"])).await;
+        assert_eq!(range.len(), 1, "{range:?}");
+        assert!(range.contains_key(&key(&["doc1", "incremental", "a"])));
+    }
+
+    #[tokio::test]
+    async fn a_full_disk_keeps_writes_in_memory_reports_it_and_writes_them_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("device.sqlite")).unwrap();
+        let pages: i64 = store
+            .db()
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        store
+            .execute_raw(&format!("PRAGMA max_page_count = {pages}"))
+            .unwrap();
+        let big = vec![7u8; 64 * 1024];
+        store.put(key(&["doc", "incremental", "x"]), big.clone()).await;
+        assert!(matches!(*store.health().borrow(), StorageHealth::Failing { waiting: 1, .. }));
+        // Readers still see the write.
+        assert_eq!(store.load(key(&["doc", "incremental", "x"])).await, Some(big.clone()));
+        assert_eq!(store.load_range(key(&["doc"])).await.len(), 1);
+        // Room again: the next retry writes it, and it survives reopening.
+        store.execute_raw("PRAGMA max_page_count = 1073741823").unwrap();
+        store.retry();
+        assert_eq!(*store.health().borrow(), StorageHealth::Ok);
+        let reopened = Store::open(&dir.path().join("device.sqlite")).unwrap();
+        assert_eq!(reopened.load(key(&["doc", "incremental", "x"])).await, Some(big));
+    }
+
+    #[test]
+    fn the_index_lists_documents_in_the_order_they_were_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("d.sqlite")).unwrap();
+        for (id, kind) in [("b", "group"), ("a", "notes")] {
+            store
+                .index_document(&IndexEntry {
+                    doc_id: id.into(),
+                    kind: kind.into(),
+                    title: format!("title {id}"),
+                    local_only: false,
+                })
+                .unwrap();
+        }
+        let ids: Vec<String> = store.documents().unwrap().into_iter().map(|e| e.doc_id).collect();
+        assert_eq!(ids, vec!["b", "a"]);
+        store
+            .set_sync_mark("a", &SyncMark { heads: vec!["h1".into(), "h2".into()], synced_at: "t".into() })
+            .unwrap();
+        assert_eq!(store.sync_mark("a").unwrap().unwrap().heads, vec!["h1", "h2"]);
+        assert_eq!(store.sync_mark("b").unwrap(), None);
+    }
+}

@@ -1,0 +1,65 @@
+//! # sync-server
+//!
+//! The Peer Mentoring sync server. Devices connect to it over a websocket at `/sync` and exchange
+//! Automerge documents with it using the automerge-repo protocol (through samod); it stores every
+//! document it may keep in one SQLite file in its data directory. It is a relay with a memory, not
+//! an authority: devices work without it and merge through it.
+//!
+//! ```text
+//! sync-server [--listen 127.0.0.1:3030] [--data-dir ./sync-data] [--max-message-bytes 16777216]
+//! ```
+//!
+//! Every flag can also be set in the environment (`PM_SYNC_LISTEN`, `PM_SYNC_DATA_DIR`,
+//! `PM_SYNC_MAX_MESSAGE_BYTES`); logging follows `RUST_LOG` (default `info`). SIGINT or SIGTERM
+//! stops accepting, closes connections with "going away", flushes storage and exits with 0.
+
+mod access;
+mod connection;
+mod frames;
+mod server;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Command-line and environment configuration.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "sync-server", version, about = "Peer Mentoring sync server")]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "PM_SYNC_LISTEN", default_value = "127.0.0.1:3030")]
+    pub listen: SocketAddr,
+    /// Directory for the server's SQLite database (created if missing).
+    #[arg(long, env = "PM_SYNC_DATA_DIR", default_value = "sync-data")]
+    pub data_dir: PathBuf,
+    /// Largest sync message accepted, in bytes; bigger ones close the connection with code 1009.
+    #[arg(long, env = "PM_SYNC_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_message_bytes: usize,
+}
+
+fn main() -> ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(server::run(config, server::shutdown_signal())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "the sync server stopped with an error");
+            ExitCode::FAILURE
+        }
+    }
+}
