@@ -1,0 +1,194 @@
+//! # system-tests
+//!
+//! Helpers for tests that cross process boundaries: they start the real `sync-server` binary on a
+//! free loopback port with its own data directory, and (in the app tests) the real app under
+//! tauri-driver. The binaries are taken from the workspace's target directory; build them first
+//! (`scripts/test.sh` does).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use mentoring::api::{SyncState, SyncStatus};
+use mentoring::device::Device;
+
+/// The directory holding the workspace's built binaries (`target/debug`).
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/debug/deps/<test> -> target/debug
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("test executable is in target/<profile>/deps")
+        .to_owned()
+}
+
+/// The path of a workspace binary, or a panic telling how to build it.
+pub fn binary(name: &str) -> PathBuf {
+    let path = bin_dir().join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build it first (scripts/test.sh does, or `cargo build --workspace`)",
+        path.display()
+    );
+    path
+}
+
+/// A loopback port nobody is listening on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Sends SIGTERM to a child process (a clean stop, unlike `Child::kill`).
+pub fn terminate(child: &Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+}
+
+/// Polls `check` until it returns true or `timeout` passes.
+pub async fn eventually<F, Fut>(timeout: Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out after {timeout:?} waiting for: {what}");
+}
+
+/// Waits until a device's sync status satisfies `pred`; returns that status.
+pub async fn wait_status(
+    device: &Device,
+    what: &str,
+    pred: impl Fn(&SyncStatus) -> bool,
+) -> SyncStatus {
+    let mut status = device.status();
+    let wait = status.wait_for(|s| pred(s));
+    match tokio::time::timeout(Duration::from_secs(30), wait).await {
+        Ok(Ok(s)) => s.clone(),
+        _ => panic!(
+            "timed out waiting for {what}; sync status is {:?}",
+            *device.status().borrow()
+        ),
+    }
+}
+
+pub fn is(state: SyncState) -> impl Fn(&SyncStatus) -> bool {
+    move |s| s.state == state
+}
+
+/// A running sync-server process.
+pub struct SyncServer {
+    child: Option<Child>,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub log: PathBuf,
+    extra: Vec<String>,
+}
+
+impl SyncServer {
+    /// Starts the server on a free port with `data_dir`, and waits until it answers /health.
+    pub async fn start(data_dir: &Path, extra: &[&str]) -> SyncServer {
+        let mut server = SyncServer {
+            child: None,
+            port: free_port(),
+            data_dir: data_dir.to_owned(),
+            log: data_dir.with_extension("log"),
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+        };
+        server.restart().await;
+        server
+    }
+
+    /// Starts the server again on the same port and data directory.
+    pub async fn restart(&mut self) {
+        assert!(self.child.is_none(), "server is already running");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("server log file");
+        let child = Command::new(binary("sync-server"))
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{}", self.port))
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .args(&self.extra)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start sync-server");
+        self.child = Some(child);
+        let port = self.port;
+        eventually(Duration::from_secs(20), "sync-server /health", || async move {
+            health(port).await.is_some()
+        })
+        .await;
+    }
+
+    /// Stops the server with SIGTERM and checks that it exits cleanly.
+    pub fn stop(&mut self) {
+        let mut child = self.child.take().expect("server is running");
+        terminate(&child);
+        let start = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().expect("wait for sync-server") {
+                assert!(status.success(), "sync-server exited with {status}; log:\n{}", self.log_text());
+                return;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                let _ = child.kill();
+                panic!("sync-server did not stop within 15 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The server's base address, as a device is configured with it.
+    pub fn url(&self) -> url::Url {
+        url::Url::parse(&format!("http://127.0.0.1:{}", self.port)).expect("server url")
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
+    }
+}
+
+impl Drop for SyncServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            terminate(&child);
+            let _ = child.wait();
+        }
+    }
+}
+
+/// GET /health on a local server; the JSON body if it answered 200.
+pub async fn health(port: u16) -> Option<serde_json::Value> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+    stream
+        .write_all(b"GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.ok()?;
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    if !head.starts_with("HTTP/1.0 200") && !head.starts_with("HTTP/1.1 200") {
+        return None;
+    }
+    serde_json::from_str(body).ok()
+}
