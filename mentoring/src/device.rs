@@ -160,7 +160,7 @@ impl Device {
             return Ok(false);
         };
         let kind = doc
-            .read(|d| docs::kind_of(d))
+            .read(docs::kind_of)
             .await?
             .map(|k| k.as_str().to_owned())
             .unwrap_or_else(|| "unknown".to_owned());
@@ -189,7 +189,8 @@ impl Device {
         T: DocSchema + Send + 'static,
         R: Send + 'static,
     {
-        self.with_doc(id, |doc| docs::change::<T, R>(doc, edit)).await
+        self.with_doc(id, |doc| docs::change::<T, R>(doc, edit))
+            .await
     }
 
     /// Runs a document function from [`crate::docs`] on a document.

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use automerge::{
-    AutoCommit, Automerge, ObjType, ReadDoc, ROOT, ScalarValue, Value, transaction::Transactable,
+    AutoCommit, Automerge, ObjType, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable,
 };
 use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile};
 
@@ -20,7 +20,10 @@ pub const SCHEMA: u64 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum DocError {
     #[error("document is not a {expected} document (it says {found:?})")]
-    WrongKind { expected: &'static str, found: String },
+    WrongKind {
+        expected: &'static str,
+        found: String,
+    },
     #[error("document was written by a newer app version (schema {0})")]
     NewerSchema(u64),
     #[error("document content is not readable: {0}")]
@@ -227,13 +230,10 @@ impl ProgrammeDoc {
                             also: Vec::new(),
                             first_quarter: t.timing.first_quarter.into(),
                             last_quarter: t.timing.last_quarter.into(),
-                            preferred_weeks: t
-                                .timing
-                                .preferred_weeks
-                                .map(|(from, to)| WeeksDoc {
-                                    from: from.into(),
-                                    to: to.into(),
-                                }),
+                            preferred_weeks: t.timing.preferred_weeks.map(|(from, to)| WeeksDoc {
+                                from: from.into(),
+                                to: to.into(),
+                            }),
                         },
                     )
                 })
@@ -289,7 +289,12 @@ impl DocSchema for GroupDoc {
 }
 
 impl GroupDoc {
-    pub fn new_pair(programme_doc: &str, notes_doc: &str, mentor: (&str, &str), mentee: (&str, &str)) -> GroupDoc {
+    pub fn new_pair(
+        programme_doc: &str,
+        notes_doc: &str,
+        mentor: (&str, &str),
+        mentee: (&str, &str),
+    ) -> GroupDoc {
         let mut members = BTreeMap::new();
         members.insert(
             mentor.0.to_owned(),
@@ -440,7 +445,10 @@ pub fn set_shared_note(doc: &mut Automerge, meeting_id: &str, text: &str) -> Res
     Ok(())
 }
 
-fn meeting_note_objects(doc: &Automerge, meeting_id: &str) -> Result<Vec<automerge::ObjId>, DocError> {
+fn meeting_note_objects(
+    doc: &Automerge,
+    meeting_id: &str,
+) -> Result<Vec<automerge::ObjId>, DocError> {
     let Some((Value::Object(ObjType::Map), meetings)) = doc.get(ROOT, "meetings")? else {
         return Ok(Vec::new());
     };
@@ -505,7 +513,13 @@ mod tests {
 
     #[test]
     fn a_programme_round_trips_with_the_default_guide() {
-        let programme = ProgrammeDoc::new("ICT", "Windesheim", "2026-2027", Settings::default(), &quarters());
+        let programme = ProgrammeDoc::new(
+            "ICT",
+            "Windesheim",
+            "2026-2027",
+            Settings::default(),
+            &quarters(),
+        );
         let doc = create(&programme).unwrap();
         let back: ProgrammeDoc = read(&doc).unwrap();
         assert_eq!(back, programme);
@@ -517,7 +531,16 @@ mod tests {
     fn reading_a_document_as_the_wrong_kind_is_a_clear_error() {
         let doc = create(&NotesDoc::new("g")).unwrap();
         let err = read::<GroupDoc>(&doc).unwrap_err();
-        assert!(matches!(err, DocError::WrongKind { expected: "group", .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                DocError::WrongKind {
+                    expected: "group",
+                    ..
+                }
+            ),
+            "{err}"
+        );
         let empty = Automerge::new();
         assert!(read::<NotesDoc>(&empty).is_err());
     }
@@ -525,7 +548,9 @@ mod tests {
     #[test]
     fn concurrent_edits_to_different_fields_of_a_meeting_both_survive() {
         let mut group = GroupDoc::new_pair("p", "n", ("a", "Anna"), ("b", "Bo"));
-        group.meetings.insert("m1".into(), MeetingDoc::planned(Some("topic-1".into())));
+        group
+            .meetings
+            .insert("m1".into(), MeetingDoc::planned(Some("topic-1".into())));
         let mut mentor = create(&group).unwrap();
         let mut mentee = fork(&mentor);
         change::<GroupDoc, _>(&mut mentor, |g| {

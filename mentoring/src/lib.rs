@@ -1,8 +1,9 @@
 //! # mentoring
 //!
 //! The domain of Peer Mentoring and everything a device needs to keep it: the words of the programme
-//! ([`model`]), the toolbox's meeting guide ([`guide`]), and the view values handed to the webview
-//! ([`api`]) are plain Rust and compile for the webview too. With the `native` feature (devices and
+//! ([`model`]), the toolbox's meeting guide ([`guide`]), every text the app shows in Dutch and
+//! English ([`i18n`]), and the view values handed to the webview ([`api`]) are plain Rust and
+//! compile for the webview too. With the `native` feature (devices and
 //! the sync server) come the Automerge documents ([`docs`]), the SQLite store ([`store`]), the sync
 //! engine around samod ([`sync`]) and the device that ties them together ([`device`]).
 //!
@@ -10,6 +11,7 @@
 
 pub mod api;
 pub mod guide;
+pub mod i18n;
 pub mod model;
 
 #[cfg(feature = "native")]

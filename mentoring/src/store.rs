@@ -31,7 +31,10 @@ pub enum StoreError {
 pub enum StorageHealth {
     Ok,
     /// Some writes are held in memory because the disk refused them.
-    Failing { waiting: usize, error: String },
+    Failing {
+        waiting: usize,
+        error: String,
+    },
 }
 
 /// One document the device keeps, as listed without loading it.
@@ -95,8 +98,10 @@ impl Store {
         let db = Connection::open(path).map_err(open_err)?;
         db.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_err)?;
-        db.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
-        db.pragma_update(None, "synchronous", "FULL").map_err(open_err)?;
+        db.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
+        db.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_err)?;
         let version: i64 = db
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(open_err)?;
@@ -141,7 +146,9 @@ impl Store {
         }
         let result = self
             .db()
-            .query_row("SELECT data FROM chunks WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT data FROM chunks WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional();
         result.unwrap_or_else(|e| {
             tracing::error!(%key, error = %e, "reading a document chunk failed");
@@ -230,7 +237,8 @@ impl Store {
                         error: "writes are waiting".into(),
                     }
                 };
-                self.health.send_if_modified(|h| replace_if_changed(h, health));
+                self.health
+                    .send_if_modified(|h| replace_if_changed(h, health));
             }
             Err(e) => {
                 tracing::error!(error = %e, waiting = waiting.len(), "writing to the local database failed; keeping the data in memory and retrying");
@@ -238,7 +246,8 @@ impl Store {
                     waiting: waiting.len(),
                     error: e.to_string(),
                 };
-                self.health.send_if_modified(|h| replace_if_changed(h, health));
+                self.health
+                    .send_if_modified(|h| replace_if_changed(h, health));
             }
         }
     }
@@ -258,8 +267,8 @@ impl Store {
     /// The documents this device keeps, oldest first, without loading any of them.
     pub fn documents(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let db = self.db();
-        let mut stmt =
-            db.prepare_cached("SELECT doc_id, kind, title, local_only FROM documents ORDER BY added_at, rowid",
+        let mut stmt = db.prepare_cached(
+            "SELECT doc_id, kind, title, local_only FROM documents ORDER BY added_at, rowid",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -312,7 +321,9 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .db()
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -402,11 +413,16 @@ mod tests {
             let store = Store::open(&path).unwrap();
             store.put(key(&["doc1", "incremental", "a"]), vec![1]).await;
             store.put(key(&["doc1", "snapshot", "b"]), vec![2]).await;
-            store.put(key(&["doc10", "incremental", "c"]), vec![3]).await;
+            store
+                .put(key(&["doc10", "incremental", "c"]), vec![3])
+                .await;
             store.delete(key(&["doc1", "snapshot", "b"])).await;
         }
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.load(key(&["doc1", "incremental", "a"])).await, Some(vec![1]));
+        assert_eq!(
+            store.load(key(&["doc1", "incremental", "a"])).await,
+            Some(vec![1])
+        );
         assert_eq!(store.load(key(&["doc1", "snapshot", "b"])).await, None);
         let range = store.load_range(key(&["doc1"])).await;
         assert_eq!(range.len(), 1, "{range:?}");
@@ -425,17 +441,30 @@ mod tests {
             .execute_raw(&format!("PRAGMA max_page_count = {pages}"))
             .unwrap();
         let big = vec![7u8; 64 * 1024];
-        store.put(key(&["doc", "incremental", "x"]), big.clone()).await;
-        assert!(matches!(*store.health().borrow(), StorageHealth::Failing { waiting: 1, .. }));
+        store
+            .put(key(&["doc", "incremental", "x"]), big.clone())
+            .await;
+        assert!(matches!(
+            *store.health().borrow(),
+            StorageHealth::Failing { waiting: 1, .. }
+        ));
         // Readers still see the write.
-        assert_eq!(store.load(key(&["doc", "incremental", "x"])).await, Some(big.clone()));
+        assert_eq!(
+            store.load(key(&["doc", "incremental", "x"])).await,
+            Some(big.clone())
+        );
         assert_eq!(store.load_range(key(&["doc"])).await.len(), 1);
         // Room again: the next retry writes it, and it survives reopening.
-        store.execute_raw("PRAGMA max_page_count = 1073741823").unwrap();
+        store
+            .execute_raw("PRAGMA max_page_count = 1073741823")
+            .unwrap();
         store.retry();
         assert_eq!(*store.health().borrow(), StorageHealth::Ok);
         let reopened = Store::open(&dir.path().join("device.sqlite")).unwrap();
-        assert_eq!(reopened.load(key(&["doc", "incremental", "x"])).await, Some(big));
+        assert_eq!(
+            reopened.load(key(&["doc", "incremental", "x"])).await,
+            Some(big)
+        );
     }
 
     #[test]
@@ -452,12 +481,26 @@ mod tests {
                 })
                 .unwrap();
         }
-        let ids: Vec<String> = store.documents().unwrap().into_iter().map(|e| e.doc_id).collect();
+        let ids: Vec<String> = store
+            .documents()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.doc_id)
+            .collect();
         assert_eq!(ids, vec!["b", "a"]);
         store
-            .set_sync_mark("a", &SyncMark { heads: vec!["h1".into(), "h2".into()], synced_at: "t".into() })
+            .set_sync_mark(
+                "a",
+                &SyncMark {
+                    heads: vec!["h1".into(), "h2".into()],
+                    synced_at: "t".into(),
+                },
+            )
             .unwrap();
-        assert_eq!(store.sync_mark("a").unwrap().unwrap().heads, vec!["h1", "h2"]);
+        assert_eq!(
+            store.sync_mark("a").unwrap().unwrap().heads,
+            vec!["h1", "h2"]
+        );
         assert_eq!(store.sync_mark("b").unwrap(), None);
     }
 }

@@ -75,7 +75,9 @@ impl SyncEngine {
         let shares = Arc::new(watch::channel(HashMap::new()).0);
         let policy = {
             let shares = shares.clone();
-            move |doc: DocumentId, _peer: samod::PeerId| share_decisions(shares.subscribe(), doc.to_string())
+            move |doc: DocumentId, _peer: samod::PeerId| {
+                share_decisions(shares.subscribe(), doc.to_string())
+            }
         };
         let repo = Repo::build_tokio()
             .with_storage(store)
@@ -176,23 +178,26 @@ fn share_decisions(
     shares: watch::Receiver<HashMap<String, bool>>,
     doc: String,
 ) -> impl Stream<Item = samod::ShareConfig> + Send + 'static {
-    futures::stream::unfold((shares, doc, false), |(mut shares, doc, decided)| async move {
-        if decided {
-            shares.changed().await.ok()?;
-        }
-        loop {
-            let decision = shares.borrow_and_update().get(&doc).copied();
-            if let Some(with_server) = decision {
-                let config = if with_server {
-                    samod::ShareConfig::read_write()
-                } else {
-                    samod::ShareConfig::none()
-                };
-                return Some((config, (shares, doc, true)));
+    futures::stream::unfold(
+        (shares, doc, false),
+        |(mut shares, doc, decided)| async move {
+            if decided {
+                shares.changed().await.ok()?;
             }
-            shares.changed().await.ok()?;
-        }
-    })
+            loop {
+                let decision = shares.borrow_and_update().get(&doc).copied();
+                if let Some(with_server) = decision {
+                    let config = if with_server {
+                        samod::ShareConfig::read_write()
+                    } else {
+                        samod::ShareConfig::none()
+                    };
+                    return Some((config, (shares, doc, true)));
+                }
+                shares.changed().await.ok()?;
+            }
+        },
+    )
 }
 
 fn sync_url(server: &Url) -> Result<Url, SyncError> {
@@ -361,25 +366,26 @@ impl samod::Dialer for WebSocketDialer {
                 .into_client_request()
                 .map_err(|e| DialError::PermanentFailure(DialFailure(e.to_string())))?;
             if let Some(credential) = credential {
-                let value = format!("Bearer {credential}")
-                    .parse()
-                    .map_err(|_| DialError::PermanentFailure(DialFailure("bad credential".into())))?;
+                let value = format!("Bearer {credential}").parse().map_err(|_| {
+                    DialError::PermanentFailure(DialFailure("bad credential".into()))
+                })?;
                 request.headers_mut().insert("authorization", value);
             }
-            let (socket, _) = tokio::time::timeout(DIAL_TIMEOUT, tokio_tungstenite::connect_async(request))
-                .await
-                .map_err(|_| DialError::TransientFailure("timed out".into()))?
-                .map_err(|e| match e {
-                    tungstenite::Error::Http(response)
-                        if matches!(response.status().as_u16(), 401 | 403) =>
-                    {
-                        DialError::PermanentFailure(DialFailure(format!(
-                            "the server refused this device ({})",
-                            response.status()
-                        )))
-                    }
-                    other => DialError::transient(other),
-                })?;
+            let (socket, _) =
+                tokio::time::timeout(DIAL_TIMEOUT, tokio_tungstenite::connect_async(request))
+                    .await
+                    .map_err(|_| DialError::TransientFailure("timed out".into()))?
+                    .map_err(|e| match e {
+                        tungstenite::Error::Http(response)
+                            if matches!(response.status().as_u16(), 401 | 403) =>
+                        {
+                            DialError::PermanentFailure(DialFailure(format!(
+                                "the server refused this device ({})",
+                                response.status()
+                            )))
+                        }
+                        other => DialError::transient(other),
+                    })?;
             let (sink, stream) = socket.split();
             let stream = stream
                 .try_filter_map(|message| async move {
@@ -414,8 +420,14 @@ mod tests {
     #[test]
     fn the_sync_address_is_derived_from_the_server_address() {
         let url = |s: &str| sync_url(&Url::parse(s).unwrap()).map(|u| u.to_string());
-        assert_eq!(url("http://127.0.0.1:3030").unwrap(), "ws://127.0.0.1:3030/sync");
-        assert_eq!(url("https://sync.example.nl/").unwrap(), "wss://sync.example.nl/sync");
+        assert_eq!(
+            url("http://127.0.0.1:3030").unwrap(),
+            "ws://127.0.0.1:3030/sync"
+        );
+        assert_eq!(
+            url("https://sync.example.nl/").unwrap(),
+            "wss://sync.example.nl/sync"
+        );
         assert!(matches!(url("ftp://x"), Err(SyncError::BadServer(_))));
     }
 }

@@ -21,7 +21,10 @@ pub fn check_binary(frame: &[u8], max_bytes: usize) -> Result<(), Refusal> {
     if frame.len() > max_bytes {
         return Err(Refusal {
             code: TOO_BIG,
-            reason: format!("message of {} bytes exceeds the limit of {max_bytes} bytes", frame.len()),
+            reason: format!(
+                "message of {} bytes exceeds the limit of {max_bytes} bytes",
+                frame.len()
+            ),
         });
     }
     check_message(frame).map_err(|what| Refusal {
@@ -94,8 +97,18 @@ mod tests {
         });
         assert_eq!(check_binary(&frame, 1024), Ok(()));
         let indefinite = cbor(|e| {
-            e.begin_map().unwrap().str("type").unwrap().str("sync").unwrap();
-            e.str("data").unwrap().bytes(&[1, 2, 3]).unwrap().end().unwrap();
+            e.begin_map()
+                .unwrap()
+                .str("type")
+                .unwrap()
+                .str("sync")
+                .unwrap();
+            e.str("data")
+                .unwrap()
+                .bytes(&[1, 2, 3])
+                .unwrap()
+                .end()
+                .unwrap();
         });
         assert_eq!(check_binary(&indefinite, 1024), Ok(()));
     }
@@ -110,7 +123,13 @@ mod tests {
         });
         let mut trailing = ok.clone();
         trailing.push(0);
-        for bad in [&b"\xff\x00garbage"[..], &ok[..ok.len() - 2], &no_type, &trailing, b""] {
+        for bad in [
+            &b"\xff\x00garbage"[..],
+            &ok[..ok.len() - 2],
+            &no_type,
+            &trailing,
+            b"",
+        ] {
             let refusal = check_binary(bad, 1024).unwrap_err();
             assert_eq!(refusal.code, INVALID, "{bad:?}");
             assert!(refusal.reason.starts_with("malformed sync message"));

@@ -5,6 +5,8 @@
 //! tauri-driver. The binaries are taken from the workspace's target directory; build them first
 //! (`scripts/test.sh` does).
 
+pub mod app;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -129,9 +131,11 @@ impl SyncServer {
             .expect("start sync-server");
         self.child = Some(child);
         let port = self.port;
-        eventually(Duration::from_secs(20), "sync-server /health", || async move {
-            health(port).await.is_some()
-        })
+        eventually(
+            Duration::from_secs(20),
+            "sync-server /health",
+            || async move { health(port).await.is_some() },
+        )
         .await;
     }
 
@@ -142,7 +146,11 @@ impl SyncServer {
         let start = Instant::now();
         loop {
             if let Some(status) = child.try_wait().expect("wait for sync-server") {
-                assert!(status.success(), "sync-server exited with {status}; log:\n{}", self.log_text());
+                assert!(
+                    status.success(),
+                    "sync-server exited with {status}; log:\n{}",
+                    self.log_text()
+                );
                 return;
             }
             if start.elapsed() > Duration::from_secs(15) {
@@ -179,7 +187,9 @@ impl Drop for SyncServer {
 /// GET /health on a local server; the JSON body if it answered 200.
 pub async fn health(port: u16) -> Option<serde_json::Value> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .ok()?;
     stream
         .write_all(b"GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
         .await

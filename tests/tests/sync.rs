@@ -33,13 +33,20 @@ async fn set_up_pair(mentor: &Device, mentee: &Device) -> Pair {
     .map(|(a, b)| (a.to_owned(), b.to_owned()));
     let programme = mentor
         .create(
-            &ProgrammeDoc::new("Peer mentoring ICT", "Hogeschool", "2026-2027", Settings::default(), &quarters),
+            &ProgrammeDoc::new(
+                "Peer mentoring ICT",
+                "Hogeschool",
+                "2026-2027",
+                Settings::default(),
+                &quarters,
+            ),
             "Peer mentoring ICT",
             false,
         )
         .await
         .unwrap();
-    let mut group = GroupDoc::new_pair(&programme, "", ("p-mentor", "Sanne"), ("p-mentee", "Aylin"));
+    let mut group =
+        GroupDoc::new_pair(&programme, "", ("p-mentor", "Sanne"), ("p-mentee", "Aylin"));
     let notes = mentor
         .create(&NotesDoc::new(&group.group_id), "notes", false)
         .await
@@ -56,10 +63,21 @@ async fn set_up_pair(mentor: &Device, mentee: &Device) -> Pair {
         .await
         .unwrap();
     wait_status(mentor, "mentor synced after setup", is(SyncState::Synced)).await;
-    for (id, title) in [(&programme, "programme"), (&group, "pair"), (&notes, "notes")] {
-        assert!(mentee.fetch(id, title).await.unwrap(), "mentee can fetch the {title}");
+    for (id, title) in [
+        (&programme, "programme"),
+        (&group, "pair"),
+        (&notes, "notes"),
+    ] {
+        assert!(
+            mentee.fetch(id, title).await.unwrap(),
+            "mentee can fetch the {title}"
+        );
     }
-    Pair { group, notes, meeting }
+    Pair {
+        group,
+        notes,
+        meeting,
+    }
 }
 
 async fn note(device: &Device, pair: &Pair) -> String {
@@ -72,7 +90,12 @@ async fn note(device: &Device, pair: &Pair) -> String {
 
 async fn heads(device: &Device, id: &str) -> Vec<String> {
     let mut heads = device
-        .with_doc(id, |d| Ok(d.get_heads().iter().map(|h| h.to_string()).collect::<Vec<_>>()))
+        .with_doc(id, |d| {
+            Ok(d.get_heads()
+                .iter()
+                .map(|h| h.to_string())
+                .collect::<Vec<_>>())
+        })
         .await
         .unwrap();
     heads.sort();
@@ -144,9 +167,11 @@ async fn offline_edits_on_two_devices_merge_and_survive_a_server_restart() {
     server.restart().await;
     wait_status(&mentor, "mentor synced again", is(SyncState::Synced)).await;
     wait_status(&mentee, "mentee synced again", is(SyncState::Synced)).await;
-    eventually(Duration::from_secs(20), "both devices hold the same documents", || {
-        converged(&mentor, &mentee, &pair)
-    })
+    eventually(
+        Duration::from_secs(20),
+        "both devices hold the same documents",
+        || converged(&mentor, &mentee, &pair),
+    )
     .await;
     let expected = format!("{MENTOR_ADDS}{FIRST_NOTE}{MENTEE_ADDS}");
     for device in [&mentor, &mentee] {
@@ -167,7 +192,11 @@ async fn offline_edits_on_two_devices_merge_and_survive_a_server_restart() {
     let mentee = Device::open(&tmp.path().join("mentee")).await.unwrap();
     assert_eq!(mentor.documents().unwrap().len(), 3);
     for device in [&mentor, &mentee] {
-        assert_eq!(note(device, &pair).await, expected, "note survives reopening");
+        assert_eq!(
+            note(device, &pair).await,
+            expected,
+            "note survives reopening"
+        );
         assert_eq!(meeting(device, &pair).await.time.as_deref(), Some("14:30"));
     }
     mentor.connect(&server.url(), None).unwrap();
@@ -180,11 +209,15 @@ async fn offline_edits_on_two_devices_merge_and_survive_a_server_restart() {
         })
         .await
         .unwrap();
-    eventually(Duration::from_secs(20), "a new edit reaches the other device", || {
-        let mentor = mentor.clone();
-        let pair = &pair;
-        async move { meeting(&mentor, pair).await.date.as_deref() == Some("2026-09-22") }
-    })
+    eventually(
+        Duration::from_secs(20),
+        "a new edit reaches the other device",
+        || {
+            let mentor = mentor.clone();
+            let pair = &pair;
+            async move { meeting(&mentor, pair).await.date.as_deref() == Some("2026-09-22") }
+        },
+    )
     .await;
     // And a server that never saw the devices' local files still has everything: a third device
     // fetches the pair from the restarted server alone.
@@ -198,7 +231,10 @@ async fn raw_socket(
     server: &SyncServer,
 ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
     let url = format!("ws://127.0.0.1:{}/sync", server.port);
-    tokio_tungstenite::connect_async(url).await.expect("websocket").0
+    tokio_tungstenite::connect_async(url)
+        .await
+        .expect("websocket")
+        .0
 }
 
 /// Sends `message` and returns the close frame the server answers with.
@@ -222,13 +258,24 @@ async fn close_after(server: &SyncServer, message: Message) -> (CloseCode, Strin
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_and_oversized_frames_are_refused_with_a_reason_and_others_keep_syncing() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = SyncServer::start(&tmp.path().join("server"), &["--max-message-bytes", "65536"]).await;
+    let server = SyncServer::start(
+        &tmp.path().join("server"),
+        &["--max-message-bytes", "65536"],
+    )
+    .await;
     let device = Device::open(&tmp.path().join("device")).await.unwrap();
     device.connect(&server.url(), None).unwrap();
-    let notes = device.create(&NotesDoc::new("g"), "notes", false).await.unwrap();
+    let notes = device
+        .create(&NotesDoc::new("g"), "notes", false)
+        .await
+        .unwrap();
     wait_status(&device, "device synced", is(SyncState::Synced)).await;
 
-    let (code, reason) = close_after(&server, Message::Binary(b"\xff\x00 not cbor".to_vec().into())).await;
+    let (code, reason) = close_after(
+        &server,
+        Message::Binary(b"\xff\x00 not cbor".to_vec().into()),
+    )
+    .await;
     assert_eq!(code, CloseCode::Invalid);
     assert!(reason.starts_with("malformed sync message"), "{reason}");
 
@@ -238,13 +285,18 @@ async fn malformed_and_oversized_frames_are_refused_with_a_reason_and_others_kee
 
     let (code, reason) = close_after(&server, Message::Binary(vec![0u8; 100_000].into())).await;
     assert_eq!(code, CloseCode::Size);
-    assert!(reason.contains("100000 bytes exceeds the limit of 65536"), "{reason}");
+    assert!(
+        reason.contains("100000 bytes exceeds the limit of 65536"),
+        "{reason}"
+    );
 
     // The server is still up, and the connected device still syncs.
     let health = health(server.port).await.expect("health");
     assert_eq!(health["status"], "ok");
     device
-        .with_doc(&notes, |d| docs::set_shared_note(d, "m", "nog steeds in sync"))
+        .with_doc(&notes, |d| {
+            docs::set_shared_note(d, "m", "nog steeds in sync")
+        })
         .await
         .unwrap();
     let other = Device::open(&tmp.path().join("other")).await.unwrap();

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Starts the sync server (SQLite in ./sync-data) on 127.0.0.1:3030 and the app against it.
+# Installs what it needs first (idempotent). Stop with closing the app window or Ctrl-C.
+#   PEER_MENTORING_DATA_DIR   where the app keeps its data (default: the platform's app data dir)
+#   PM_SYNC_LISTEN / PM_SYNC_DATA_DIR   override the server's address and data directory
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh run
+(cd app && trunk build)
+cargo build -p sync-server -p peer-mentoring
+
+listen=${PM_SYNC_LISTEN:-127.0.0.1:3030}
+target/debug/sync-server --listen "$listen" --data-dir "${PM_SYNC_DATA_DIR:-sync-data}" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "No display: the sync server runs on http://$listen (Ctrl-C stops it); the app needs a desktop session."
+  wait $server
+else
+  target/debug/peer-mentoring --server "http://$listen"
+fi

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project, and prints a summary. Installs what it needs first
+# (scripts/setup.sh, idempotent). Exit status 0 only if everything passed.
+#
+# Screenshots and other artefacts a person may want to look at land in test-output/.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+mkdir -p test-output
+log_dir=test-output/logs
+rm -rf "$log_dir" && mkdir -p "$log_dir"
+
+scripts/setup.sh || { echo "setup failed"; exit 1; }
+
+results=()
+failed=0
+step() { # name command...
+  local name=$1; shift
+  local log="$log_dir/$(echo "$name" | tr ' /' '__').log"
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  local start=$SECONDS
+  if "$@" 2>&1 | tee "$log"; then
+    results+=("PASS  $(printf '%5ss' $((SECONDS - start)))  $name")
+  else
+    results+=("FAIL  $(printf '%5ss' $((SECONDS - start)))  $name   (log: $log)")
+    failed=1
+  fi
+}
+
+# Tests that open the app need a display: run them in a virtual one.
+with_display() {
+  if [ -n "${DISPLAY:-}" ] && [ -z "${PM_FORCE_XVFB:-}" ]; then "$@"; else
+    xvfb-run -a -s "-screen 0 1920x1080x24" "$@"; fi
+}
+
+step "format (cargo fmt --check)" cargo fmt --all -- --check
+step "frontend build (trunk)" bash -c "cd app && trunk build"
+step "build (workspace, all targets)" cargo build --all-targets
+step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
+step "lint (clippy, webview)" cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
+step "unit tests" cargo test --lib --bins
+step "system tests: sync through the real server" cargo test --test sync
+step "system tests: the real app (Xvfb, tauri-driver)" with_display cargo test --test app -- --test-threads=1
+
+printf '\n\033[1m== Summary\033[0m\n'
+grep -h -E '^test .* \.\.\. (ok|FAILED|ignored)$' "$log_dir"/*.log | sed 's/^test /  /' | sort | uniq
+echo
+printf '%s\n' "${results[@]}"
+if [ -d test-output/screenshots ]; then
+  echo
+  echo "Screenshots: $root/test-output/screenshots/"
+fi
+exit $failed

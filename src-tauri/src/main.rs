@@ -1,0 +1,122 @@
+//! # peer-mentoring
+//!
+//! The app a mentor, mentee or coordinator runs: a Tauri window showing the Leptos frontend
+//! (`app/`), and behind it the person's [`Device`](mentoring::device::Device): her documents in a
+//! local SQLite file, synced with the sync server when it can be reached. This crate only starts
+//! things and translates: commands in [`commands`] call the `mentoring` crate and hand back its
+//! view values.
+//!
+//! ```text
+//! peer-mentoring [--data-dir DIR] [--server http://127.0.0.1:3030]
+//! ```
+//! (or `PEER_MENTORING_DATA_DIR`, `PEER_MENTORING_SERVER`; the server is remembered.)
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod launch;
+
+use std::sync::Arc;
+
+use mentoring::device::Device;
+use tauri::{Emitter, Manager};
+
+/// What the commands work on: the open device, or why it could not be opened.
+pub struct Shell {
+    pub device: Result<Arc<Device>, String>,
+    pub launch: launch::Launch,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let given = match launch::Given::read(std::env::args().skip(1)) {
+        Ok(given) => given,
+        Err(e) => {
+            eprintln!("peer-mentoring: {e}");
+            std::process::exit(2);
+        }
+    };
+    let app = tauri::Builder::default()
+        .setup(move |app| {
+            let launch = given.resolve(app.path().app_data_dir().ok());
+            let device = tauri::async_runtime::block_on(open_device(&launch));
+            if let Ok(device) = &device {
+                follow_device(app.handle().clone(), device.clone());
+            }
+            app.manage(Shell { device, launch });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::sync_status,
+            commands::documents,
+        ])
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("peer-mentoring: cannot start the window: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Ok(device) = &handle.state::<Shell>().device
+        {
+            tauri::async_runtime::block_on(device.close());
+        }
+    });
+}
+
+async fn open_device(launch: &launch::Launch) -> Result<Arc<Device>, String> {
+    let device = Device::open(&launch.data_dir)
+        .await
+        .map_err(|e| e.to_string())?;
+    let stored = device.store().setting("server").ok().flatten();
+    let server = match (&launch.server, stored) {
+        (Some(url), _) => {
+            if let Err(e) = device.store().set_setting("server", url.as_str()) {
+                tracing::warn!(error = %e, "could not remember the server address");
+            }
+            Some(url.clone())
+        }
+        (None, Some(stored)) => url::Url::parse(&stored).ok(),
+        (None, None) => None,
+    };
+    if let Some(server) = server {
+        device.connect(&server, None).map_err(|e| e.to_string())?;
+    }
+    Ok(device)
+}
+
+/// Forwards the device's sync status and document changes to the window as events.
+fn follow_device(app: tauri::AppHandle, device: Arc<Device>) {
+    let mut status = device.status();
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while status.changed().await.is_ok() {
+            let current = status.borrow_and_update().clone();
+            let _ = handle.emit("sync-status", current);
+        }
+    });
+    let mut changes = device.changes();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(doc_id) => {
+                    let _ = app.emit("doc-changed", doc_id);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let _ = app.emit("doc-changed", "*");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+}

@@ -1,0 +1,196 @@
+//! Driving the real app: the `peer-mentoring` binary in its real webview (WebKitGTK), through
+//! tauri-driver and WebKitWebDriver. Needs a display (the test script runs under Xvfb).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+use crate::{binary, eventually, free_port, terminate};
+
+/// One running app instance with its own data directory, and the WebDriver session on it.
+pub struct App {
+    pub client: Client,
+    driver: Option<Child>,
+    pub data_dir: PathBuf,
+}
+
+impl App {
+    /// Starts the app with `data_dir`, talking to `server` if given.
+    pub async fn start(data_dir: &Path, server: Option<&url::Url>) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "the app tests need a display: run them through scripts/test.sh (Xvfb) or xvfb-run"
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let log = std::fs::File::create(data_dir.with_extension("driver.log")).expect("driver log");
+        let driver = Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start tauri-driver (scripts/setup.sh installs it)");
+        let mut app = App {
+            client: connect(port, data_dir, server).await,
+            driver: Some(driver),
+            data_dir: data_dir.to_owned(),
+        };
+        app.wait_for("body").await;
+        app.client
+            .set_window_size(1280, 800)
+            .await
+            .expect("window size");
+        app
+    }
+
+    /// Waits (up to 20 s) for an element matching `css`, and returns it.
+    pub async fn wait_for(&mut self, css: &str) -> fantoccini::elements::Element {
+        let start = Instant::now();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                return el;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                let body = self.body_text().await;
+                panic!("no element {css} after 20 s; the page says:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits (up to 30 s) until the attribute `attr` of the element `css` equals `value`.
+    pub async fn wait_attr(&mut self, css: &str, attr: &str, value: &str) {
+        let client = self.client.clone();
+        let what = format!("{css} [{attr}={value}]");
+        eventually(Duration::from_secs(30), &what, || {
+            let client = client.clone();
+            async move {
+                match client.find(Locator::Css(css)).await {
+                    Ok(el) => el.attr(attr).await.ok().flatten().as_deref() == Some(value),
+                    Err(_) => false,
+                }
+            }
+        })
+        .await;
+    }
+
+    /// The visible text of the whole page.
+    pub async fn body_text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(e) => format!("(no body: {e})"),
+        }
+    }
+
+    /// The text of the element `css`.
+    pub async fn text(&mut self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap_or_default()
+    }
+
+    /// Clicks the element `css`.
+    pub async fn click(&mut self, css: &str) {
+        self.wait_for(css).await.click().await.expect("click");
+    }
+
+    /// Resizes the window to `width`×`height` CSS pixels and writes a PNG screenshot to
+    /// `test-output/screenshots/<name>.png` in the workspace.
+    pub async fn screenshot(&mut self, name: &str, width: u32, height: u32) -> PathBuf {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("window size");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Ends the session (closing the app) and stops tauri-driver cleanly.
+    pub async fn stop(mut self) {
+        let _ = self.client.clone().close().await;
+        self.stop_driver();
+    }
+
+    fn stop_driver(&mut self) {
+        if let Some(mut driver) = self.driver.take() {
+            // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would orphan it.
+            terminate(&driver);
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(10) {
+                if let Ok(Some(_)) = driver.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = driver.kill();
+            let _ = driver.wait();
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.stop_driver();
+    }
+}
+
+/// Where the app tests write screenshots: `test-output/screenshots` in the workspace.
+pub fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .join("test-output")
+        .join("screenshots")
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .expect("CARGO_HOME or HOME");
+    home.join("bin").join("tauri-driver")
+}
+
+async fn connect(port: u16, data_dir: &Path, server: Option<&url::Url>) -> Client {
+    let mut args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
+    if let Some(server) = server {
+        args.extend(["--server".to_owned(), server.to_string()]);
+    }
+    let capabilities = serde_json::json!({
+        "browserName": "wry",
+        "tauri:options": {
+            "application": binary("peer-mentoring"),
+            "args": args,
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!("a JSON object literal")
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    loop {
+        let attempt = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await;
+        match attempt {
+            Ok(client) => return client,
+            Err(e) if start.elapsed() > Duration::from_secs(30) => {
+                panic!("no WebDriver session with the app after 30 s: {e}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
