@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 
 use automerge::{
-    AutoCommit, Automerge, ObjType, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable,
+    AutoCommit, Automerge, ChangeHash, ObjType, ROOT, ReadDoc, ScalarValue, Value,
+    transaction::Transactable,
 };
 use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile};
 
 use crate::guide::DEFAULT_TOPICS;
-use crate::model::{DocKind, GroupKind, MeetingStatus, Role, Settings};
+use crate::model::{DocKind, GoalKind, GroupKind, MeetingStatus, Role, Settings};
 
 /// The schema version written into every document.
 pub const SCHEMA: u64 = 1;
@@ -142,6 +143,8 @@ pub struct ProgrammeDoc {
     pub guide: BTreeMap<String, TopicDoc>,
     /// Precondition key to done.
     pub checklist: BTreeMap<String, bool>,
+    /// Document id of the mentors' shared preparation pages.
+    pub preparation_doc: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
@@ -239,6 +242,7 @@ impl ProgrammeDoc {
                 })
                 .collect(),
             checklist: CHECKLIST.iter().map(|k| ((*k).to_owned(), false)).collect(),
+            preparation_doc: String::new(),
         }
     }
 }
@@ -282,6 +286,8 @@ pub struct MeetingDoc {
     pub status: MeetingStatus,
     /// ISO date the meeting was marked as held.
     pub held_on: Option<String>,
+    /// The mentor asked the mentee about her own experience (the guide's rule).
+    pub asked_mentee: bool,
 }
 
 impl DocSchema for GroupDoc {
@@ -339,7 +345,92 @@ impl MeetingDoc {
             place: String::new(),
             status: MeetingStatus::Planned,
             held_on: None,
+            asked_mentee: false,
         }
+    }
+}
+
+/// The fields of a meeting two devices may both change while apart; the app shows which value is
+/// shown and offers the others back.
+pub const MEETING_FIELDS: [&str; 3] = ["date", "time", "place"];
+
+/// A meeting field with more than one value after a merge: the one shown, and the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub field: &'static str,
+    pub shown: String,
+    pub others: Vec<String>,
+}
+
+/// The fields of a meeting that were changed on two devices while apart.
+pub fn meeting_conflicts(doc: &Automerge, meeting_id: &str) -> Result<Vec<Conflict>, DocError> {
+    let Some(meeting) = meeting_object(doc, meeting_id)? else {
+        return Ok(Vec::new());
+    };
+    let mut conflicts = Vec::new();
+    for field in MEETING_FIELDS {
+        let values: Vec<String> = doc
+            .get_all(&meeting, field)?
+            .into_iter()
+            .map(|(value, _)| scalar_text(&value))
+            .collect();
+        if values.len() > 1 {
+            let shown = match doc.get(&meeting, field)? {
+                Some((value, _)) => scalar_text(&value),
+                None => String::new(),
+            };
+            let mut others: Vec<String> = values.into_iter().filter(|v| *v != shown).collect();
+            others.dedup();
+            conflicts.push(Conflict {
+                field,
+                shown,
+                others,
+            });
+        }
+    }
+    Ok(conflicts)
+}
+
+/// Sets one of [`MEETING_FIELDS`] (an empty value clears it). This also settles a conflict on it.
+pub fn set_meeting_field(
+    doc: &mut Automerge,
+    meeting_id: &str,
+    field: &str,
+    value: &str,
+) -> Result<(), DocError> {
+    if !MEETING_FIELDS.contains(&field) {
+        return Err(DocError::Write(format!("{field} is not a meeting field")));
+    }
+    let meeting = meeting_object(doc, meeting_id)?
+        .ok_or_else(|| DocError::NoSuchMeeting(meeting_id.to_owned()))?;
+    let mut tx = doc.transaction();
+    match (field, value) {
+        ("place", v) => tx.put(&meeting, field, v)?,
+        (_, "") => tx.put(&meeting, field, ScalarValue::Null)?,
+        (_, v) => tx.put(&meeting, field, v)?,
+    }
+    tx.commit();
+    Ok(())
+}
+
+fn meeting_object(doc: &Automerge, meeting_id: &str) -> Result<Option<automerge::ObjId>, DocError> {
+    let Some((Value::Object(ObjType::Map), meetings)) = doc.get(ROOT, "meetings")? else {
+        return Ok(None);
+    };
+    Ok(match doc.get(&meetings, meeting_id)? {
+        Some((Value::Object(ObjType::Map), id)) => Some(id),
+        _ => None,
+    })
+}
+
+fn scalar_text(value: &Value<'_>) -> String {
+    match value {
+        Value::Scalar(s) => match s.as_ref() {
+            ScalarValue::Str(text) => text.to_string(),
+            ScalarValue::Null => String::new(),
+            other => other.to_string(),
+        },
+        Value::Object(_) => String::new(),
     }
 }
 
@@ -367,6 +458,7 @@ pub struct MeetingNotesDoc {
 pub struct GoalDoc {
     /// Person id of whose goal it is.
     pub owner: String,
+    pub kind: GoalKind,
     pub text: autosurgeon::Text,
     /// The meeting it was set for, if any.
     pub meeting: Option<String>,
@@ -392,77 +484,129 @@ impl NotesDoc {
     }
 }
 
-/// Makes sure a meeting has its shared-notes text, so devices that later type into it all type
-/// into the same text object.
-pub fn ensure_meeting_notes(doc: &mut Automerge, meeting_id: &str) -> Result<(), DocError> {
-    change::<NotesDoc, _>(doc, |notes| {
-        notes
-            .meetings
-            .entry(meeting_id.to_owned())
-            .or_insert_with(|| MeetingNotesDoc {
-                shared: autosurgeon::Text::with_value(""),
-            });
-        Ok(())
-    })
+/// Where a meeting's shared notes live in a notes document.
+pub fn shared_note_path(meeting_id: &str) -> [&str; 3] {
+    ["meetings", meeting_id, "shared"]
 }
 
-/// The shared notes of a meeting. If two devices each created the notes of the same meeting while
-/// apart, both texts are kept: they are shown one after the other, never silently dropped.
-pub fn shared_note(doc: &Automerge, meeting_id: &str) -> Result<String, DocError> {
-    let texts = meeting_note_objects(doc, meeting_id)?
+// ---------------------------------------------------------------------------------------------
+// Text fields: notes, reflections, preparation pages. Read together with the document state they
+// were read at, and written as an edit on top of that state, so that what arrived from elsewhere in
+// the meantime is merged, not overwritten.
+
+/// Reads the text at `path` (map keys, the last one holding the text) and the heads it was read
+/// at. A missing text reads as empty. If devices apart each created the text, all versions are
+/// shown one after the other, never silently dropped.
+pub fn read_text(doc: &Automerge, path: &[&str]) -> Result<(String, Vec<ChangeHash>), DocError> {
+    let texts = text_objects(doc, path)?
         .into_iter()
         .map(|obj| doc.text(&obj))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(texts.join("\n\n"))
+    Ok((texts.join("\n\n"), doc.get_heads()))
 }
 
-/// Replaces the shared notes of a meeting with `text`, as the smallest set of character edits,
-/// so that what others typed elsewhere in the text at the same time survives the merge.
-pub fn set_shared_note(doc: &mut Automerge, meeting_id: &str, text: &str) -> Result<(), DocError> {
-    ensure_meeting_notes(doc, meeting_id)?;
-    let objects = meeting_note_objects(doc, meeting_id)?;
-    let mut tx = doc.transaction();
-    let meetings = match tx.get(ROOT, "meetings")? {
-        Some((Value::Object(ObjType::Map), id)) => id,
-        _ => return Err(DocError::Unreadable("notes without meetings".into())),
+/// Writes `new` at `path` as an edit of the text as it was at `base` (what the person saw), as the
+/// smallest set of character edits. Characters others inserted since `base` are kept. An empty or
+/// unknown `base` means "the current text". Returns the heads at which the text is exactly `new`
+/// (the base for the person's next edit, whatever else has been merged meanwhile).
+pub fn write_text(
+    doc: &mut Automerge,
+    path: &[&str],
+    base: &[ChangeHash],
+    new: &str,
+) -> Result<Vec<ChangeHash>, DocError> {
+    let Some((leaf, parents)) = path.split_last() else {
+        return Err(DocError::Write("empty text path".into()));
     };
-    let obj = if objects.len() > 1 {
-        // Resolve a creation conflict: one new text holding everything, written over all of them.
-        let meeting = tx.put_object(&meetings, meeting_id, ObjType::Map)?;
-        tx.put_object(&meeting, "shared", ObjType::Text)?
-    } else {
-        let meeting = match tx.get(&meetings, meeting_id)? {
-            Some((Value::Object(ObjType::Map), id)) => id,
-            _ => return Err(DocError::NoSuchMeeting(meeting_id.to_owned())),
+    let objects = text_objects(doc, path)?;
+    if objects.len() == 1 {
+        let obj = objects[0].clone();
+        let base_known = !base.is_empty()
+            && base.iter().all(|h| doc.get_change_by_hash(h).is_some())
+            && doc.text_at(&obj, base).is_ok();
+        let seen = if base_known {
+            base.to_vec()
+        } else {
+            doc.get_heads()
         };
-        match tx.get(&meeting, "shared")? {
-            Some((Value::Object(ObjType::Text), id)) => id,
-            _ => tx.put_object(&meeting, "shared", ObjType::Text)?,
-        }
-    };
-    tx.update_text(&obj, text)?;
-    tx.commit();
-    Ok(())
+        let mut tx = if base_known {
+            doc.transaction_at(automerge::PatchLog::inactive(), base)
+                .map_err(|e| DocError::Write(e.to_string()))?
+        } else {
+            doc.transaction()
+        };
+        tx.update_text(&obj, new)?;
+        let (hash, _) = tx.commit();
+        return Ok(hash.map(|h| vec![h]).unwrap_or(seen));
+    }
+    // No text yet, or versions created apart: write one text over all of them, replacing the
+    // first conflicting level on the way down.
+    let mut tx = doc.transaction();
+    let mut parent = ROOT;
+    let mut fresh = false;
+    for key in parents {
+        let values = tx.get_all(&parent, *key)?;
+        let existing = match values.as_slice() {
+            [(Value::Object(ObjType::Map), id)] if !fresh => Some(id.clone()),
+            _ => None,
+        };
+        parent = match existing {
+            Some(id) => id,
+            None => {
+                fresh = true;
+                tx.put_object(&parent, *key, ObjType::Map)?
+            }
+        };
+    }
+    let obj = tx.put_object(&parent, *leaf, ObjType::Text)?;
+    tx.update_text(&obj, new)?;
+    let (hash, _) = tx.commit();
+    Ok(hash.map(|h| vec![h]).unwrap_or_default())
 }
 
-fn meeting_note_objects(
-    doc: &Automerge,
-    meeting_id: &str,
-) -> Result<Vec<automerge::ObjId>, DocError> {
-    let Some((Value::Object(ObjType::Map), meetings)) = doc.get(ROOT, "meetings")? else {
+/// Every text object reachable at `path`, following all versions of conflicting maps.
+fn text_objects(doc: &Automerge, path: &[&str]) -> Result<Vec<automerge::ObjId>, DocError> {
+    let Some((leaf, parents)) = path.split_last() else {
         return Ok(Vec::new());
     };
-    let mut texts = Vec::new();
-    for (value, meeting) in doc.get_all(&meetings, meeting_id)? {
-        if let Value::Object(ObjType::Map) = value {
-            for (v, text) in doc.get_all(&meeting, "shared")? {
-                if let Value::Object(ObjType::Text) = v {
-                    texts.push(text);
+    let mut maps = vec![ROOT];
+    for key in parents {
+        let mut next = Vec::new();
+        for map in &maps {
+            for (value, id) in doc.get_all(map, *key)? {
+                if let Value::Object(ObjType::Map) = value {
+                    next.push(id);
                 }
+            }
+        }
+        maps = next;
+    }
+    let mut texts = Vec::new();
+    for map in &maps {
+        for (value, id) in doc.get_all(map, *leaf)? {
+            if let Value::Object(ObjType::Text) = value {
+                texts.push(id);
             }
         }
     }
     Ok(texts)
+}
+
+/// Heads as text (for handing to the window and back).
+pub fn heads_to_string(heads: &[ChangeHash]) -> String {
+    heads
+        .iter()
+        .map(ChangeHash::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Heads from text; anything unreadable is dropped (and then means "the current text").
+pub fn heads_from_string(heads: &str) -> Vec<ChangeHash> {
+    heads
+        .split(',')
+        .filter_map(|h| h.trim().parse().ok())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -476,6 +620,8 @@ pub struct PrivateDoc {
     pub owner: String,
     /// Meeting id to her private notes on it.
     pub notes: BTreeMap<String, autosurgeon::Text>,
+    /// Her reflections, not tied to one meeting.
+    pub reflections: autosurgeon::Text,
 }
 
 impl DocSchema for PrivateDoc {
@@ -489,7 +635,40 @@ impl PrivateDoc {
             schema: SCHEMA,
             owner: owner.to_owned(),
             notes: BTreeMap::new(),
+            reflections: autosurgeon::Text::with_value(""),
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preparation: the mentors' shared page per guide topic. Audience: the programme's mentors and its
+// coordinator, never mentees.
+
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct PreparationDoc {
+    pub kind: String,
+    pub schema: u64,
+    /// Topic id to the mentors' shared preparation of it.
+    pub topics: BTreeMap<String, autosurgeon::Text>,
+}
+
+impl DocSchema for PreparationDoc {
+    const KIND: DocKind = DocKind::Preparation;
+}
+
+impl PreparationDoc {
+    pub fn new() -> PreparationDoc {
+        PreparationDoc {
+            kind: DocKind::Preparation.as_str().to_owned(),
+            schema: SCHEMA,
+            topics: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for PreparationDoc {
+    fn default() -> Self {
+        PreparationDoc::new()
     }
 }
 
@@ -570,17 +749,89 @@ mod tests {
     }
 
     #[test]
+    fn a_field_changed_on_two_devices_shows_one_value_and_offers_the_other_back() {
+        let mut group = GroupDoc::new_pair("p", "n", ("a", "Anna"), ("b", "Bo"));
+        group.meetings.insert("m1".into(), MeetingDoc::planned(None));
+        let mut a = create(&group).unwrap();
+        let mut b = fork(&a);
+        set_meeting_field(&mut a, "m1", "place", "Bibliotheek").unwrap();
+        set_meeting_field(&mut b, "m1", "place", "Kantine").unwrap();
+        set_meeting_field(&mut b, "m1", "time", "15:00").unwrap();
+        a.merge(&mut b).unwrap();
+        let conflicts = meeting_conflicts(&a, "m1").unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        let c = &conflicts[0];
+        assert_eq!(c.field, "place");
+        let shown: GroupDoc = read(&a).unwrap();
+        assert_eq!(shown.meetings["m1"].place, c.shown);
+        let mut all = vec![c.shown.clone(), c.others[0].clone()];
+        all.sort();
+        assert_eq!(all, vec!["Bibliotheek", "Kantine"]);
+        // Restoring the other value settles it.
+        let other = c.others[0].clone();
+        set_meeting_field(&mut a, "m1", "place", &other).unwrap();
+        assert!(meeting_conflicts(&a, "m1").unwrap().is_empty());
+        assert_eq!(read::<GroupDoc>(&a).unwrap().meetings["m1"].place, other);
+        assert!(set_meeting_field(&mut a, "m1", "status", "x").is_err());
+        assert!(set_meeting_field(&mut a, "nope", "place", "x").is_err());
+    }
+
+    fn note(doc: &Automerge) -> String {
+        read_text(doc, &shared_note_path("m1")).unwrap().0
+    }
+
+    fn write(doc: &mut Automerge, text: &str) {
+        write_text(doc, &shared_note_path("m1"), &[], text).unwrap();
+    }
+
+    #[test]
+    fn typing_on_while_a_save_is_under_way_continues_from_the_saved_text() {
+        let mut doc = create(&NotesDoc::new("g")).unwrap();
+        write(&mut doc, "a");
+        let (_, base) = read_text(&doc, &shared_note_path("m1")).unwrap();
+        // The other device adds text; this device saves "ab" from base, then (not having seen
+        // the merge yet) types on to "abc" and saves from the base the first save returned.
+        let mut other = fork(&doc);
+        write(&mut other, "a!");
+        doc.merge(&mut other).unwrap();
+        let own = write_text(&mut doc, &shared_note_path("m1"), &base, "ab").unwrap();
+        write_text(&mut doc, &shared_note_path("m1"), &own, "abc").unwrap();
+        let text = note(&doc);
+        assert!(text == "abc!" || text == "a!bc", "{text}");
+    }
+
+    #[test]
     fn concurrent_typing_in_one_note_keeps_both_texts() {
         let mut a = create(&NotesDoc::new("g")).unwrap();
-        set_shared_note(&mut a, "m1", "Eerste weken: druk.").unwrap();
+        write(&mut a, "Eerste weken: druk.");
         let mut b = fork(&a);
-        set_shared_note(&mut a, "m1", "Mentor: Eerste weken: druk.").unwrap();
-        set_shared_note(&mut b, "m1", "Eerste weken: druk. Mentee: herkenbaar!").unwrap();
+        write(&mut a, "Mentor: Eerste weken: druk.");
+        write(&mut b, "Eerste weken: druk. Mentee: herkenbaar!");
         a.merge(&mut b).unwrap();
-        assert_eq!(
-            shared_note(&a, "m1").unwrap(),
-            "Mentor: Eerste weken: druk. Mentee: herkenbaar!"
-        );
+        assert_eq!(note(&a), "Mentor: Eerste weken: druk. Mentee: herkenbaar!");
+    }
+
+    #[test]
+    fn an_edit_made_on_a_stale_screen_does_not_erase_what_arrived_meanwhile() {
+        let mut doc = create(&NotesDoc::new("g")).unwrap();
+        write(&mut doc, "Eerste weken.");
+        let (seen, base) = read_text(&doc, &shared_note_path("m1")).unwrap();
+        // Text arrives from the other device while this screen still shows `seen`.
+        let mut other = fork(&doc);
+        write(&mut other, "Eerste weken. Mentee: herkenbaar!");
+        doc.merge(&mut other).unwrap();
+        write_text(
+            &mut doc,
+            &shared_note_path("m1"),
+            &base,
+            &format!("Mentor: {seen}"),
+        )
+        .unwrap();
+        assert_eq!(note(&doc), "Mentor: Eerste weken. Mentee: herkenbaar!");
+        // A base this document never had means: edit the current text.
+        let unknown = heads_from_string("00ff");
+        write_text(&mut doc, &shared_note_path("m1"), &unknown, "schoon").unwrap();
+        assert_eq!(note(&doc), "schoon");
     }
 
     #[test]
@@ -588,13 +839,15 @@ mod tests {
         let base = create(&NotesDoc::new("g")).unwrap();
         let mut a = fork(&base);
         let mut b = fork(&base);
-        set_shared_note(&mut a, "m1", "from a").unwrap();
-        set_shared_note(&mut b, "m1", "from b").unwrap();
+        write(&mut a, "from a");
+        write(&mut b, "from b");
         a.merge(&mut b).unwrap();
-        let both = shared_note(&a, "m1").unwrap();
+        let both = note(&a);
         assert!(both.contains("from a") && both.contains("from b"), "{both}");
-        set_shared_note(&mut a, "m1", &both).unwrap();
-        assert_eq!(meeting_note_objects(&a, "m1").unwrap().len(), 1);
-        assert_eq!(shared_note(&a, "m1").unwrap(), both);
+        write(&mut a, &both);
+        assert_eq!(text_objects(&a, &shared_note_path("m1")).unwrap().len(), 1);
+        assert_eq!(note(&a), both);
+        let notes: NotesDoc = read(&a).unwrap();
+        assert_eq!(notes.meetings["m1"].shared.as_str(), both);
     }
 }

@@ -3,9 +3,10 @@
 //! coordinator (or, when decentral, a mentor) changed; unchanged text is read from here in the
 //! reader's language.
 
+use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::model::Language;
+use crate::model::{Language, Quarter};
 
 /// When a topic is meant to be discussed: a range of quarters, and optionally the preferred weeks
 /// of the first of them (week 1 is the quarter's first week).
@@ -205,9 +206,342 @@ pub fn default_topic(key: &str) -> Option<&'static DefaultTopic> {
     DEFAULT_TOPICS.iter().find(|t| t.key == key)
 }
 
+/// The first and last day a topic is meant for: from the first day of its first quarter to the
+/// last day of its last quarter. `None` if the timing names a quarter outside 1..=4.
+pub fn window(timing: Timing, quarters: &[Quarter; 4]) -> Option<(NaiveDate, NaiveDate)> {
+    let first = quarters.get(usize::from(timing.first_quarter).checked_sub(1)?)?;
+    let last = quarters.get(usize::from(timing.last_quarter).checked_sub(1)?)?;
+    Some((first.start, last.end))
+}
+
+/// The preferred weeks of a topic as dates (week 1 starts on the first day of its first quarter),
+/// cut off at the end of that quarter.
+pub fn ideal_window(timing: Timing, quarters: &[Quarter; 4]) -> Option<(NaiveDate, NaiveDate)> {
+    let (from, to) = timing.preferred_weeks?;
+    let quarter = quarters.get(usize::from(timing.first_quarter).checked_sub(1)?)?;
+    let start = quarter
+        .start
+        .checked_add_days(Days::new(7 * u64::from(from.max(1) - 1)))?;
+    let end = quarter
+        .start
+        .checked_add_days(Days::new(7 * u64::from(to.max(from)) - 1))?
+        .min(quarter.end);
+    (start <= quarter.end).then_some((start, end))
+}
+
+/// Which quarter (1..=4) a day falls in, if any.
+pub fn quarter_of(day: NaiveDate, quarters: &[Quarter; 4]) -> Option<u8> {
+    quarters
+        .iter()
+        .position(|q| q.start <= day && day <= q.end)
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
+/// What a pair has done about one topic of the guide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TopicProgress {
+    /// The day a meeting on this topic was held.
+    pub held_on: Option<NaiveDate>,
+    /// A meeting on this topic is planned (with its date, if one is set).
+    pub planned: Option<Option<NaiveDate>>,
+}
+
+/// Where a topic of the guide stands for a pair on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Due {
+    /// A meeting on it was held.
+    Done { on: Option<NaiveDate> },
+    /// A meeting on it is planned; `late` if that is after the topic's window.
+    Planned { on: Option<NaiveDate>, late: bool },
+    /// Its window has not opened yet.
+    NotYet { opens: NaiveDate },
+    /// Its window is open and nothing is planned: this is due now.
+    Open { closes: NaiveDate, ideal_now: bool },
+    /// Its window has closed and no meeting on it was held or planned.
+    Overdue { closed: NaiveDate },
+}
+
+/// The guide's rule for one topic: `today` against the topic's window and what the pair did.
+/// Returns `None` when the programme's timing for the topic is not valid (a quarter outside 1..=4).
+pub fn due(
+    timing: Timing,
+    quarters: &[Quarter; 4],
+    today: NaiveDate,
+    progress: TopicProgress,
+) -> Option<Due> {
+    let (opens, closes) = window(timing, quarters)?;
+    if progress.held_on.is_some() {
+        return Some(Due::Done {
+            on: progress.held_on,
+        });
+    }
+    if let Some(on) = progress.planned {
+        let late = match on {
+            Some(day) => day > closes,
+            None => today > closes,
+        };
+        return Some(Due::Planned { on, late });
+    }
+    Some(if today < opens {
+        Due::NotYet { opens }
+    } else if today <= closes {
+        let ideal_now =
+            ideal_window(timing, quarters).is_some_and(|(a, b)| a <= today && today <= b);
+        Due::Open { closes, ideal_now }
+    } else {
+        Due::Overdue { closed: closes }
+    })
+}
+
+/// The academic year a day belongs to, named by the calendar year it starts in (on 1 August).
+pub fn academic_year_of(day: NaiveDate) -> i32 {
+    if day.month() >= 8 {
+        day.year()
+    } else {
+        day.year() - 1
+    }
+}
+
+/// A common Dutch academic calendar for the year starting in `year`, used until the coordinator
+/// sets the programme's own quarter dates: ten-week quarters from the first Monday of September,
+/// with the Christmas break inside quarter 2 and the last quarter ending in early July.
+pub fn default_quarters(year: i32) -> [Quarter; 4] {
+    let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+    let first_monday = |y: i32, m: u32| {
+        let first = day(y, m, 1);
+        let offset = (7 - first.weekday().num_days_from_monday()) % 7;
+        first + Days::new(u64::from(offset))
+    };
+    let q1 = first_monday(year, 9);
+    let q2 = q1 + Days::new(70);
+    let q3 = first_monday(year + 1, 2);
+    let q4 = q3 + Days::new(70);
+    [
+        Quarter {
+            start: q1,
+            end: q2 - Days::new(1),
+        },
+        Quarter {
+            start: q2,
+            end: q3 - Days::new(1),
+        },
+        Quarter {
+            start: q3,
+            end: q4 - Days::new(1),
+        },
+        Quarter {
+            start: q4,
+            end: day(year + 1, 7, 10),
+        },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// Quarter dates that differ from the default calendar, as a school could set them.
+    fn quarters() -> [Quarter; 4] {
+        [
+            ("2026-08-31", "2026-11-08"),
+            ("2026-11-09", "2027-01-31"),
+            ("2027-02-01", "2027-04-18"),
+            ("2027-04-19", "2027-07-10"),
+        ]
+        .map(|(a, b)| Quarter {
+            start: d(a),
+            end: d(b),
+        })
+    }
+
+    fn timing(number: u8) -> Timing {
+        DEFAULT_TOPICS[usize::from(number) - 1].timing
+    }
+
+    fn due_on(number: u8, today: &str, progress: TopicProgress) -> Due {
+        due(timing(number), &quarters(), d(today), progress).unwrap()
+    }
+
+    const NOTHING: TopicProgress = TopicProgress {
+        held_on: None,
+        planned: None,
+    };
+
+    #[test]
+    fn meeting_one_opens_on_the_first_day_of_quarter_one_and_is_overdue_the_day_after_it_ends() {
+        assert_eq!(
+            due_on(1, "2026-08-30", NOTHING),
+            Due::NotYet {
+                opens: d("2026-08-31")
+            }
+        );
+        assert_eq!(
+            due_on(1, "2026-08-31", NOTHING),
+            Due::Open {
+                closes: d("2026-11-08"),
+                ideal_now: false
+            }
+        );
+        assert_eq!(
+            due_on(1, "2026-11-08", NOTHING),
+            Due::Open {
+                closes: d("2026-11-08"),
+                ideal_now: false
+            }
+        );
+        assert_eq!(
+            due_on(1, "2026-11-09", NOTHING),
+            Due::Overdue {
+                closed: d("2026-11-08")
+            }
+        );
+    }
+
+    #[test]
+    fn meeting_one_is_ideally_in_weeks_three_and_four_of_quarter_one() {
+        assert_eq!(
+            ideal_window(timing(1), &quarters()),
+            Some((d("2026-09-14"), d("2026-09-27")))
+        );
+        assert_eq!(
+            due_on(1, "2026-09-13", NOTHING),
+            Due::Open {
+                closes: d("2026-11-08"),
+                ideal_now: false
+            }
+        );
+        assert_eq!(
+            due_on(1, "2026-09-14", NOTHING),
+            Due::Open {
+                closes: d("2026-11-08"),
+                ideal_now: true
+            }
+        );
+        assert_eq!(
+            due_on(1, "2026-09-27", NOTHING),
+            Due::Open {
+                closes: d("2026-11-08"),
+                ideal_now: true
+            }
+        );
+        assert_eq!(
+            due_on(1, "2026-09-28", NOTHING),
+            Due::Open {
+                closes: d("2026-11-08"),
+                ideal_now: false
+            }
+        );
+    }
+
+    #[test]
+    fn meetings_four_and_five_span_quarters_three_and_four() {
+        assert_eq!(
+            due_on(4, "2027-01-31", NOTHING),
+            Due::NotYet {
+                opens: d("2027-02-01")
+            }
+        );
+        assert!(matches!(due_on(5, "2027-04-18", NOTHING), Due::Open { .. }));
+        assert!(matches!(due_on(5, "2027-04-19", NOTHING), Due::Open { .. }));
+        assert_eq!(
+            due_on(5, "2027-07-11", NOTHING),
+            Due::Overdue {
+                closed: d("2027-07-10")
+            }
+        );
+    }
+
+    #[test]
+    fn moving_the_quarter_dates_moves_the_deadlines() {
+        let mut q = quarters();
+        q[1].end = d("2027-02-07");
+        q[2].start = d("2027-02-08");
+        let today = d("2027-02-03");
+        assert!(matches!(
+            due(timing(3), &q, today, NOTHING),
+            Some(Due::Open { .. })
+        ));
+        assert!(matches!(
+            due(timing(3), &quarters(), today, NOTHING),
+            Some(Due::Overdue { .. })
+        ));
+    }
+
+    #[test]
+    fn held_and_planned_meetings_are_never_overdue_but_late_plans_are_marked() {
+        let held = TopicProgress {
+            held_on: Some(d("2026-12-01")),
+            planned: None,
+        };
+        assert_eq!(
+            due_on(1, "2027-03-01", held),
+            Due::Done {
+                on: Some(d("2026-12-01"))
+            }
+        );
+        let in_time = TopicProgress {
+            held_on: None,
+            planned: Some(Some(d("2026-11-08"))),
+        };
+        assert_eq!(
+            due_on(1, "2026-10-01", in_time),
+            Due::Planned {
+                on: Some(d("2026-11-08")),
+                late: false
+            }
+        );
+        let late = TopicProgress {
+            held_on: None,
+            planned: Some(Some(d("2026-11-09"))),
+        };
+        assert_eq!(
+            due_on(1, "2026-10-01", late),
+            Due::Planned {
+                on: Some(d("2026-11-09")),
+                late: true
+            }
+        );
+        let no_date = TopicProgress {
+            held_on: None,
+            planned: Some(None),
+        };
+        assert_eq!(
+            due_on(1, "2026-11-09", no_date),
+            Due::Planned {
+                on: None,
+                late: true
+            }
+        );
+    }
+
+    #[test]
+    fn a_timing_outside_the_four_quarters_is_not_a_panic() {
+        let bad = Timing {
+            first_quarter: 0,
+            last_quarter: 5,
+            preferred_weeks: Some((9, 3)),
+        };
+        assert_eq!(due(bad, &quarters(), d("2026-10-01"), NOTHING), None);
+        assert_eq!(ideal_window(bad, &quarters()), None);
+    }
+
+    #[test]
+    fn the_default_calendar_has_four_consecutive_quarters() {
+        let q = default_quarters(2026);
+        assert_eq!(q[0].start, d("2026-09-07"));
+        for pair in q.windows(2) {
+            assert_eq!(pair[0].end.succ_opt(), Some(pair[1].start));
+        }
+        assert_eq!(quarter_of(d("2026-11-23"), &q), Some(2));
+        assert_eq!(quarter_of(d("2026-08-01"), &q), None);
+        assert_eq!(academic_year_of(d("2026-11-23")), 2026);
+        assert_eq!(academic_year_of(d("2027-03-01")), 2026);
+    }
 
     #[test]
     fn the_default_guide_has_five_numbered_meetings_in_year_order() {

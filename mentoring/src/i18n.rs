@@ -47,7 +47,81 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "This device's storage cannot be opened",
     ),
     ("error.generic", "Er ging iets mis", "Something went wrong"),
+    ("error.name_required", "Vul een naam in.", "Please fill in a name."),
+    ("error.name_too_long", "Die naam is te lang (hoogstens 80 tekens).", "That name is too long (80 characters at most)."),
+    ("error.role_required", "Kies eerst of je mentor of mentee bent.", "First choose whether you are a mentor or a mentee."),
+    ("error.bad_date", "Dat is geen geldige datum.", "That is not a valid date."),
+    ("error.bad_time", "Dat is geen geldige tijd (uu:mm).", "That is not a valid time (hh:mm)."),
+    ("error.place_too_long", "De plaats is te lang (hoogstens 200 tekens).", "The place is too long (200 characters at most)."),
+    ("error.text_required", "Vul eerst iets in.", "Please write something first."),
+    ("error.ask_first", "Vraag eerst naar haar eigen ervaring, en vink dat aan.", "First ask about her own experience, and tick it."),
+    ("error.bad_pair_code", "Dit is geen koppelcode. Een koppelcode begint met PM1:", "This is not a pair code. A pair code starts with PM1:"),
+    ("error.pair_not_found", "Geen koppel gevonden met deze code. Koppelen kan alleen met verbinding met de server.", "No pair found with this code. Joining needs a connection to the server."),
+    ("error.pair_taken", "Deze koppelcode is al door iemand anders gebruikt.", "This pair code was already used by someone else."),
+    ("error.no_date", "Deze afspraak heeft nog geen datum.", "This meeting has no date yet."),
+    ("error.unknown_group", "Dit koppel staat niet op dit apparaat.", "This pair is not on this device."),
+    ("error.unknown_meeting", "Deze afspraak bestaat niet (meer).", "This meeting does not exist (any more)."),
+    ("error.bad_field", "Dit veld kan niet worden gewijzigd.", "This field cannot be changed."),
+    ("error.storage_failed", "Opslaan op dit apparaat is mislukt.", "Saving on this device failed."),
+    ("error.device_failed", "Dit apparaat kon dit niet uitvoeren.", "This device could not do that."),
+    ("error.bridge", "De app reageert niet zoals verwacht.", "The app did not respond as expected."),
+    // Guide and due dates (computed by the device, shown as is).
+    ("topic.untitled", "Onderwerp zonder titel", "Untitled topic"),
+    ("timing.quarter", "Kwartiel {q}", "Quarter {q}"),
+    ("timing.quarters", "Kwartielen {a} en {b}", "Quarters {a} and {b}"),
+    ("timing.weeks", "{quarters}, liefst week {a}-{b}", "{quarters}, ideally weeks {a}-{b}"),
+    ("meeting.extra", "Extra afspraak", "Extra meeting"),
+    ("meeting.ask_default", "Hoe is dit voor jou?", "How is this for you?"),
+    ("due.done", "Gehouden op {date}", "Held on {date}"),
+    ("due.planned", "Gepland: {date}", "Planned: {date}"),
+    ("due.planned_late", "Gepland na de periode: {date}", "Planned after its period: {date}"),
+    ("due.planned_undated", "Gepland, nog zonder datum", "Planned, no date yet"),
+    ("due.not_yet", "Vanaf {date}", "From {date}"),
+    ("due.open", "Nu aan de beurt, uiterlijk {date}", "Due now, by {date}"),
+    ("due.open_ideal", "Nu aan de beurt, dit is de beste periode (uiterlijk {date})", "Due now, this is the best time (by {date})"),
+    ("due.overdue", "Te laat: had uiterlijk {date} moeten plaatsvinden", "Overdue: should have taken place by {date}"),
+    ("due.suggestion_passed", "Voorgestelde periode voorbij ({date})", "Suggested period has passed ({date})"),
+    ("mail.first.subject", "Kennismaken: onze eerste mentoring-afspraak", "Getting to know each other: our first mentoring meeting"),
+    ("mail.first.body", "Hoi {mentee},\n\nIk ben {mentor}, ouderejaars en jouw mentor in {programme}. Ik vind het leuk om je te leren kennen en te vertellen hoe mijn eerste weken op de opleiding waren, en ik ben benieuwd hoe het jou bevalt.\n\nZullen we een eerste keer afspreken? Ik kan op:\n{proposed_times}\n\nLaat maar weten wat jou uitkomt, of stel een ander moment voor.\n\nGroetjes,\n{mentor}", "Hi {mentee},\n\nI'm {mentor}, a senior student and your mentor in {programme}. I'd like to get to know you, tell you how my own first weeks in the programme went, and hear how you are finding it.\n\nShall we meet for a first time? I can do:\n{proposed_times}\n\nLet me know what suits you, or suggest another time.\n\nBest,\n{mentor}"),
+    ("demo.programme", "Demo: peer mentoring ICT", "Demo: peer mentoring ICT"),
+    ("demo.school", "Voorbeeldhogeschool", "Example University"),
+    ("demo.you", "Jij", "You"),
+    ("demo.mentor", "Sanne (demo)", "Sanne (demo)"),
+    ("demo.mentee", "Aylin (demo)", "Aylin (demo)"),
+    ("demo.place", "Bibliotheek, studieplek 2.14", "Library, study room 2.14"),
+    ("demo.notes.1", "Sanne: mijn eerste weken waren overweldigend, veel groepswerk en weinig andere meiden in de klas.\nAylin: herkenbaar; het groepswerk gaat goed, maar ik durf in de les nog weinig te vragen.\nAfspraak: Aylin stelt deze week één vraag in het practicum.", "Sanne: my first weeks were overwhelming, lots of group work and few other girls in class.\nAylin: same here; group work goes well, but I hardly dare ask questions in class yet.\nAgreed: Aylin asks one question in the lab this week."),
+    ("demo.notes.2", "Docenten zijn benaderbaar, ook buiten de les (mail of spreekuur).\nAylin merkt dat ze in projectgroepen vaak de notulen krijgt; we bespreken hoe ze een andere rol kan vragen.", "Teachers are approachable, also outside class (e-mail or office hours).\nAylin notices she is often given the minutes in project groups; we discuss how to ask for another role."),
+    ("demo.notes.3", "Planning voor de tentamenweek gemaakt: terugrekenen vanaf de deadlines, elke dag één vak.\nVakken die helpen richting security: Netwerken en Besturingssystemen.", "Made a plan for exam week: count back from the deadlines, one course a day.\nCourses that help towards security: Networks and Operating Systems."),
+    ("demo.notes.4", "Sterk: doorzetten en structuur aanbrengen. Ontwikkelpunt: vaker haar mening geven in de groep.", "Strength: perseverance and bringing structure. To develop: giving her opinion in the group more often."),
+    ("demo.notes.5", "Terugblik: de eerste afspraak en de planning hielpen het meest.", "Looking back: the first meeting and the planning helped most."),
+    ("demo.goal", "Een planning maken voor de eerste tentamenweek", "Make a plan for the first exam week"),
+    ("demo.goal.evaluation", "Gelukt: planning gemaakt en grotendeels gevolgd.", "Done: made a plan and mostly kept to it."),
+    ("demo.question", "Welke richting past bij mij: security of data?", "Which direction suits me: security or data?"),
+    ("due.bad_timing", "De planning van dit onderwerp klopt niet", "This topic's timing is not valid"),
 ];
+
+const WEEKDAYS_NL: [&str; 7] = ["ma", "di", "wo", "do", "vr", "za", "zo"];
+const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS_NL: [&str; 12] = [
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+    "oktober", "november", "december",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+
+/// "di 22 september 2026" / "Tue 22 September 2026".
+pub fn format_date(language: Language, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let weekday = date.weekday().num_days_from_monday() as usize;
+    let month = date.month0() as usize;
+    let (weekdays, months) = match language {
+        Language::Nl => (WEEKDAYS_NL, MONTHS_NL),
+        Language::En => (WEEKDAYS_EN, MONTHS_EN),
+    };
+    format!("{} {} {} {}", weekdays[weekday], date.day(), months[month], date.year())
+}
 
 /// The text for `key` in `language`.
 pub fn t(language: Language, key: &str) -> String {
@@ -80,6 +154,13 @@ mod tests {
                 "duplicate {key}"
             );
         }
+    }
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 22).unwrap();
+        assert_eq!(format_date(Language::Nl, day), "di 22 september 2026");
+        assert_eq!(format_date(Language::En, day), "Tue 22 September 2026");
     }
 
     #[test]

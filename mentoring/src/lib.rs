@@ -12,13 +12,21 @@
 pub mod api;
 pub mod guide;
 pub mod i18n;
+pub mod ics;
+pub mod mail;
 pub mod model;
 
+#[cfg(feature = "native")]
+pub mod demo;
 #[cfg(feature = "native")]
 pub mod device;
 #[cfg(feature = "native")]
 pub mod docs;
 #[cfg(feature = "native")]
+pub mod session;
+#[cfg(feature = "native")]
 pub mod store;
 #[cfg(feature = "native")]
 pub mod sync;
+#[cfg(feature = "native")]
+pub mod views;

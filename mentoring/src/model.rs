@@ -110,6 +110,15 @@ pub enum MeetingStatus {
     Cancelled,
 }
 
+/// A goal to reach, or a question to learn the answer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[serde(rename_all = "snake_case")]
+pub enum GoalKind {
+    Goal,
+    Question,
+}
+
 /// The language a person reads the app in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -149,6 +158,8 @@ pub enum DocKind {
     Notes,
     /// One person's private notes and reflections: only her own devices.
     Private,
+    /// The mentors' shared preparation per guide topic: the programme's mentors and coordinator.
+    Preparation,
 }
 
 impl DocKind {
@@ -158,6 +169,7 @@ impl DocKind {
             DocKind::Group => "group",
             DocKind::Notes => "notes",
             DocKind::Private => "private",
+            DocKind::Preparation => "preparation",
         }
     }
 
@@ -167,6 +179,7 @@ impl DocKind {
             DocKind::Group,
             DocKind::Notes,
             DocKind::Private,
+            DocKind::Preparation,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -1,12 +1,19 @@
 //! The commands the window may call. Each one translates: it takes what the person asked for,
-//! calls the `mentoring` crate, and returns its view values or an error the window can word.
+//! calls the `mentoring` crate (mostly [`Session`]), and returns its view values, or an error with
+//! a code the window words in the person's language.
 
-use std::sync::Arc;
+use std::path::PathBuf;
 
-use mentoring::api::SyncStatus;
-use mentoring::device::Device;
-use serde::Serialize;
-use tauri::State;
+use chrono::{Local, NaiveDate, Utc};
+use mentoring::api::{
+    Email, GoalItem, Home, MeetingPage, PreparationPage, Profile, SavedFile, SyncStatus,
+    TextValue,
+};
+use mentoring::model::{GoalKind, Language, Role};
+use mentoring::session::{ActionError, Session};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
 
 use crate::Shell;
 
@@ -26,11 +33,27 @@ impl CommandError {
     }
 }
 
-fn device(shell: &Shell) -> Result<Arc<Device>, CommandError> {
+impl From<ActionError> for CommandError {
+    fn from(e: ActionError) -> Self {
+        if matches!(e, ActionError::Device(_)) {
+            tracing::warn!(error = %e, "a command failed");
+        }
+        CommandError::new(e.code(), &e)
+    }
+}
+
+type Answer<T> = Result<T, CommandError>;
+
+fn session(shell: &Shell) -> Answer<Session> {
     shell
         .device
         .clone()
+        .map(Session::new)
         .map_err(|e| CommandError::new("storage_unavailable", e))
+}
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,28 +77,222 @@ pub fn app_info(shell: State<'_, Shell>) -> AppInfo {
 }
 
 #[tauri::command]
-pub fn sync_status(shell: State<'_, Shell>) -> Result<SyncStatus, CommandError> {
-    Ok(device(&shell)?.status().borrow().clone())
+pub fn sync_status(shell: State<'_, Shell>) -> Answer<SyncStatus> {
+    Ok(session(&shell)?.device().status().borrow().clone())
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct DocumentEntry {
-    pub id: String,
-    pub kind: String,
-    pub title: String,
+// -- Profile and first launch ----------------------------------------------------------------
+
+#[tauri::command]
+pub fn profile(shell: State<'_, Shell>) -> Answer<Profile> {
+    Ok(session(&shell)?.profile()?)
 }
 
 #[tauri::command]
-pub fn documents(shell: State<'_, Shell>) -> Result<Vec<DocumentEntry>, CommandError> {
-    let entries = device(&shell)?
-        .documents()
-        .map_err(|e| CommandError::new("storage_failed", e))?;
-    Ok(entries
-        .into_iter()
-        .map(|e| DocumentEntry {
-            id: e.doc_id,
-            kind: e.kind,
-            title: e.title,
-        })
-        .collect())
+pub async fn save_profile(shell: State<'_, Shell>, name: String, role: Role) -> Answer<Profile> {
+    Ok(session(&shell)?.save_profile(&name, role).await?)
+}
+
+#[tauri::command]
+pub fn set_language(shell: State<'_, Shell>, language: Language) -> Answer<Profile> {
+    Ok(session(&shell)?.set_language(language)?)
+}
+
+#[tauri::command]
+pub async fn open_demo(shell: State<'_, Shell>) -> Answer<String> {
+    Ok(session(&shell)?.open_demo(today()).await?)
+}
+
+#[tauri::command]
+pub async fn create_pair(shell: State<'_, Shell>, programme: String, partner: String) -> Answer<String> {
+    Ok(session(&shell)?.create_pair(&programme, &partner, today()).await?)
+}
+
+#[tauri::command]
+pub async fn join_pair(shell: State<'_, Shell>, code: String) -> Answer<String> {
+    Ok(session(&shell)?.join_pair(&code).await?)
+}
+
+// -- Screens -----------------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn home(shell: State<'_, Shell>) -> Answer<Home> {
+    Ok(session(&shell)?.home(today()).await?)
+}
+
+#[tauri::command]
+pub async fn meeting(shell: State<'_, Shell>, group: String, meeting: String) -> Answer<MeetingPage> {
+    Ok(session(&shell)?.meeting_page(&group, &meeting, today()).await?)
+}
+
+// -- Notes and goals -------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn write_shared_note(
+    shell: State<'_, Shell>,
+    group: String,
+    meeting: String,
+    base: String,
+    text: String,
+) -> Answer<TextValue> {
+    Ok(session(&shell)?.write_shared_note(&group, &meeting, &base, &text).await?)
+}
+
+#[tauri::command]
+pub async fn write_private_note(
+    shell: State<'_, Shell>,
+    group: String,
+    meeting: String,
+    base: String,
+    text: String,
+) -> Answer<TextValue> {
+    Ok(session(&shell)?.write_private_note(&group, &meeting, &base, &text).await?)
+}
+
+#[tauri::command]
+pub async fn write_reflections(shell: State<'_, Shell>, group: String, base: String, text: String) -> Answer<TextValue> {
+    Ok(session(&shell)?.write_reflections(&group, &base, &text).await?)
+}
+
+#[tauri::command]
+pub async fn add_goal(
+    shell: State<'_, Shell>,
+    group: String,
+    kind: GoalKind,
+    text: String,
+    meeting: Option<String>,
+) -> Answer<Vec<GoalItem>> {
+    Ok(session(&shell)?.add_goal(&group, kind, &text, meeting, today()).await?)
+}
+
+#[tauri::command]
+pub async fn set_goal(
+    shell: State<'_, Shell>,
+    group: String,
+    goal: String,
+    achieved: bool,
+    evaluation: String,
+) -> Answer<Vec<GoalItem>> {
+    Ok(session(&shell)?.set_goal(&group, &goal, achieved, &evaluation).await?)
+}
+
+// -- Meetings --------------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn set_asked(shell: State<'_, Shell>, group: String, meeting: String, asked: bool) -> Answer<()> {
+    Ok(session(&shell)?.set_asked(&group, &meeting, asked).await?)
+}
+
+#[tauri::command]
+pub async fn mark_held(shell: State<'_, Shell>, group: String, meeting: String) -> Answer<()> {
+    Ok(session(&shell)?.mark_held(&group, &meeting, today()).await?)
+}
+
+#[tauri::command]
+pub async fn plan_meeting(
+    shell: State<'_, Shell>,
+    group: String,
+    date: String,
+    time: String,
+    place: String,
+) -> Answer<String> {
+    Ok(session(&shell)?.plan_meeting(&group, &date, &time, &place).await?)
+}
+
+#[tauri::command]
+pub async fn set_meeting_field(
+    shell: State<'_, Shell>,
+    group: String,
+    meeting: String,
+    field: String,
+    value: String,
+) -> Answer<()> {
+    Ok(session(&shell)?.set_meeting_field(&group, &meeting, &field, &value).await?)
+}
+
+// -- Calendar, e-mail, preparation -----------------------------------------------------------
+
+/// Writes a calendar file (one meeting, or the whole schedule) into the export folder.
+#[tauri::command]
+pub async fn export_calendar(shell: State<'_, Shell>, group: String, meeting: Option<String>) -> Answer<SavedFile> {
+    let ics = session(&shell)?.calendar(&group, meeting.as_deref(), Utc::now()).await?;
+    let dir = shell.launch.export_dir.clone();
+    let name = match &meeting {
+        Some(id) => format!("mentoring-afspraak-{}.ics", &id[..id.len().min(8)]),
+        None => "mentoring-schema.ics".to_owned(),
+    };
+    let path = write_export(&dir, &name, ics.as_bytes())?;
+    Ok(SavedFile {
+        path: path.display().to_string(),
+    })
+}
+
+fn write_export(dir: &PathBuf, name: &str, bytes: &[u8]) -> Answer<PathBuf> {
+    std::fs::create_dir_all(dir).map_err(|e| CommandError::new("export_failed", e))?;
+    let path = dir.join(name);
+    let partial = dir.join(format!(".{name}.part"));
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|e| CommandError::new("export_failed", format!("{}: {e}", path.display())))?;
+    Ok(path)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Template {
+    pub subject: String,
+    pub body: String,
+}
+
+#[tauri::command]
+pub fn first_contact_template(shell: State<'_, Shell>) -> Answer<Template> {
+    let (subject, body) = session(&shell)?.first_contact_template()?;
+    Ok(Template { subject, body })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Proposal {
+    pub date: String,
+    pub time: String,
+}
+
+#[tauri::command]
+pub async fn first_contact_email(
+    shell: State<'_, Shell>,
+    group: String,
+    to: String,
+    subject: String,
+    body: String,
+    proposals: Vec<Proposal>,
+) -> Answer<Email> {
+    let proposals: Vec<(String, String)> = proposals.into_iter().map(|p| (p.date, p.time)).collect();
+    Ok(session(&shell)?
+        .first_contact_email(&group, &to, Some((subject, body)), &proposals)
+        .await?)
+}
+
+/// Opens a prepared e-mail in the person's mail client. Only `mailto:` addresses are opened.
+#[tauri::command]
+pub fn open_mail(app: AppHandle, mailto: String) -> Answer<()> {
+    if !mailto.starts_with("mailto:") {
+        return Err(CommandError::new("bad_field", "only mailto: addresses can be opened"));
+    }
+    app.opener()
+        .open_url(mailto, None::<&str>)
+        .map_err(|e| CommandError::new("no_mail_client", e))
+}
+
+#[tauri::command]
+pub async fn preparation(shell: State<'_, Shell>, group: String) -> Answer<Vec<PreparationPage>> {
+    Ok(session(&shell)?.preparation(&group).await?)
+}
+
+#[tauri::command]
+pub async fn write_preparation(
+    shell: State<'_, Shell>,
+    group: String,
+    topic: String,
+    base: String,
+    text: String,
+) -> Answer<TextValue> {
+    Ok(session(&shell)?.write_preparation(&group, &topic, &base, &text).await?)
 }

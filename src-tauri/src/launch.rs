@@ -9,6 +9,8 @@ use url::Url;
 pub struct Launch {
     pub data_dir: PathBuf,
     pub server: Option<Url>,
+    /// Where calendar files and other exports are written.
+    pub export_dir: PathBuf,
 }
 
 /// The launch options as given, before defaults.
@@ -16,6 +18,7 @@ pub struct Launch {
 pub struct Given {
     data_dir: Option<PathBuf>,
     server: Option<Url>,
+    export_dir: Option<PathBuf>,
 }
 
 impl Given {
@@ -25,6 +28,7 @@ impl Given {
         let mut given = Given {
             data_dir: std::env::var_os("PEER_MENTORING_DATA_DIR").map(PathBuf::from),
             server: None,
+            export_dir: std::env::var_os("PEER_MENTORING_EXPORT_DIR").map(PathBuf::from),
         };
         let mut server = std::env::var("PEER_MENTORING_SERVER").ok();
         let mut args = args.peekable();
@@ -42,6 +46,7 @@ impl Given {
             match flag.as_str() {
                 "--data-dir" => given.data_dir = Some(PathBuf::from(value()?)),
                 "--server" => server = Some(value()?),
+                "--export-dir" => given.export_dir = Some(PathBuf::from(value()?)),
                 // Arguments added by the platform or by WebDriver are not ours to judge.
                 _ => {}
             }
@@ -53,13 +58,18 @@ impl Given {
         Ok(given)
     }
 
-    /// Fills in the platform's app data directory when none was given.
-    pub fn resolve(self, app_data_dir: Option<PathBuf>) -> Launch {
+    /// Fills in the platform's app data and downloads directories when none were given.
+    pub fn resolve(self, app_data_dir: Option<PathBuf>, downloads: Option<PathBuf>) -> Launch {
+        let data_dir = self
+            .data_dir
+            .or(app_data_dir)
+            .unwrap_or_else(|| PathBuf::from("peer-mentoring-data"));
         Launch {
-            data_dir: self
-                .data_dir
-                .or(app_data_dir)
-                .unwrap_or_else(|| PathBuf::from("peer-mentoring-data")),
+            export_dir: self
+                .export_dir
+                .or(downloads)
+                .unwrap_or_else(|| data_dir.join("exports")),
+            data_dir,
             server: self.server,
         }
     }
@@ -84,8 +94,9 @@ mod tests {
             "--server=http://127.0.0.1:3030",
         ]))
         .unwrap();
-        let launch = given.resolve(None);
+        let launch = given.resolve(None, None);
         assert_eq!(launch.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(launch.export_dir, PathBuf::from("/tmp/x/exports"));
         assert_eq!(launch.server.unwrap().as_str(), "http://127.0.0.1:3030/");
     }
 

@@ -7,9 +7,10 @@
 //! view values.
 //!
 //! ```text
-//! peer-mentoring [--data-dir DIR] [--server http://127.0.0.1:3030]
+//! peer-mentoring [--data-dir DIR] [--server http://127.0.0.1:3030] [--export-dir DIR]
 //! ```
-//! (or `PEER_MENTORING_DATA_DIR`, `PEER_MENTORING_SERVER`; the server is remembered.)
+//! (or `PEER_MENTORING_DATA_DIR`, `PEER_MENTORING_SERVER`, `PEER_MENTORING_EXPORT_DIR`; the server
+//! is remembered.)
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -44,7 +45,7 @@ fn main() {
     };
     let app = tauri::Builder::default()
         .setup(move |app| {
-            let launch = given.resolve(app.path().app_data_dir().ok());
+            let launch = given.resolve(app.path().app_data_dir().ok(), app.path().download_dir().ok());
             let device = tauri::async_runtime::block_on(open_device(&launch));
             if let Ok(device) = &device {
                 follow_device(app.handle().clone(), device.clone());
@@ -52,10 +53,33 @@ fn main() {
             app.manage(Shell { device, launch });
             Ok(())
         })
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::sync_status,
-            commands::documents,
+            commands::profile,
+            commands::save_profile,
+            commands::set_language,
+            commands::open_demo,
+            commands::create_pair,
+            commands::join_pair,
+            commands::home,
+            commands::meeting,
+            commands::write_shared_note,
+            commands::write_private_note,
+            commands::write_reflections,
+            commands::add_goal,
+            commands::set_goal,
+            commands::set_asked,
+            commands::mark_held,
+            commands::plan_meeting,
+            commands::set_meeting_field,
+            commands::export_calendar,
+            commands::first_contact_template,
+            commands::first_contact_email,
+            commands::open_mail,
+            commands::preparation,
+            commands::write_preparation,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -1,0 +1,536 @@
+//! The screens' content, computed from the documents: plain functions from hydrated documents, the
+//! reader, today and a language to the view values in [`crate::api`]. Here live the rules the
+//! screens show: which meeting is next, what is due or overdue, which guide text applies.
+
+use chrono::{NaiveDate, NaiveTime};
+
+use crate::api::{
+    Attention, FieldConflict, GoalItem, GroupHome, MeetingCard, MeetingPage, PastNotes,
+    TextValue, TopicStatus,
+};
+use crate::docs::{Conflict, GroupDoc, MeetingDoc, NotesDoc, ProgrammeDoc, TopicDoc};
+use crate::guide::{self, Due, Timing, TopicProgress};
+use crate::i18n::{format_date, t, tf};
+use crate::model::{Formality, Language, MeetingStatus, Quarter, Role, Structure};
+
+/// The programme's quarters; if its dates are unreadable, the default calendar of the academic
+/// year `today` is in.
+pub fn quarters(programme: &ProgrammeDoc, today: NaiveDate) -> [Quarter; 4] {
+    let parsed: Option<Vec<Quarter>> = (1..=4)
+        .map(|n| {
+            let q = programme.quarters.get(&n.to_string())?;
+            Some(Quarter {
+                start: q.start.parse().ok()?,
+                end: q.end.parse().ok()?,
+            })
+        })
+        .collect();
+    match parsed.and_then(|v| <[Quarter; 4]>::try_from(v).ok()) {
+        Some(q) => q,
+        None => guide::default_quarters(guide::academic_year_of(today)),
+    }
+}
+
+/// A topic's text in `language`: the programme's own wording where it has one, else the guide's.
+pub struct TopicText {
+    pub title: String,
+    pub tells: Vec<String>,
+    pub ask: Vec<String>,
+    pub also: Vec<String>,
+}
+
+pub fn topic_text(topic: &TopicDoc, language: Language) -> TopicText {
+    let default = guide::default_topic(&topic.default_key).map(|d| d.text(language));
+    let pick = |own: &Vec<String>, default: Option<&[&str]>| {
+        if own.is_empty() {
+            default
+                .unwrap_or_default()
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
+        } else {
+            own.clone()
+        }
+    };
+    TopicText {
+        title: if topic.title.is_empty() {
+            default
+                .map(|d| d.title.to_owned())
+                .unwrap_or_else(|| t(language, "topic.untitled"))
+        } else {
+            topic.title.clone()
+        },
+        tells: pick(&topic.mentor_tells, default.map(|d| d.mentor_tells)),
+        ask: pick(&topic.ask_mentee, default.map(|d| d.ask_mentee)),
+        also: pick(&topic.also, default.map(|d| d.also)),
+    }
+}
+
+fn timing(topic: &TopicDoc) -> Timing {
+    let small = |n: u64| u8::try_from(n).unwrap_or(u8::MAX);
+    Timing {
+        first_quarter: small(topic.first_quarter),
+        last_quarter: small(topic.last_quarter),
+        preferred_weeks: topic
+            .preferred_weeks
+            .map(|w| (small(w.from), small(w.to))),
+    }
+}
+
+/// "Kwartiel 1, liefst week 3-4" / "Kwartielen 3 en 4".
+pub fn timing_label(topic: &TopicDoc, language: Language) -> String {
+    let timing = timing(topic);
+    let quarters = if timing.first_quarter == timing.last_quarter {
+        tf(language, "timing.quarter", &[("q", &timing.first_quarter.to_string())])
+    } else {
+        tf(
+            language,
+            "timing.quarters",
+            &[
+                ("a", &timing.first_quarter.to_string()),
+                ("b", &timing.last_quarter.to_string()),
+            ],
+        )
+    };
+    match timing.preferred_weeks {
+        Some((a, b)) => tf(
+            language,
+            "timing.weeks",
+            &[("quarters", &quarters), ("a", &a.to_string()), ("b", &b.to_string())],
+        ),
+        None => quarters,
+    }
+}
+
+/// The programme's guide topics in meeting order.
+pub fn ordered_topics(programme: &ProgrammeDoc) -> Vec<(&String, &TopicDoc)> {
+    let mut topics: Vec<_> = programme.guide.iter().collect();
+    topics.sort_by_key(|(id, t)| (t.number, (*id).clone()));
+    topics
+}
+
+fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
+    s.as_deref().and_then(|d| d.parse().ok())
+}
+
+fn parse_time(s: &Option<String>) -> Option<NaiveTime> {
+    s.as_deref()
+        .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
+}
+
+/// A meeting, ready to show.
+pub fn meeting_card(
+    programme: &ProgrammeDoc,
+    id: &str,
+    meeting: &MeetingDoc,
+    quarters: &[Quarter; 4],
+    language: Language,
+) -> MeetingCard {
+    let topic = meeting
+        .topic
+        .as_ref()
+        .and_then(|t| programme.guide.get(t));
+    let text = topic.map(|t| topic_text(t, language));
+    let date = parse_date(&meeting.date);
+    let when = match (date, &meeting.time) {
+        (Some(d), Some(time)) => format!("{}, {time}", format_date(language, d)),
+        (Some(d), None) => format_date(language, d),
+        (None, _) => meeting.date.clone().unwrap_or_default(),
+    };
+    MeetingCard {
+        id: id.to_owned(),
+        number: topic.and_then(|t| u8::try_from(t.number).ok()),
+        topic: meeting.topic.clone(),
+        title: text
+            .as_ref()
+            .map(|t| t.title.clone())
+            .unwrap_or_else(|| t(language, "meeting.extra")),
+        date: meeting.date.clone(),
+        time: meeting.time.clone(),
+        when,
+        place: meeting.place.clone(),
+        status: meeting.status,
+        held_on: meeting.held_on.clone(),
+        quarter: date.and_then(|d| guide::quarter_of(d, quarters)),
+        mentor_tells: text.map(|t| t.tells).unwrap_or_default(),
+    }
+}
+
+/// Meetings in the order they happen: dated ones by date and time, then undated by topic number.
+pub fn meetings_in_order<'a>(group: &'a GroupDoc) -> Vec<(&'a String, &'a MeetingDoc)> {
+    let mut meetings: Vec<_> = group.meetings.iter().collect();
+    meetings.sort_by_key(|(id, m)| {
+        (
+            parse_date(&m.date).is_none(),
+            parse_date(&m.date),
+            parse_time(&m.time),
+            m.topic.clone(),
+            (*id).clone(),
+        )
+    });
+    meetings
+}
+
+/// The next meeting: the first planned one that is not in the past.
+pub fn next_meeting<'a>(group: &'a GroupDoc, today: NaiveDate) -> Option<(&'a String, &'a MeetingDoc)> {
+    meetings_in_order(group).into_iter().find(|(_, m)| {
+        m.status == MeetingStatus::Planned && parse_date(&m.date).is_none_or(|d| d >= today)
+    })
+}
+
+/// The first guide topic with no meeting held or planned on it.
+pub fn next_topic(programme: &ProgrammeDoc, group: &GroupDoc) -> Option<String> {
+    ordered_topics(programme)
+        .into_iter()
+        .find(|(id, _)| {
+            !group.meetings.values().any(|m| {
+                m.topic.as_ref() == Some(*id) && m.status != MeetingStatus::Cancelled
+            })
+        })
+        .map(|(id, _)| id.clone())
+}
+
+/// Where the pair stands on each guide topic, with a label and how much it asks for attention.
+pub fn topic_statuses(
+    programme: &ProgrammeDoc,
+    group: &GroupDoc,
+    today: NaiveDate,
+    language: Language,
+) -> Vec<TopicStatus> {
+    let quarters = quarters(programme, today);
+    let formal = programme.settings.formality == Formality::Formal;
+    ordered_topics(programme)
+        .into_iter()
+        .map(|(id, topic)| {
+            let on_topic = || {
+                group
+                    .meetings
+                    .values()
+                    .filter(|m| m.topic.as_ref() == Some(id))
+            };
+            let progress = TopicProgress {
+                held_on: on_topic()
+                    .filter(|m| m.status == MeetingStatus::Held)
+                    .map(|m| parse_date(&m.held_on).or(parse_date(&m.date)))
+                    .next()
+                    .map(|d| d.unwrap_or(today)),
+                planned: on_topic()
+                    .find(|m| m.status == MeetingStatus::Planned)
+                    .map(|m| parse_date(&m.date)),
+            };
+            let date = |d: NaiveDate| format_date(language, d);
+            let (state, attention) = match guide::due(timing(topic), &quarters, today, progress) {
+                Some(Due::Done { on }) => (
+                    tf(language, "due.done", &[("date", &on.map(date).unwrap_or_default())]),
+                    Attention::None,
+                ),
+                Some(Due::Planned { on: Some(on), late }) => (
+                    tf(language, if late { "due.planned_late" } else { "due.planned" }, &[("date", &date(on))]),
+                    if late { Attention::Late } else { Attention::Planned },
+                ),
+                Some(Due::Planned { on: None, late }) => (
+                    t(language, "due.planned_undated"),
+                    if late { Attention::Late } else { Attention::Planned },
+                ),
+                Some(Due::NotYet { opens }) => (
+                    tf(language, "due.not_yet", &[("date", &date(opens))]),
+                    Attention::None,
+                ),
+                Some(Due::Open { closes, ideal_now }) => (
+                    tf(
+                        language,
+                        if ideal_now { "due.open_ideal" } else { "due.open" },
+                        &[("date", &date(closes))],
+                    ),
+                    Attention::Due,
+                ),
+                Some(Due::Overdue { closed }) if formal => (
+                    tf(language, "due.overdue", &[("date", &date(closed))]),
+                    Attention::Overdue,
+                ),
+                Some(Due::Overdue { closed }) => (
+                    tf(language, "due.suggestion_passed", &[("date", &date(closed))]),
+                    Attention::Late,
+                ),
+                None => (t(language, "due.bad_timing"), Attention::None),
+            };
+            TopicStatus {
+                topic: id.clone(),
+                number: u8::try_from(topic.number).unwrap_or(u8::MAX),
+                title: topic_text(topic, language).title,
+                timing: timing_label(topic, language),
+                first_quarter: timing(topic).first_quarter,
+                state,
+                attention,
+            }
+        })
+        .collect()
+}
+
+/// The name(s) of the other member(s) of a group, seen from `me`.
+pub fn partner_names(group: &GroupDoc, me: &str) -> String {
+    let names: Vec<&str> = group
+        .members
+        .iter()
+        .filter(|(id, _)| id.as_str() != me)
+        .map(|(_, m)| m.name.as_str())
+        .collect();
+    names.join(", ")
+}
+
+/// The goals of a pair, as the reader sees them.
+pub fn goal_items(group: &GroupDoc, notes: &NotesDoc, me: &str) -> Vec<GoalItem> {
+    let mut goals: Vec<_> = notes.goals.iter().collect();
+    goals.sort_by_key(|(id, g)| (g.created_on.clone(), (*id).clone()));
+    goals
+        .into_iter()
+        .map(|(id, goal)| GoalItem {
+            id: id.clone(),
+            kind: goal.kind,
+            owner: group
+                .members
+                .get(&goal.owner)
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+            mine: goal.owner == me,
+            text: goal.text.as_str().to_owned(),
+            meeting: goal.meeting.clone(),
+            achieved: goal.achieved,
+            evaluation: goal.evaluation.as_str().to_owned(),
+        })
+        .collect()
+}
+
+/// What the home screen shows about one pair.
+pub struct GroupHomeInput<'a> {
+    pub group_id: &'a str,
+    pub programme: &'a ProgrammeDoc,
+    pub group: &'a GroupDoc,
+    pub notes: &'a NotesDoc,
+    pub me: &'a str,
+    pub pair_code: Option<String>,
+    pub reflections: TextValue,
+    /// Shared notes per held meeting id.
+    pub shared_notes: Vec<(String, String)>,
+}
+
+pub fn group_home(input: GroupHomeInput<'_>, today: NaiveDate, language: Language) -> GroupHome {
+    let GroupHomeInput {
+        group_id,
+        programme,
+        group,
+        notes,
+        me,
+        pair_code,
+        reflections,
+        shared_notes,
+    } = input;
+    let quarters = quarters(programme, today);
+    let card = |id: &str, m: &MeetingDoc| meeting_card(programme, id, m, &quarters, language);
+    let topics = topic_statuses(programme, group, today, language);
+    let mut past_notes: Vec<PastNotes> = meetings_in_order(group)
+        .into_iter()
+        .filter(|(_, m)| m.status == MeetingStatus::Held)
+        .map(|(id, m)| PastNotes {
+            meeting: card(id, m),
+            text: shared_notes
+                .iter()
+                .find(|(mid, _)| mid == id)
+                .map(|(_, text)| text.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    past_notes.reverse();
+    GroupHome {
+        group: group_id.to_owned(),
+        programme: programme.name.clone(),
+        school: programme.school.clone(),
+        demo: programme.demo,
+        my_role: group.members.get(me).map(|m| m.role).unwrap_or(Role::Mentee),
+        partner: partner_names(group, me),
+        pair_code,
+        structured: programme.settings.structure == Structure::Structured,
+        formal: programme.settings.formality == Formality::Formal,
+        next_meeting: next_meeting(group, today).map(|(id, m)| card(id, m)),
+        meetings: meetings_in_order(group)
+            .into_iter()
+            .map(|(id, m)| card(id, m))
+            .collect(),
+        attention: topics
+            .iter()
+            .filter(|t| matches!(t.attention, Attention::Due | Attention::Late | Attention::Overdue))
+            .cloned()
+            .collect(),
+        topics,
+        goals: goal_items(group, notes, me),
+        reflections,
+        past_notes,
+        quarter_now: guide::quarter_of(today, &quarters),
+    }
+}
+
+/// What the meeting screen shows.
+pub struct MeetingPageInput<'a> {
+    pub group_id: &'a str,
+    pub programme: &'a ProgrammeDoc,
+    pub group: &'a GroupDoc,
+    pub notes: &'a NotesDoc,
+    pub me: &'a str,
+    pub meeting_id: &'a str,
+    pub shared_notes: TextValue,
+    pub private_notes: TextValue,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The meeting screen, or `None` if the meeting is not in the group.
+pub fn meeting_page(input: MeetingPageInput<'_>, today: NaiveDate, language: Language) -> Option<MeetingPage> {
+    let MeetingPageInput {
+        group_id,
+        programme,
+        group,
+        notes,
+        me,
+        meeting_id,
+        shared_notes,
+        private_notes,
+        conflicts,
+    } = input;
+    let meeting = group.meetings.get(meeting_id)?;
+    let quarters = quarters(programme, today);
+    let text = meeting
+        .topic
+        .as_ref()
+        .and_then(|t| programme.guide.get(t))
+        .map(|t| topic_text(t, language));
+    let position = meetings_in_order(group)
+        .iter()
+        .position(|(id, _)| id.as_str() == meeting_id)?;
+    let next = meetings_in_order(group)
+        .into_iter()
+        .skip(position + 1)
+        .find(|(_, m)| m.status == MeetingStatus::Planned)
+        .map(|(id, m)| meeting_card(programme, id, m, &quarters, language));
+    let goals = goal_items(group, notes, me)
+        .into_iter()
+        .filter(|g| g.meeting.as_deref() == Some(meeting_id) || !g.achieved)
+        .collect();
+    let next_topic = next_topic(programme, group)
+        .and_then(|id| programme.guide.get(&id))
+        .map(|t| topic_text(t, language).title);
+    Some(MeetingPage {
+        group: group_id.to_owned(),
+        demo: programme.demo,
+        my_role: group.members.get(me).map(|m| m.role).unwrap_or(Role::Mentee),
+        partner: partner_names(group, me),
+        structured: programme.settings.structure == Structure::Structured,
+        meeting: meeting_card(programme, meeting_id, meeting, &quarters, language),
+        tells: text.as_ref().map(|t| t.tells.clone()).unwrap_or_default(),
+        ask: text
+            .as_ref()
+            .map(|t| t.ask.clone())
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| vec![t(language, "meeting.ask_default")]),
+        also: text.map(|t| t.also).unwrap_or_default(),
+        asked_mentee: meeting.asked_mentee,
+        shared_notes,
+        private_notes,
+        goals,
+        conflicts: conflicts
+            .into_iter()
+            .map(|c| FieldConflict {
+                field: c.field.to_owned(),
+                shown: c.shown,
+                others: c.others,
+            })
+            .collect(),
+        next,
+        next_topic,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::docs::{GroupDoc, MeetingDoc, ProgrammeDoc};
+    use crate::model::Settings;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn programme(formality: Formality) -> ProgrammeDoc {
+        let q = guide::default_quarters(2026).map(|q| (q.start.to_string(), q.end.to_string()));
+        let settings = Settings {
+            formality,
+            ..Settings::default()
+        };
+        ProgrammeDoc::new("ICT", "School", "2026-2027", settings, &q)
+    }
+
+    fn pair() -> GroupDoc {
+        GroupDoc::new_pair("p", "n", ("me", "Sanne"), ("you", "Aylin"))
+    }
+
+    fn meeting(topic: &str, date: &str, status: MeetingStatus) -> MeetingDoc {
+        MeetingDoc {
+            date: Some(date.into()),
+            time: Some("14:30".into()),
+            status,
+            held_on: (status == MeetingStatus::Held).then(|| date.into()),
+            ..MeetingDoc::planned(Some(topic.into()))
+        }
+    }
+
+    #[test]
+    fn topics_due_overdue_and_planned_are_marked_for_the_mentor() {
+        let programme = programme(Formality::Formal);
+        let mut group = pair();
+        group.meetings.insert("a".into(), meeting("topic-1", "2026-09-22", MeetingStatus::Held));
+        group.meetings.insert("b".into(), meeting("topic-3", "2027-03-01", MeetingStatus::Planned));
+        // 23 November 2026: quarter 2 of the default calendar.
+        let statuses = topic_statuses(&programme, &group, d("2026-11-23"), Language::Nl);
+        let attention: Vec<(u8, Attention)> = statuses.iter().map(|s| (s.number, s.attention)).collect();
+        assert_eq!(
+            attention,
+            vec![
+                (1, Attention::None),
+                (2, Attention::Overdue),
+                (3, Attention::Late),
+                (4, Attention::None),
+                (5, Attention::None),
+            ]
+        );
+        assert_eq!(statuses[0].timing, "Kwartiel 1, liefst week 3-4");
+        assert!(statuses[1].state.starts_with("Te laat"), "{}", statuses[1].state);
+    }
+
+    #[test]
+    fn informal_programmes_suggest_rather_than_call_overdue() {
+        let statuses = topic_statuses(&programme(Formality::Informal), &pair(), d("2026-11-23"), Language::En);
+        assert_eq!(statuses[1].attention, Attention::Late);
+        assert!(!statuses[1].state.contains("Overdue"), "{}", statuses[1].state);
+    }
+
+    #[test]
+    fn the_next_meeting_is_the_first_planned_one_from_today_and_the_next_topic_follows_the_guide() {
+        let programme = programme(Formality::Formal);
+        let mut group = pair();
+        group.meetings.insert("old".into(), meeting("topic-1", "2026-09-22", MeetingStatus::Held));
+        group.meetings.insert("later".into(), meeting("topic-3", "2026-12-10", MeetingStatus::Planned));
+        group.meetings.insert("soon".into(), meeting("topic-2", "2026-11-30", MeetingStatus::Planned));
+        let (id, _) = next_meeting(&group, d("2026-11-23")).unwrap();
+        assert_eq!(id, "soon");
+        assert_eq!(next_topic(&programme, &group).as_deref(), Some("topic-4"));
+        let card = meeting_card(&programme, "soon", &group.meetings["soon"], &quarters(&programme, d("2026-11-23")), Language::Nl);
+        assert_eq!(card.when, "ma 30 november 2026, 14:30");
+        assert_eq!(card.quarter, Some(2));
+        assert_eq!(card.title, "Docenten en medestudenten");
+    }
+
+    #[test]
+    fn unreadable_quarter_dates_fall_back_to_the_default_calendar() {
+        let mut p = programme(Formality::Formal);
+        p.quarters.get_mut("2").unwrap().start = "twee".into();
+        assert_eq!(quarters(&p, d("2026-11-23")), guide::default_quarters(2026));
+    }
+}
