@@ -3,27 +3,92 @@
 //! The Peer Mentoring window, a Leptos client-side app. It shows what the device shell hands it
 //! (view values from `mentoring::api`) and asks the shell to act; it decides nothing itself.
 
+mod home;
+mod meeting;
+mod pages;
 mod tauri;
+mod widgets;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mentoring::api::{SyncState, SyncStatus};
+use mentoring::api::{Profile, SyncStatus};
+use mentoring::i18n::{has, t};
 use mentoring::model::Language;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::tauri::{CommandError, NoArgs, call, on_event};
-use mentoring::i18n::{t, tf};
+use crate::widgets::{SyncIndicator, Tr};
 
-#[derive(Debug, Clone, Deserialize)]
-struct AppInfo {
-    startup_error: Option<String>,
+/// Where the person is in the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Loading,
+    Welcome,
+    Home,
+    Meeting { group: String, meeting: String },
+    Invite { group: String },
+    Preparation { group: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct DocumentEntry {
-    id: String,
-    kind: String,
-    title: String,
+/// What every screen shares.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub lang: RwSignal<Language>,
+    pub route: RwSignal<Route>,
+    /// Bumped whenever a document changed, here or on another device: screens reload.
+    pub refresh: RwSignal<u64>,
+    /// The last error, already in the person's language.
+    pub error: RwSignal<Option<String>>,
+    pub profile: RwSignal<Option<Profile>>,
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        t(self.lang.get(), key)
+    }
+
+    /// Shows a command's error in the person's language.
+    pub fn fail(&self, error: CommandError) {
+        let key = format!("error.{}", error.code);
+        let lang = self.lang.get_untracked();
+        let message = if has(&key) {
+            t(lang, &key)
+        } else {
+            format!("{}: {}", t(lang, "error.generic"), error.detail)
+        };
+        self.error.set(Some(message));
+    }
+
+    /// Runs a command; on success clears the error and hands over the answer.
+    pub fn run<A, R>(self, cmd: &'static str, args: A, then: impl FnOnce(R) + 'static)
+    where
+        A: Serialize + 'static,
+        R: for<'de> Deserialize<'de> + 'static,
+    {
+        spawn_local(async move {
+            match call::<A, R>(cmd, &args).await {
+                Ok(answer) => {
+                    self.error.set(None);
+                    then(answer);
+                }
+                Err(e) => self.fail(e),
+            }
+        });
+    }
+
+    pub fn go(&self, route: Route) {
+        self.error.set(None);
+        self.route.set(route);
+        scroll_to_top();
+    }
+}
+
+pub fn use_ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+fn scroll_to_top() {
+    window().scroll_to_with_x_and_y(0.0, 0.0);
 }
 
 fn main() {
@@ -31,125 +96,108 @@ fn main() {
     leptos::mount::mount_to_body(App);
 }
 
+#[derive(Debug, Clone, Deserialize)]
+struct AppInfo {
+    startup_error: Option<String>,
+}
+
 #[component]
 fn App() -> impl IntoView {
-    let language = RwSignal::new(Language::Nl);
-    provide_context(language);
+    let ctx = Ctx {
+        lang: RwSignal::new(Language::Nl),
+        route: RwSignal::new(Route::Loading),
+        refresh: RwSignal::new(0),
+        error: RwSignal::new(None),
+        profile: RwSignal::new(None),
+    };
+    provide_context(ctx);
     let status = RwSignal::new(None::<SyncStatus>);
-    let documents = RwSignal::new(Vec::<DocumentEntry>::new());
     let startup_error = RwSignal::new(None::<String>);
 
-    let load_documents = move || {
-        spawn_local(async move {
-            if let Ok(list) = call::<_, Vec<DocumentEntry>>("documents", &NoArgs {}).await {
-                documents.set(list);
-            }
-        })
-    };
     spawn_local(async move {
         if let Ok(info) = call::<_, AppInfo>("app_info", &NoArgs {}).await {
             startup_error.set(info.startup_error);
         }
-        match call::<_, SyncStatus>("sync_status", &NoArgs {}).await {
-            Ok(s) => status.set(Some(s)),
-            Err(CommandError { detail, .. }) => startup_error.set(Some(detail)),
+        if let Ok(s) = call::<_, SyncStatus>("sync_status", &NoArgs {}).await {
+            status.set(Some(s));
+        }
+        match call::<_, Profile>("profile", &NoArgs {}).await {
+            Ok(profile) => {
+                ctx.lang.set(profile.language);
+                ctx.route.set(if profile.onboarded {
+                    Route::Home
+                } else {
+                    Route::Welcome
+                });
+                ctx.profile.set(Some(profile));
+            }
+            Err(e) => ctx.fail(e),
         }
     });
-    load_documents();
     on_event("sync-status", move |s: SyncStatus| status.set(Some(s)));
-    on_event("doc-changed", move |_: String| load_documents());
+    // Coalesce bursts of changes into one reload.
+    let pending = StoredValue::new(false);
+    on_event("doc-changed", move |_: String| {
+        if !pending.get_value() {
+            pending.set_value(true);
+            set_timeout(
+                move || {
+                    pending.set_value(false);
+                    ctx.refresh.update(|n| *n += 1);
+                },
+                std::time::Duration::from_millis(150),
+            );
+        }
+    });
 
-    let tr = move |key: &'static str| move || t(language.get(), key);
+    let switch_language = move |_| {
+        let next = match ctx.lang.get_untracked() {
+            Language::Nl => Language::En,
+            Language::En => Language::Nl,
+        };
+        ctx.lang.set(next);
+        ctx.run(
+            "set_language",
+            LanguageArgs { language: next },
+            move |p: Profile| {
+                ctx.profile.set(Some(p));
+                ctx.refresh.update(|n| *n += 1);
+            },
+        );
+    };
+
     view! {
         <header class="topbar">
-            <h1 class="brand">{tr("app.name")}</h1>
+            <button class="brand" on:click=move |_| {
+                if ctx.profile.get_untracked().is_some_and(|p| p.onboarded) { ctx.go(Route::Home) }
+            }>
+                <Tr k="app.name" />
+            </button>
             <SyncIndicator status=status />
-            <button
-                id="language-switch"
-                class="link"
-                on:click=move |_| {
-                    language.update(|l| *l = if *l == Language::Nl { Language::En } else { Language::Nl })
-                }
-            >
-                {tr("lang.switch")}
+            <button id="language-switch" class="link" on:click=switch_language>
+                <Tr k="lang.switch" />
             </button>
         </header>
-        <main id="home">
-            <Show when=move || startup_error.get().is_some()>
-                <p class="error" role="alert">
-                    {tr("error.storage_unavailable")} ": " {move || startup_error.get().unwrap_or_default()}
-                </p>
-            </Show>
-            <h2>{tr("home.welcome")}</h2>
-            <p>{tr("home.intro")}</p>
-            <h3>{tr("home.documents")}</h3>
-            <Show
-                when=move || !documents.get().is_empty()
-                fallback=move || view! { <p class="muted">{tr("home.no_documents")}</p> }
-            >
-                <ul class="documents">
-                    <For
-                        each=move || documents.get()
-                        key=|d| d.id.clone()
-                        children=move |d| view! { <li data-kind=d.kind.clone()>{d.title.clone()}</li> }
-                    />
-                </ul>
-            </Show>
+        <main>
+            {move || startup_error.get().map(|e| view! {
+                <p class="error" role="alert"><Tr k="error.storage_unavailable" /> ": " {e}</p>
+            })}
+            {move || ctx.error.get().map(|e| view! {
+                <p id="error" class="error" role="alert">{e}</p>
+            })}
+            {move || match ctx.route.get() {
+                Route::Loading => view! { <p class="muted"><Tr k="app.loading" /></p> }.into_any(),
+                Route::Welcome => view! { <pages::Welcome /> }.into_any(),
+                Route::Home => view! { <home::Home /> }.into_any(),
+                Route::Meeting { group, meeting } => view! { <meeting::Meeting group=group meeting=meeting /> }.into_any(),
+                Route::Invite { group } => view! { <pages::Invite group=group /> }.into_any(),
+                Route::Preparation { group } => view! { <pages::Preparation group=group /> }.into_any(),
+            }}
         </main>
     }
 }
 
-/// The persistent sync indicator: state, unsent changes, last sync time, storage trouble.
-#[component]
-fn SyncIndicator(status: RwSignal<Option<SyncStatus>>) -> impl IntoView {
-    let language = expect_context::<RwSignal<Language>>();
-    let state = move || {
-        status
-            .get()
-            .map(|s| s.state)
-            .unwrap_or(SyncState::Connecting)
-    };
-    let label = move || {
-        let lang = language.get();
-        let Some(s) = status.get() else {
-            return t(lang, "sync.connecting");
-        };
-        let mut parts = vec![t(lang, &format!("sync.{}", s.state.as_str()))];
-        if s.pending_changes > 0 {
-            parts.push(tf(
-                lang,
-                "sync.pending",
-                &[("n", &s.pending_changes.to_string())],
-            ));
-        }
-        if let Some(at) = s.last_synced.as_deref().and_then(local_time)
-            && s.state != SyncState::Off
-        {
-            parts.push(tf(lang, "sync.last", &[("time", &at)]));
-        }
-        parts.join(" · ")
-    };
-    let storage_error = move || {
-        status
-            .get()
-            .and_then(|s| s.storage_error)
-            .map(|detail| tf(language.get(), "storage.error", &[("detail", &detail)]))
-    };
-    view! {
-        <div id="sync-status" class="sync" data-state=move || state().as_str() role="status" aria-live="polite">
-            <span class="dot" aria-hidden="true"></span>
-            <span class="label">{label}</span>
-        </div>
-        {move || storage_error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-    }
-}
-
-/// "14:32" in the device's time zone, from an RFC 3339 time.
-fn local_time(rfc3339: &str) -> Option<String> {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    let ms = date.get_time();
-    if ms.is_nan() {
-        return None;
-    }
-    Some(format!("{:02}:{:02}", date.get_hours(), date.get_minutes()))
+#[derive(Serialize)]
+struct LanguageArgs {
+    language: Language,
 }

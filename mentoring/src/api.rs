@@ -108,7 +108,8 @@ pub struct GroupHome {
     pub meetings: Vec<MeetingCard>,
     /// The guide's topics with where the pair stands on each.
     pub topics: Vec<TopicStatus>,
-    /// Topics that need attention now (due, overdue, planned late), for the mentor.
+    /// For the mentor: the guide's topics of the current quarter, and any topic that needs
+    /// attention (due now, overdue, planned late).
     pub attention: Vec<TopicStatus>,
     pub goals: Vec<GoalItem>,
     /// Private reflections (only on her own devices).
@@ -151,6 +152,7 @@ pub struct TopicStatus {
     /// "Kwartiel 1, liefst week 3-4".
     pub timing: String,
     pub first_quarter: u8,
+    pub last_quarter: u8,
     /// "Gepland op …", "Te laat: …", "Nu aan de beurt", …
     pub state: String,
     pub attention: Attention,

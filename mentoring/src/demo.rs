@@ -39,8 +39,14 @@ pub fn demo(today: NaiveDate, me: &str, my_name: &str, role: Role, language: Lan
         my_name.trim().to_owned()
     };
     let (mentor, mentee) = match role {
-        Role::Mentor => ((me, my_name.clone()), (partner_id.as_str(), t(language, "demo.mentee"))),
-        _ => ((partner_id.as_str(), t(language, "demo.mentor")), (me, my_name.clone())),
+        Role::Mentor => (
+            (me, my_name.clone()),
+            (partner_id.as_str(), t(language, "demo.mentee")),
+        ),
+        _ => (
+            (partner_id.as_str(), t(language, "demo.mentor")),
+            (me, my_name.clone()),
+        ),
     };
     let mut group = GroupDoc::new_pair("", "", (mentor.0, &mentor.1), (mentee.0, &mentee.1));
     let mut notes = NotesDoc::new(&group.group_id);
@@ -63,7 +69,11 @@ pub fn demo(today: NaiveDate, me: &str, my_name: &str, role: Role, language: Lan
                 time: Some("15:00".into()),
                 duration_minutes: 60,
                 place: t(language, "demo.place"),
-                status: if held { MeetingStatus::Held } else { MeetingStatus::Planned },
+                status: if held {
+                    MeetingStatus::Held
+                } else {
+                    MeetingStatus::Planned
+                },
                 held_on: held.then(|| day.to_string()),
                 asked_mentee: held,
             },
@@ -131,7 +141,12 @@ mod tests {
             let day: NaiveDate = meeting.date.as_deref().unwrap().parse().unwrap();
             assert_eq!(meeting.status == MeetingStatus::Held, day < today);
         }
-        let held = demo.group.meetings.values().filter(|m| m.status == MeetingStatus::Held).count();
+        let held = demo
+            .group
+            .meetings
+            .values()
+            .filter(|m| m.status == MeetingStatus::Held)
+            .count();
         assert_eq!(demo.shared_notes.len(), held);
         assert!(held >= 2, "by late November the first meetings were held");
         assert_eq!(demo.group.members["me"].role, Role::Mentee);

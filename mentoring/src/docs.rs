@@ -751,7 +751,9 @@ mod tests {
     #[test]
     fn a_field_changed_on_two_devices_shows_one_value_and_offers_the_other_back() {
         let mut group = GroupDoc::new_pair("p", "n", ("a", "Anna"), ("b", "Bo"));
-        group.meetings.insert("m1".into(), MeetingDoc::planned(None));
+        group
+            .meetings
+            .insert("m1".into(), MeetingDoc::planned(None));
         let mut a = create(&group).unwrap();
         let mut b = fork(&a);
         set_meeting_field(&mut a, "m1", "place", "Bibliotheek").unwrap();

@@ -61,8 +61,8 @@ pub const DEFAULT_TOPICS: [DefaultTopic; 5] = [
         nl: TopicText {
             title: "Cultuur van de opleiding",
             mentor_tells: &[
-                "Hoe jij de eerste weken op de opleiding hebt ervaren.",
-                "Wat jij kenmerkend vindt voor de cultuur van de ICT-opleiding.",
+                "De eerste weken op de opleiding: hoe de mentor ze zelf heeft ervaren.",
+                "Wat kenmerkend is voor de cultuur van de ICT-opleiding.",
             ],
             ask_mentee: &["Hoe ervaar jij de eerste weken op de opleiding?"],
             also: &[],
@@ -70,8 +70,8 @@ pub const DEFAULT_TOPICS: [DefaultTopic; 5] = [
         en: TopicText {
             title: "Culture of the programme",
             mentor_tells: &[
-                "How you experienced your own first weeks in the programme.",
-                "What you find typical of the culture of the ICT programme.",
+                "The first weeks in the programme: how the mentor experienced them herself.",
+                "What is typical of the culture of the ICT programme.",
             ],
             ask_mentee: &["How are you experiencing your first weeks in the programme?"],
             also: &[],
@@ -115,7 +115,7 @@ pub const DEFAULT_TOPICS: [DefaultTopic; 5] = [
         nl: TopicText {
             title: "Studie-ervaringen",
             mentor_tells: &[
-                "Hoe jij in het eerste jaar omging met verslagen en tentamens: planning, samenwerkingsopdrachten, onduidelijkheden.",
+                "Hoe de mentor in haar eerste jaar omging met verslagen en tentamens: planning, samenwerkingsopdrachten, onduidelijkheden.",
                 "Welke vakken nuttig zijn als voorbereiding op een richting op de arbeidsmarkt.",
             ],
             ask_mentee: &["Hoe gaat het jou af met verslagen, tentamens en planning?"],
@@ -126,7 +126,7 @@ pub const DEFAULT_TOPICS: [DefaultTopic; 5] = [
         en: TopicText {
             title: "Study experiences",
             mentor_tells: &[
-                "How you handled reports and exams in your first year: planning, group work, unclear assignments.",
+                "How the mentor handled reports and exams in her first year: planning, group work, unclear assignments.",
                 "Which courses prepare for which career direction.",
             ],
             ask_mentee: &["How are reports, exams and planning going for you?"],
@@ -144,7 +144,7 @@ pub const DEFAULT_TOPICS: [DefaultTopic; 5] = [
         nl: TopicText {
             title: "Persoonlijke eigenschappen",
             mentor_tells: &[
-                "Welke vaardigheden jij vorig jaar in de studie hebt ontwikkeld.",
+                "Welke vaardigheden de mentor vorig jaar in de studie heeft ontwikkeld.",
                 "Hoe medestudenten dat merkten en hoe zij erop reageerden.",
             ],
             ask_mentee: &[
@@ -156,7 +156,7 @@ pub const DEFAULT_TOPICS: [DefaultTopic; 5] = [
         en: TopicText {
             title: "Personal qualities",
             mentor_tells: &[
-                "Which skills you developed in your studies last year.",
+                "Which skills the mentor developed in her studies last year.",
                 "How fellow students noticed and how they reacted.",
             ],
             ask_mentee: &[

@@ -62,14 +62,27 @@ pub fn calendar(events: &[Event], stamp: DateTime<Utc>) -> String {
         match event.time {
             Some(time) => {
                 let start = event.date.and_time(time);
-                let end = start + chrono::Duration::minutes(i64::from(event.duration_minutes.max(1)));
-                push(&mut out, &format!("DTSTART;TZID={ZONE}:{}", start.format("%Y%m%dT%H%M%S")));
-                push(&mut out, &format!("DTEND;TZID={ZONE}:{}", end.format("%Y%m%dT%H%M%S")));
+                let end =
+                    start + chrono::Duration::minutes(i64::from(event.duration_minutes.max(1)));
+                push(
+                    &mut out,
+                    &format!("DTSTART;TZID={ZONE}:{}", start.format("%Y%m%dT%H%M%S")),
+                );
+                push(
+                    &mut out,
+                    &format!("DTEND;TZID={ZONE}:{}", end.format("%Y%m%dT%H%M%S")),
+                );
             }
             None => {
                 let next = event.date.succ_opt().unwrap_or(event.date);
-                push(&mut out, &format!("DTSTART;VALUE=DATE:{}", event.date.format("%Y%m%d")));
-                push(&mut out, &format!("DTEND;VALUE=DATE:{}", next.format("%Y%m%d")));
+                push(
+                    &mut out,
+                    &format!("DTSTART;VALUE=DATE:{}", event.date.format("%Y%m%d")),
+                );
+                push(
+                    &mut out,
+                    &format!("DTEND;VALUE=DATE:{}", next.format("%Y%m%d")),
+                );
             }
         }
         push(&mut out, &format!("SUMMARY:{}", escape(&event.summary)));
@@ -77,7 +90,10 @@ pub fn calendar(events: &[Event], stamp: DateTime<Utc>) -> String {
             push(&mut out, &format!("LOCATION:{}", escape(&event.location)));
         }
         if !event.description.is_empty() {
-            push(&mut out, &format!("DESCRIPTION:{}", escape(&event.description)));
+            push(
+                &mut out,
+                &format!("DESCRIPTION:{}", escape(&event.description)),
+            );
         }
         push(&mut out, "END:VEVENT");
     }
@@ -134,8 +150,14 @@ mod tests {
 
     #[test]
     fn a_meeting_becomes_an_event_in_amsterdam_time() {
-        let ics = calendar(&[event()], DateTime::from_timestamp(1_790_000_000, 0).unwrap());
-        assert!(ics.contains("DTSTART;TZID=Europe/Amsterdam:20260922T143000\r\n"), "{ics}");
+        let ics = calendar(
+            &[event()],
+            DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
+        );
+        assert!(
+            ics.contains("DTSTART;TZID=Europe/Amsterdam:20260922T143000\r\n"),
+            "{ics}"
+        );
         assert!(ics.contains("DTEND;TZID=Europe/Amsterdam:20260922T153000\r\n"));
         assert!(ics.contains("TZID:Europe/Amsterdam\r\n"));
         assert!(ics.contains("LOCATION:Bibliotheek\\, 2e verdieping\\; stilteruimte\r\n"));

@@ -68,18 +68,33 @@ mod tests {
     #[test]
     fn the_dutch_invitation_names_both_and_lists_the_proposed_times() {
         let (subject, body) = first_contact_template(Language::Nl);
-        let times = ["di 22 september 2026, 14:30".to_owned(), "do 24 september 2026, 10:00".to_owned()];
-        let f = Fill { mentee: "Aylin", mentor: "Sanne", programme: "Peer mentoring HBO-ICT", proposed_times: &times };
+        let times = [
+            "di 22 september 2026, 14:30".to_owned(),
+            "do 24 september 2026, 10:00".to_owned(),
+        ];
+        let f = Fill {
+            mentee: "Aylin",
+            mentor: "Sanne",
+            programme: "Peer mentoring HBO-ICT",
+            proposed_times: &times,
+        };
         let body = fill(&body, &f);
         assert!(body.starts_with("Hoi Aylin,"), "{body}");
-        assert!(body.contains("- di 22 september 2026, 14:30\n- do 24 september 2026, 10:00"), "{body}");
+        assert!(
+            body.contains("- di 22 september 2026, 14:30\n- do 24 september 2026, 10:00"),
+            "{body}"
+        );
         assert!(body.trim_end().ends_with("Sanne"), "{body}");
         assert!(!fill(&subject, &f).contains('{'));
     }
 
     #[test]
     fn mailto_encodes_everything_a_mail_client_could_misread() {
-        let url = mailto(" aylin@student.nl ", "Kennismaken & plannen", "Hoi,\nzullen we?");
+        let url = mailto(
+            " aylin@student.nl ",
+            "Kennismaken & plannen",
+            "Hoi,\nzullen we?",
+        );
         assert_eq!(
             url,
             "mailto:aylin@student.nl?subject=Kennismaken%20%26%20plannen&body=Hoi%2C%0D%0Azullen%20we%3F"

@@ -96,12 +96,14 @@ impl ActionError {
 
 /// Reads a date typed by a person.
 pub fn parse_date(text: &str) -> Result<NaiveDate, ActionError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| ActionError::BadDate(text.to_owned()))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ActionError::BadDate(text.to_owned()))
 }
 
 /// Reads a time typed by a person ("14:30").
 pub fn parse_time(text: &str) -> Result<NaiveTime, ActionError> {
-    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| ActionError::BadTime(text.to_owned()))
+    NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| ActionError::BadTime(text.to_owned()))
 }
 
 fn check_name(name: &str) -> Result<String, ActionError> {
@@ -158,7 +160,11 @@ impl Session {
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, ActionError> {
-        Ok(self.device.store().setting(key).map_err(DeviceError::from)?)
+        Ok(self
+            .device
+            .store()
+            .setting(key)
+            .map_err(DeviceError::from)?)
     }
 
     fn set_setting(&self, key: &str, value: &str) -> Result<(), ActionError> {
@@ -248,16 +254,29 @@ impl Session {
     /// Opens the demo programme (made on first use, kept on this device only).
     pub async fn open_demo(&self, today: NaiveDate) -> Result<String, ActionError> {
         if let Some(existing) = self.setting("demo_group")?
-            && self.device.documents()?.iter().any(|e| e.doc_id == existing)
+            && self
+                .device
+                .documents()?
+                .iter()
+                .any(|e| e.doc_id == existing)
         {
             return Ok(existing);
         }
         let profile = self.profile()?;
         let role = profile.role.unwrap_or(Role::Mentee);
-        let demo = demo::demo(today, &profile.person_id, &profile.name, role, profile.language);
-        let ids = self.store_pair(demo.programme, demo.group, demo.notes, true).await?;
+        let demo = demo::demo(
+            today,
+            &profile.person_id,
+            &profile.name,
+            role,
+            profile.language,
+        );
+        let ids = self
+            .store_pair(demo.programme, demo.group, demo.notes, true)
+            .await?;
         for (meeting, text) in demo.shared_notes {
-            self.write(&ids.notes, shared_path(&meeting), "", &text).await?;
+            self.write(&ids.notes, shared_path(&meeting), "", &text)
+                .await?;
         }
         self.set_setting("demo_group", &ids.group)?;
         if !profile.onboarded {
@@ -279,17 +298,33 @@ impl Session {
         let my_name = check_name(&profile.name)?;
         let partner = docs::new_id();
         let (mentor, mentee) = match profile.role {
-            Some(Role::Mentor) => ((profile.person_id.as_str(), my_name.as_str()), (partner.as_str(), partner_name.as_str())),
-            Some(Role::Mentee) => ((partner.as_str(), partner_name.as_str()), (profile.person_id.as_str(), my_name.as_str())),
+            Some(Role::Mentor) => (
+                (profile.person_id.as_str(), my_name.as_str()),
+                (partner.as_str(), partner_name.as_str()),
+            ),
+            Some(Role::Mentee) => (
+                (partner.as_str(), partner_name.as_str()),
+                (profile.person_id.as_str(), my_name.as_str()),
+            ),
             _ => return Err(ActionError::RoleRequired),
         };
         let year = guide::academic_year_of(today);
-        let quarters = guide::default_quarters(year).map(|q| (q.start.to_string(), q.end.to_string()));
-        let programme = ProgrammeDoc::new(&programme_name, "", &format!("{year}-{}", year + 1), Settings::default(), &quarters);
+        let quarters =
+            guide::default_quarters(year).map(|q| (q.start.to_string(), q.end.to_string()));
+        let programme = ProgrammeDoc::new(
+            &programme_name,
+            "",
+            &format!("{year}-{}", year + 1),
+            Settings::default(),
+            &quarters,
+        );
         let group = GroupDoc::new_pair("", "", mentor, mentee);
         let notes = NotesDoc::new(&group.group_id);
         let ids = self.store_pair(programme, group, notes, false).await?;
-        self.set_setting(&format!("pair_code:{}", ids.group), &pair_code(&ids.group, &partner))?;
+        self.set_setting(
+            &format!("pair_code:{}", ids.group),
+            &pair_code(&ids.group, &partner),
+        )?;
         Ok(ids.group)
     }
 
@@ -315,7 +350,9 @@ impl Session {
         }
         let programme: ProgrammeDoc = self.device.read(&group.programme_doc).await?;
         if !programme.preparation_doc.is_empty() {
-            self.device.fetch(&programme.preparation_doc, "preparation").await?;
+            self.device
+                .fetch(&programme.preparation_doc, "preparation")
+                .await?;
         }
         let me = profile.person_id.clone();
         self.device
@@ -349,7 +386,10 @@ impl Session {
         group.notes_doc = notes_id.clone();
         let group_id = self.device.create(&group, &title, local_only).await?;
         let me = self.profile()?.person_id;
-        let private = self.device.create(&PrivateDoc::new(&me), &title, local_only).await?;
+        let private = self
+            .device
+            .create(&PrivateDoc::new(&me), &title, local_only)
+            .await?;
         self.set_setting(&format!("private:{group_id}"), &private)?;
         Ok(PairIds {
             group: group_id,
@@ -367,7 +407,10 @@ impl Session {
         }
         let me = self.profile()?.person_id;
         let local_only = self.pair(group).await?.programme.demo;
-        let id = self.device.create(&PrivateDoc::new(&me), "private", local_only).await?;
+        let id = self
+            .device
+            .create(&PrivateDoc::new(&me), "private", local_only)
+            .await?;
         self.set_setting(&key, &id)?;
         Ok(id)
     }
@@ -402,14 +445,25 @@ impl Session {
         })
     }
 
-    async fn write(&self, doc: &str, path: Vec<String>, base: &str, text: &str) -> Result<TextValue, ActionError> {
+    async fn write(
+        &self,
+        doc: &str,
+        path: Vec<String>,
+        base: &str,
+        text: &str,
+    ) -> Result<TextValue, ActionError> {
         let base = docs::heads_from_string(base);
         let new = text.to_owned();
         let read_path = path.clone();
         let own = self
             .device
             .with_doc(doc, move |d| {
-                docs::write_text(d, &path.iter().map(String::as_str).collect::<Vec<_>>(), &base, &new)
+                docs::write_text(
+                    d,
+                    &path.iter().map(String::as_str).collect::<Vec<_>>(),
+                    &base,
+                    &new,
+                )
             })
             .await?;
         let mut merged = self.text(doc, read_path).await?;
@@ -465,12 +519,19 @@ impl Session {
     }
 
     /// The meeting screen.
-    pub async fn meeting_page(&self, group_id: &str, meeting: &str, today: NaiveDate) -> Result<MeetingPage, ActionError> {
+    pub async fn meeting_page(
+        &self,
+        group_id: &str,
+        meeting: &str,
+        today: NaiveDate,
+    ) -> Result<MeetingPage, ActionError> {
         let profile = self.profile()?;
         let pair = self.pair(group_id).await?;
         let shared_notes = self.text(&pair.notes_id, shared_path(meeting)).await?;
         let private = self.private_doc(group_id).await?;
-        let private_notes = self.text(&private, vec!["notes".into(), meeting.to_owned()]).await?;
+        let private_notes = self
+            .text(&private, vec!["notes".into(), meeting.to_owned()])
+            .await?;
         let m = meeting.to_owned();
         let conflicts = self
             .device
@@ -496,22 +557,47 @@ impl Session {
 
     // -- Notes, reflections, goals ------------------------------------------------------------
 
-    pub async fn write_shared_note(&self, group: &str, meeting: &str, base: &str, text: &str) -> Result<TextValue, ActionError> {
+    pub async fn write_shared_note(
+        &self,
+        group: &str,
+        meeting: &str,
+        base: &str,
+        text: &str,
+    ) -> Result<TextValue, ActionError> {
         let pair = self.pair(group).await?;
         if !pair.group.meetings.contains_key(meeting) {
             return Err(ActionError::UnknownMeeting(meeting.to_owned()));
         }
-        self.write(&pair.notes_id, shared_path(meeting), base, text).await
+        self.write(&pair.notes_id, shared_path(meeting), base, text)
+            .await
     }
 
-    pub async fn write_private_note(&self, group: &str, meeting: &str, base: &str, text: &str) -> Result<TextValue, ActionError> {
+    pub async fn write_private_note(
+        &self,
+        group: &str,
+        meeting: &str,
+        base: &str,
+        text: &str,
+    ) -> Result<TextValue, ActionError> {
         let private = self.private_doc(group).await?;
-        self.write(&private, vec!["notes".into(), meeting.to_owned()], base, text).await
+        self.write(
+            &private,
+            vec!["notes".into(), meeting.to_owned()],
+            base,
+            text,
+        )
+        .await
     }
 
-    pub async fn write_reflections(&self, group: &str, base: &str, text: &str) -> Result<TextValue, ActionError> {
+    pub async fn write_reflections(
+        &self,
+        group: &str,
+        base: &str,
+        text: &str,
+    ) -> Result<TextValue, ActionError> {
         let private = self.private_doc(group).await?;
-        self.write(&private, vec!["reflections".into()], base, text).await
+        self.write(&private, vec!["reflections".into()], base, text)
+            .await
     }
 
     pub async fn add_goal(
@@ -546,7 +632,13 @@ impl Session {
         self.goals(group).await
     }
 
-    pub async fn set_goal(&self, group: &str, goal: &str, achieved: bool, evaluation: &str) -> Result<Vec<GoalItem>, ActionError> {
+    pub async fn set_goal(
+        &self,
+        group: &str,
+        goal: &str,
+        achieved: bool,
+        evaluation: &str,
+    ) -> Result<Vec<GoalItem>, ActionError> {
         let pair = self.pair(group).await?;
         let (id, evaluation) = (goal.to_owned(), evaluation.to_owned());
         self.device
@@ -563,13 +655,22 @@ impl Session {
 
     async fn goals(&self, group: &str) -> Result<Vec<GoalItem>, ActionError> {
         let pair = self.pair(group).await?;
-        Ok(views::goal_items(&pair.group, &pair.notes, &self.profile()?.person_id))
+        Ok(views::goal_items(
+            &pair.group,
+            &pair.notes,
+            &self.profile()?.person_id,
+        ))
     }
 
     // -- Meetings -----------------------------------------------------------------------------
 
     /// Records that the mentor asked the mentee about her own experience (or takes it back).
-    pub async fn set_asked(&self, group: &str, meeting: &str, asked: bool) -> Result<(), ActionError> {
+    pub async fn set_asked(
+        &self,
+        group: &str,
+        meeting: &str,
+        asked: bool,
+    ) -> Result<(), ActionError> {
         let m = meeting.to_owned();
         self.device
             .change::<GroupDoc, _>(group, move |g| {
@@ -582,7 +683,12 @@ impl Session {
 
     /// Marks a meeting as held, which the guide allows once the mentee was asked about her own
     /// experience.
-    pub async fn mark_held(&self, group: &str, meeting: &str, today: NaiveDate) -> Result<(), ActionError> {
+    pub async fn mark_held(
+        &self,
+        group: &str,
+        meeting: &str,
+        today: NaiveDate,
+    ) -> Result<(), ActionError> {
         let m = meeting.to_owned();
         self.device
             .change::<GroupDoc, _>(group, move |g| {
@@ -598,9 +704,19 @@ impl Session {
     }
 
     /// Plans a meeting on the next topic of the guide.
-    pub async fn plan_meeting(&self, group: &str, date: &str, time: &str, place: &str) -> Result<String, ActionError> {
+    pub async fn plan_meeting(
+        &self,
+        group: &str,
+        date: &str,
+        time: &str,
+        place: &str,
+    ) -> Result<String, ActionError> {
         let date = parse_date(date)?;
-        let time = if time.trim().is_empty() { None } else { Some(parse_time(time)?) };
+        let time = if time.trim().is_empty() {
+            None
+        } else {
+            Some(parse_time(time)?)
+        };
         let place = place.trim().to_owned();
         if place.chars().count() > MAX_PLACE {
             return Err(ActionError::PlaceTooLong);
@@ -636,11 +752,19 @@ impl Session {
     }
 
     /// Changes a meeting's date, time or place; this also settles a conflict on that field.
-    pub async fn set_meeting_field(&self, group: &str, meeting: &str, field: &str, value: &str) -> Result<(), ActionError> {
+    pub async fn set_meeting_field(
+        &self,
+        group: &str,
+        meeting: &str,
+        field: &str,
+        value: &str,
+    ) -> Result<(), ActionError> {
         let value = match field {
             "date" if !value.trim().is_empty() => parse_date(value)?.to_string(),
             "time" if !value.trim().is_empty() => parse_time(value)?.format("%H:%M").to_string(),
-            "place" if value.trim().chars().count() > MAX_PLACE => return Err(ActionError::PlaceTooLong),
+            "place" if value.trim().chars().count() > MAX_PLACE => {
+                return Err(ActionError::PlaceTooLong);
+            }
             "date" | "time" | "place" => value.trim().to_owned(),
             other => return Err(ActionError::BadField(other.to_owned())),
         };
@@ -654,7 +778,12 @@ impl Session {
     // -- Calendar and e-mail ------------------------------------------------------------------
 
     /// A calendar file with one meeting (`Some`) or every dated meeting of the pair (`None`).
-    pub async fn calendar(&self, group: &str, meeting: Option<&str>, now: DateTime<Utc>) -> Result<String, ActionError> {
+    pub async fn calendar(
+        &self,
+        group: &str,
+        meeting: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<String, ActionError> {
         let pair = self.pair(group).await?;
         let language = self.language()?;
         let me = self.profile()?.person_id;
@@ -683,7 +812,9 @@ impl Session {
             });
         }
         if meeting.is_some() && events.is_empty() {
-            return Err(ActionError::UnknownMeeting(meeting.unwrap_or_default().to_owned()));
+            return Err(ActionError::UnknownMeeting(
+                meeting.unwrap_or_default().to_owned(),
+            ));
         }
         Ok(ics::calendar(&events, now))
     }
@@ -706,7 +837,10 @@ impl Session {
                 self.set_setting("mail.first.body", &body)?;
                 (subject, body)
             }
-            None => match (self.setting("mail.first.subject")?, self.setting("mail.first.body")?) {
+            None => match (
+                self.setting("mail.first.subject")?,
+                self.setting("mail.first.body")?,
+            ) {
                 (Some(subject), Some(body)) => (subject, body),
                 _ => mail::first_contact_template(language),
             },
@@ -737,10 +871,15 @@ impl Session {
 
     /// The editable first-contact template: the person's own, or the default in her language.
     pub fn first_contact_template(&self) -> Result<(String, String), ActionError> {
-        Ok(match (self.setting("mail.first.subject")?, self.setting("mail.first.body")?) {
-            (Some(subject), Some(body)) => (subject, body),
-            _ => mail::first_contact_template(self.language()?),
-        })
+        Ok(
+            match (
+                self.setting("mail.first.subject")?,
+                self.setting("mail.first.body")?,
+            ) {
+                (Some(subject), Some(body)) => (subject, body),
+                _ => mail::first_contact_template(self.language()?),
+            },
+        )
     }
 
     // -- Mentors' preparation -----------------------------------------------------------------
@@ -764,10 +903,21 @@ impl Session {
         Ok(pages)
     }
 
-    pub async fn write_preparation(&self, group: &str, topic: &str, base: &str, text: &str) -> Result<TextValue, ActionError> {
+    pub async fn write_preparation(
+        &self,
+        group: &str,
+        topic: &str,
+        base: &str,
+        text: &str,
+    ) -> Result<TextValue, ActionError> {
         let pair = self.pair(group).await?;
-        self.write(&pair.programme.preparation_doc, vec!["topics".into(), topic.to_owned()], base, text)
-            .await
+        self.write(
+            &pair.programme.preparation_doc,
+            vec!["topics".into(), topic.to_owned()],
+            base,
+            text,
+        )
+        .await
     }
 }
 

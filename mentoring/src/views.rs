@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, NaiveTime};
 
 use crate::api::{
-    Attention, FieldConflict, GoalItem, GroupHome, MeetingCard, MeetingPage, PastNotes,
-    TextValue, TopicStatus,
+    Attention, FieldConflict, GoalItem, GroupHome, MeetingCard, MeetingPage, PastNotes, TextValue,
+    TopicStatus,
 };
 use crate::docs::{Conflict, GroupDoc, MeetingDoc, NotesDoc, ProgrammeDoc, TopicDoc};
 use crate::guide::{self, Due, Timing, TopicProgress};
@@ -71,9 +71,7 @@ fn timing(topic: &TopicDoc) -> Timing {
     Timing {
         first_quarter: small(topic.first_quarter),
         last_quarter: small(topic.last_quarter),
-        preferred_weeks: topic
-            .preferred_weeks
-            .map(|w| (small(w.from), small(w.to))),
+        preferred_weeks: topic.preferred_weeks.map(|w| (small(w.from), small(w.to))),
     }
 }
 
@@ -81,7 +79,11 @@ fn timing(topic: &TopicDoc) -> Timing {
 pub fn timing_label(topic: &TopicDoc, language: Language) -> String {
     let timing = timing(topic);
     let quarters = if timing.first_quarter == timing.last_quarter {
-        tf(language, "timing.quarter", &[("q", &timing.first_quarter.to_string())])
+        tf(
+            language,
+            "timing.quarter",
+            &[("q", &timing.first_quarter.to_string())],
+        )
     } else {
         tf(
             language,
@@ -96,7 +98,11 @@ pub fn timing_label(topic: &TopicDoc, language: Language) -> String {
         Some((a, b)) => tf(
             language,
             "timing.weeks",
-            &[("quarters", &quarters), ("a", &a.to_string()), ("b", &b.to_string())],
+            &[
+                ("quarters", &quarters),
+                ("a", &a.to_string()),
+                ("b", &b.to_string()),
+            ],
         ),
         None => quarters,
     }
@@ -126,10 +132,7 @@ pub fn meeting_card(
     quarters: &[Quarter; 4],
     language: Language,
 ) -> MeetingCard {
-    let topic = meeting
-        .topic
-        .as_ref()
-        .and_then(|t| programme.guide.get(t));
+    let topic = meeting.topic.as_ref().and_then(|t| programme.guide.get(t));
     let text = topic.map(|t| topic_text(t, language));
     let date = parse_date(&meeting.date);
     let when = match (date, &meeting.time) {
@@ -157,7 +160,7 @@ pub fn meeting_card(
 }
 
 /// Meetings in the order they happen: dated ones by date and time, then undated by topic number.
-pub fn meetings_in_order<'a>(group: &'a GroupDoc) -> Vec<(&'a String, &'a MeetingDoc)> {
+pub fn meetings_in_order(group: &GroupDoc) -> Vec<(&String, &MeetingDoc)> {
     let mut meetings: Vec<_> = group.meetings.iter().collect();
     meetings.sort_by_key(|(id, m)| {
         (
@@ -172,7 +175,7 @@ pub fn meetings_in_order<'a>(group: &'a GroupDoc) -> Vec<(&'a String, &'a Meetin
 }
 
 /// The next meeting: the first planned one that is not in the past.
-pub fn next_meeting<'a>(group: &'a GroupDoc, today: NaiveDate) -> Option<(&'a String, &'a MeetingDoc)> {
+pub fn next_meeting(group: &GroupDoc, today: NaiveDate) -> Option<(&String, &MeetingDoc)> {
     meetings_in_order(group).into_iter().find(|(_, m)| {
         m.status == MeetingStatus::Planned && parse_date(&m.date).is_none_or(|d| d >= today)
     })
@@ -183,9 +186,10 @@ pub fn next_topic(programme: &ProgrammeDoc, group: &GroupDoc) -> Option<String> 
     ordered_topics(programme)
         .into_iter()
         .find(|(id, _)| {
-            !group.meetings.values().any(|m| {
-                m.topic.as_ref() == Some(*id) && m.status != MeetingStatus::Cancelled
-            })
+            !group
+                .meetings
+                .values()
+                .any(|m| m.topic.as_ref() == Some(*id) && m.status != MeetingStatus::Cancelled)
         })
         .map(|(id, _)| id.clone())
 }
@@ -221,16 +225,36 @@ pub fn topic_statuses(
             let date = |d: NaiveDate| format_date(language, d);
             let (state, attention) = match guide::due(timing(topic), &quarters, today, progress) {
                 Some(Due::Done { on }) => (
-                    tf(language, "due.done", &[("date", &on.map(date).unwrap_or_default())]),
+                    tf(
+                        language,
+                        "due.done",
+                        &[("date", &on.map(date).unwrap_or_default())],
+                    ),
                     Attention::None,
                 ),
                 Some(Due::Planned { on: Some(on), late }) => (
-                    tf(language, if late { "due.planned_late" } else { "due.planned" }, &[("date", &date(on))]),
-                    if late { Attention::Late } else { Attention::Planned },
+                    tf(
+                        language,
+                        if late {
+                            "due.planned_late"
+                        } else {
+                            "due.planned"
+                        },
+                        &[("date", &date(on))],
+                    ),
+                    if late {
+                        Attention::Late
+                    } else {
+                        Attention::Planned
+                    },
                 ),
                 Some(Due::Planned { on: None, late }) => (
                     t(language, "due.planned_undated"),
-                    if late { Attention::Late } else { Attention::Planned },
+                    if late {
+                        Attention::Late
+                    } else {
+                        Attention::Planned
+                    },
                 ),
                 Some(Due::NotYet { opens }) => (
                     tf(language, "due.not_yet", &[("date", &date(opens))]),
@@ -239,7 +263,11 @@ pub fn topic_statuses(
                 Some(Due::Open { closes, ideal_now }) => (
                     tf(
                         language,
-                        if ideal_now { "due.open_ideal" } else { "due.open" },
+                        if ideal_now {
+                            "due.open_ideal"
+                        } else {
+                            "due.open"
+                        },
                         &[("date", &date(closes))],
                     ),
                     Attention::Due,
@@ -249,7 +277,11 @@ pub fn topic_statuses(
                     Attention::Overdue,
                 ),
                 Some(Due::Overdue { closed }) => (
-                    tf(language, "due.suggestion_passed", &[("date", &date(closed))]),
+                    tf(
+                        language,
+                        "due.suggestion_passed",
+                        &[("date", &date(closed))],
+                    ),
                     Attention::Late,
                 ),
                 None => (t(language, "due.bad_timing"), Attention::None),
@@ -260,6 +292,7 @@ pub fn topic_statuses(
                 title: topic_text(topic, language).title,
                 timing: timing_label(topic, language),
                 first_quarter: timing(topic).first_quarter,
+                last_quarter: timing(topic).last_quarter,
                 state,
                 attention,
             }
@@ -328,6 +361,7 @@ pub fn group_home(input: GroupHomeInput<'_>, today: NaiveDate, language: Languag
     let quarters = quarters(programme, today);
     let card = |id: &str, m: &MeetingDoc| meeting_card(programme, id, m, &quarters, language);
     let topics = topic_statuses(programme, group, today, language);
+    let quarter_now = guide::quarter_of(today, &quarters);
     let mut past_notes: Vec<PastNotes> = meetings_in_order(group)
         .into_iter()
         .filter(|(_, m)| m.status == MeetingStatus::Held)
@@ -346,7 +380,11 @@ pub fn group_home(input: GroupHomeInput<'_>, today: NaiveDate, language: Languag
         programme: programme.name.clone(),
         school: programme.school.clone(),
         demo: programme.demo,
-        my_role: group.members.get(me).map(|m| m.role).unwrap_or(Role::Mentee),
+        my_role: group
+            .members
+            .get(me)
+            .map(|m| m.role)
+            .unwrap_or(Role::Mentee),
         partner: partner_names(group, me),
         pair_code,
         structured: programme.settings.structure == Structure::Structured,
@@ -358,14 +396,19 @@ pub fn group_home(input: GroupHomeInput<'_>, today: NaiveDate, language: Languag
             .collect(),
         attention: topics
             .iter()
-            .filter(|t| matches!(t.attention, Attention::Due | Attention::Late | Attention::Overdue))
+            .filter(|t| {
+                matches!(
+                    t.attention,
+                    Attention::Due | Attention::Late | Attention::Overdue
+                ) || quarter_now.is_some_and(|q| t.first_quarter <= q && q <= t.last_quarter)
+            })
             .cloned()
             .collect(),
         topics,
         goals: goal_items(group, notes, me),
         reflections,
         past_notes,
-        quarter_now: guide::quarter_of(today, &quarters),
+        quarter_now,
     }
 }
 
@@ -383,7 +426,11 @@ pub struct MeetingPageInput<'a> {
 }
 
 /// The meeting screen, or `None` if the meeting is not in the group.
-pub fn meeting_page(input: MeetingPageInput<'_>, today: NaiveDate, language: Language) -> Option<MeetingPage> {
+pub fn meeting_page(
+    input: MeetingPageInput<'_>,
+    today: NaiveDate,
+    language: Language,
+) -> Option<MeetingPage> {
     let MeetingPageInput {
         group_id,
         programme,
@@ -420,7 +467,11 @@ pub fn meeting_page(input: MeetingPageInput<'_>, today: NaiveDate, language: Lan
     Some(MeetingPage {
         group: group_id.to_owned(),
         demo: programme.demo,
-        my_role: group.members.get(me).map(|m| m.role).unwrap_or(Role::Mentee),
+        my_role: group
+            .members
+            .get(me)
+            .map(|m| m.role)
+            .unwrap_or(Role::Mentee),
         partner: partner_names(group, me),
         structured: programme.settings.structure == Structure::Structured,
         meeting: meeting_card(programme, meeting_id, meeting, &quarters, language),
@@ -485,11 +536,18 @@ mod tests {
     fn topics_due_overdue_and_planned_are_marked_for_the_mentor() {
         let programme = programme(Formality::Formal);
         let mut group = pair();
-        group.meetings.insert("a".into(), meeting("topic-1", "2026-09-22", MeetingStatus::Held));
-        group.meetings.insert("b".into(), meeting("topic-3", "2027-03-01", MeetingStatus::Planned));
+        group.meetings.insert(
+            "a".into(),
+            meeting("topic-1", "2026-09-22", MeetingStatus::Held),
+        );
+        group.meetings.insert(
+            "b".into(),
+            meeting("topic-3", "2027-03-01", MeetingStatus::Planned),
+        );
         // 23 November 2026: quarter 2 of the default calendar.
         let statuses = topic_statuses(&programme, &group, d("2026-11-23"), Language::Nl);
-        let attention: Vec<(u8, Attention)> = statuses.iter().map(|s| (s.number, s.attention)).collect();
+        let attention: Vec<(u8, Attention)> =
+            statuses.iter().map(|s| (s.number, s.attention)).collect();
         assert_eq!(
             attention,
             vec![
@@ -501,27 +559,91 @@ mod tests {
             ]
         );
         assert_eq!(statuses[0].timing, "Kwartiel 1, liefst week 3-4");
-        assert!(statuses[1].state.starts_with("Te laat"), "{}", statuses[1].state);
+        assert!(
+            statuses[1].state.starts_with("Te laat"),
+            "{}",
+            statuses[1].state
+        );
+    }
+
+    #[test]
+    fn the_mentor_sees_this_quarters_topics_and_everything_overdue() {
+        let programme = programme(Formality::Formal);
+        let mut group = pair();
+        group.meetings.insert(
+            "a".into(),
+            meeting("topic-1", "2026-09-22", MeetingStatus::Held),
+        );
+        group.meetings.insert(
+            "b".into(),
+            meeting("topic-3", "2026-11-17", MeetingStatus::Held),
+        );
+        let notes = NotesDoc::new("g");
+        let home = group_home(
+            GroupHomeInput {
+                group_id: "g",
+                programme: &programme,
+                group: &group,
+                notes: &notes,
+                me: "me",
+                pair_code: None,
+                reflections: TextValue::default(),
+                shared_notes: vec![("b".into(), "notes of b".into())],
+            },
+            d("2026-11-23"),
+            Language::Nl,
+        );
+        let numbers: Vec<u8> = home.attention.iter().map(|t| t.number).collect();
+        assert_eq!(numbers, vec![2, 3], "2 is overdue, 3 belongs to quarter 2");
+        assert_eq!(home.quarter_now, Some(2));
+        assert_eq!(home.my_role, Role::Mentor);
+        assert_eq!(home.partner, "Aylin");
+        assert_eq!(home.past_notes[0].text, "notes of b", "newest first");
+        assert!(home.next_meeting.is_none());
     }
 
     #[test]
     fn informal_programmes_suggest_rather_than_call_overdue() {
-        let statuses = topic_statuses(&programme(Formality::Informal), &pair(), d("2026-11-23"), Language::En);
+        let statuses = topic_statuses(
+            &programme(Formality::Informal),
+            &pair(),
+            d("2026-11-23"),
+            Language::En,
+        );
         assert_eq!(statuses[1].attention, Attention::Late);
-        assert!(!statuses[1].state.contains("Overdue"), "{}", statuses[1].state);
+        assert!(
+            !statuses[1].state.contains("Overdue"),
+            "{}",
+            statuses[1].state
+        );
     }
 
     #[test]
     fn the_next_meeting_is_the_first_planned_one_from_today_and_the_next_topic_follows_the_guide() {
         let programme = programme(Formality::Formal);
         let mut group = pair();
-        group.meetings.insert("old".into(), meeting("topic-1", "2026-09-22", MeetingStatus::Held));
-        group.meetings.insert("later".into(), meeting("topic-3", "2026-12-10", MeetingStatus::Planned));
-        group.meetings.insert("soon".into(), meeting("topic-2", "2026-11-30", MeetingStatus::Planned));
+        group.meetings.insert(
+            "old".into(),
+            meeting("topic-1", "2026-09-22", MeetingStatus::Held),
+        );
+        group.meetings.insert(
+            "later".into(),
+            meeting("topic-3", "2026-12-10", MeetingStatus::Planned),
+        );
+        group.meetings.insert(
+            "soon".into(),
+            meeting("topic-2", "2026-11-30", MeetingStatus::Planned),
+        );
         let (id, _) = next_meeting(&group, d("2026-11-23")).unwrap();
         assert_eq!(id, "soon");
         assert_eq!(next_topic(&programme, &group).as_deref(), Some("topic-4"));
-        let card = meeting_card(&programme, "soon", &group.meetings["soon"], &quarters(&programme, d("2026-11-23")), Language::Nl);
+        let card = meeting_card(
+            &programme,
+            "soon",
+            &group.meetings["soon"],
+            &quarters(&programme, d("2026-11-23")),
+            Language::Nl,
+        );
         assert_eq!(card.when, "ma 30 november 2026, 14:30");
         assert_eq!(card.quarter, Some(2));
         assert_eq!(card.title, "Docenten en medestudenten");

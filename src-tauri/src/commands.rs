@@ -2,12 +2,11 @@
 //! calls the `mentoring` crate (mostly [`Session`]), and returns its view values, or an error with
 //! a code the window words in the person's language.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate, Utc};
 use mentoring::api::{
-    Email, GoalItem, Home, MeetingPage, PreparationPage, Profile, SavedFile, SyncStatus,
-    TextValue,
+    Email, GoalItem, Home, MeetingPage, PreparationPage, Profile, SavedFile, SyncStatus, TextValue,
 };
 use mentoring::model::{GoalKind, Language, Role};
 use mentoring::session::{ActionError, Session};
@@ -104,8 +103,14 @@ pub async fn open_demo(shell: State<'_, Shell>) -> Answer<String> {
 }
 
 #[tauri::command]
-pub async fn create_pair(shell: State<'_, Shell>, programme: String, partner: String) -> Answer<String> {
-    Ok(session(&shell)?.create_pair(&programme, &partner, today()).await?)
+pub async fn create_pair(
+    shell: State<'_, Shell>,
+    programme: String,
+    partner: String,
+) -> Answer<String> {
+    Ok(session(&shell)?
+        .create_pair(&programme, &partner, today())
+        .await?)
 }
 
 #[tauri::command]
@@ -121,8 +126,14 @@ pub async fn home(shell: State<'_, Shell>) -> Answer<Home> {
 }
 
 #[tauri::command]
-pub async fn meeting(shell: State<'_, Shell>, group: String, meeting: String) -> Answer<MeetingPage> {
-    Ok(session(&shell)?.meeting_page(&group, &meeting, today()).await?)
+pub async fn meeting(
+    shell: State<'_, Shell>,
+    group: String,
+    meeting: String,
+) -> Answer<MeetingPage> {
+    Ok(session(&shell)?
+        .meeting_page(&group, &meeting, today())
+        .await?)
 }
 
 // -- Notes and goals -------------------------------------------------------------------------
@@ -135,7 +146,9 @@ pub async fn write_shared_note(
     base: String,
     text: String,
 ) -> Answer<TextValue> {
-    Ok(session(&shell)?.write_shared_note(&group, &meeting, &base, &text).await?)
+    Ok(session(&shell)?
+        .write_shared_note(&group, &meeting, &base, &text)
+        .await?)
 }
 
 #[tauri::command]
@@ -146,12 +159,21 @@ pub async fn write_private_note(
     base: String,
     text: String,
 ) -> Answer<TextValue> {
-    Ok(session(&shell)?.write_private_note(&group, &meeting, &base, &text).await?)
+    Ok(session(&shell)?
+        .write_private_note(&group, &meeting, &base, &text)
+        .await?)
 }
 
 #[tauri::command]
-pub async fn write_reflections(shell: State<'_, Shell>, group: String, base: String, text: String) -> Answer<TextValue> {
-    Ok(session(&shell)?.write_reflections(&group, &base, &text).await?)
+pub async fn write_reflections(
+    shell: State<'_, Shell>,
+    group: String,
+    base: String,
+    text: String,
+) -> Answer<TextValue> {
+    Ok(session(&shell)?
+        .write_reflections(&group, &base, &text)
+        .await?)
 }
 
 #[tauri::command]
@@ -162,7 +184,9 @@ pub async fn add_goal(
     text: String,
     meeting: Option<String>,
 ) -> Answer<Vec<GoalItem>> {
-    Ok(session(&shell)?.add_goal(&group, kind, &text, meeting, today()).await?)
+    Ok(session(&shell)?
+        .add_goal(&group, kind, &text, meeting, today())
+        .await?)
 }
 
 #[tauri::command]
@@ -173,19 +197,28 @@ pub async fn set_goal(
     achieved: bool,
     evaluation: String,
 ) -> Answer<Vec<GoalItem>> {
-    Ok(session(&shell)?.set_goal(&group, &goal, achieved, &evaluation).await?)
+    Ok(session(&shell)?
+        .set_goal(&group, &goal, achieved, &evaluation)
+        .await?)
 }
 
 // -- Meetings --------------------------------------------------------------------------------
 
 #[tauri::command]
-pub async fn set_asked(shell: State<'_, Shell>, group: String, meeting: String, asked: bool) -> Answer<()> {
+pub async fn set_asked(
+    shell: State<'_, Shell>,
+    group: String,
+    meeting: String,
+    asked: bool,
+) -> Answer<()> {
     Ok(session(&shell)?.set_asked(&group, &meeting, asked).await?)
 }
 
 #[tauri::command]
 pub async fn mark_held(shell: State<'_, Shell>, group: String, meeting: String) -> Answer<()> {
-    Ok(session(&shell)?.mark_held(&group, &meeting, today()).await?)
+    Ok(session(&shell)?
+        .mark_held(&group, &meeting, today())
+        .await?)
 }
 
 #[tauri::command]
@@ -196,7 +229,9 @@ pub async fn plan_meeting(
     time: String,
     place: String,
 ) -> Answer<String> {
-    Ok(session(&shell)?.plan_meeting(&group, &date, &time, &place).await?)
+    Ok(session(&shell)?
+        .plan_meeting(&group, &date, &time, &place)
+        .await?)
 }
 
 #[tauri::command]
@@ -207,15 +242,23 @@ pub async fn set_meeting_field(
     field: String,
     value: String,
 ) -> Answer<()> {
-    Ok(session(&shell)?.set_meeting_field(&group, &meeting, &field, &value).await?)
+    Ok(session(&shell)?
+        .set_meeting_field(&group, &meeting, &field, &value)
+        .await?)
 }
 
 // -- Calendar, e-mail, preparation -----------------------------------------------------------
 
 /// Writes a calendar file (one meeting, or the whole schedule) into the export folder.
 #[tauri::command]
-pub async fn export_calendar(shell: State<'_, Shell>, group: String, meeting: Option<String>) -> Answer<SavedFile> {
-    let ics = session(&shell)?.calendar(&group, meeting.as_deref(), Utc::now()).await?;
+pub async fn export_calendar(
+    shell: State<'_, Shell>,
+    group: String,
+    meeting: Option<String>,
+) -> Answer<SavedFile> {
+    let ics = session(&shell)?
+        .calendar(&group, meeting.as_deref(), Utc::now())
+        .await?;
     let dir = shell.launch.export_dir.clone();
     let name = match &meeting {
         Some(id) => format!("mentoring-afspraak-{}.ics", &id[..id.len().min(8)]),
@@ -227,7 +270,7 @@ pub async fn export_calendar(shell: State<'_, Shell>, group: String, meeting: Op
     })
 }
 
-fn write_export(dir: &PathBuf, name: &str, bytes: &[u8]) -> Answer<PathBuf> {
+fn write_export(dir: &Path, name: &str, bytes: &[u8]) -> Answer<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| CommandError::new("export_failed", e))?;
     let path = dir.join(name);
     let partial = dir.join(format!(".{name}.part"));
@@ -264,7 +307,8 @@ pub async fn first_contact_email(
     body: String,
     proposals: Vec<Proposal>,
 ) -> Answer<Email> {
-    let proposals: Vec<(String, String)> = proposals.into_iter().map(|p| (p.date, p.time)).collect();
+    let proposals: Vec<(String, String)> =
+        proposals.into_iter().map(|p| (p.date, p.time)).collect();
     Ok(session(&shell)?
         .first_contact_email(&group, &to, Some((subject, body)), &proposals)
         .await?)
@@ -274,7 +318,10 @@ pub async fn first_contact_email(
 #[tauri::command]
 pub fn open_mail(app: AppHandle, mailto: String) -> Answer<()> {
     if !mailto.starts_with("mailto:") {
-        return Err(CommandError::new("bad_field", "only mailto: addresses can be opened"));
+        return Err(CommandError::new(
+            "bad_field",
+            "only mailto: addresses can be opened",
+        ));
     }
     app.opener()
         .open_url(mailto, None::<&str>)
@@ -294,5 +341,7 @@ pub async fn write_preparation(
     base: String,
     text: String,
 ) -> Answer<TextValue> {
-    Ok(session(&shell)?.write_preparation(&group, &topic, &base, &text).await?)
+    Ok(session(&shell)?
+        .write_preparation(&group, &topic, &base, &text)
+        .await?)
 }

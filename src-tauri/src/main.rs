@@ -45,7 +45,10 @@ fn main() {
     };
     let app = tauri::Builder::default()
         .setup(move |app| {
-            let launch = given.resolve(app.path().app_data_dir().ok(), app.path().download_dir().ok());
+            let launch = given.resolve(
+                app.path().app_data_dir().ok(),
+                app.path().download_dir().ok(),
+            );
             let device = tauri::async_runtime::block_on(open_device(&launch));
             if let Ok(device) = &device {
                 follow_device(app.handle().clone(), device.clone());

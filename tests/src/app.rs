@@ -18,7 +18,8 @@ pub struct App {
 }
 
 impl App {
-    /// Starts the app with `data_dir`, talking to `server` if given.
+    /// Starts the app with `data_dir`, talking to `server` if given. Files it exports go to
+    /// `<data_dir>.exports`.
     pub async fn start(data_dir: &Path, server: Option<&url::Url>) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
@@ -96,9 +97,25 @@ impl App {
         self.wait_for(css).await.text().await.unwrap_or_default()
     }
 
-    /// Clicks the element `css`.
+    /// Clicks the element `css`, scrolled to the middle of the window first (so the sticky top
+    /// bar does not cover it), as a person would.
     pub async fn click(&mut self, css: &str) {
-        self.wait_for(css).await.click().await.expect("click");
+        let el = self.wait_for(css).await;
+        let start = Instant::now();
+        loop {
+            let _ = self
+                .client
+                .execute(
+                    "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+                    vec![css.into()],
+                )
+                .await;
+            match el.click().await {
+                Ok(_) => return,
+                Err(e) if start.elapsed() > Duration::from_secs(10) => panic!("click {css}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
     }
 
     /// Resizes the window to `width`×`height` CSS pixels and writes a PNG screenshot to
@@ -115,6 +132,63 @@ impl App {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("write screenshot");
         path
+    }
+
+    /// Types `text` into the element `css` (appending at the caret).
+    pub async fn type_into(&mut self, css: &str, text: &str) {
+        self.click(css).await;
+        let el = self.wait_for(css).await;
+        el.send_keys(text).await.expect("type");
+    }
+
+    /// Sets the value of a form field the way a picker would (date and time inputs), firing
+    /// `input` and `change`.
+    pub async fn set_value(&mut self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        let script = "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
+                      el.dispatchEvent(new Event('input', {bubbles: true})); \
+                      el.dispatchEvent(new Event('change', {bubbles: true}));";
+        self.client
+            .execute(script, vec![css.into(), value.into()])
+            .await
+            .expect("set value");
+    }
+
+    /// The value of a form field.
+    pub async fn value(&mut self, css: &str) -> String {
+        self.wait_for(css)
+            .await
+            .prop("value")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Waits (up to 30 s) until the text of `css` (its value, for form fields) contains `needle`.
+    pub async fn wait_text(&mut self, css: &str, needle: &str) {
+        let client = self.client.clone();
+        let what = format!("{css} to contain {needle:?}");
+        eventually(Duration::from_secs(30), &what, || {
+            let client = client.clone();
+            async move {
+                let Ok(el) = client.find(Locator::Css(css)).await else {
+                    return false;
+                };
+                let text = el.text().await.unwrap_or_default();
+                let value = el.prop("value").await.ok().flatten().unwrap_or_default();
+                text.contains(needle) || value.contains(needle)
+            }
+        })
+        .await;
+    }
+
+    /// Every translated label on screen: (key, shown text, has placeholders).
+    pub async fn labels(&self) -> Vec<(String, String, bool)> {
+        let script = "return [...document.querySelectorAll('[data-i18n]')] \
+                      .map(e => [e.dataset.i18n, e.textContent, e.hasAttribute('data-i18n-args')]);";
+        let value = self.client.execute(script, vec![]).await.expect("labels");
+        serde_json::from_value(value).expect("labels as (key, text, args)")
     }
 
     /// Ends the session (closing the app) and stops tauri-driver cleanly.
@@ -164,7 +238,12 @@ fn tauri_driver() -> PathBuf {
 }
 
 async fn connect(port: u16, data_dir: &Path, server: Option<&url::Url>) -> Client {
-    let mut args = vec!["--data-dir".to_owned(), data_dir.display().to_string()];
+    let mut args = vec![
+        "--data-dir".to_owned(),
+        data_dir.display().to_string(),
+        "--export-dir".to_owned(),
+        data_dir.with_extension("exports").display().to_string(),
+    ];
     if let Some(server) = server {
         args.extend(["--server".to_owned(), server.to_string()]);
     }

@@ -1,7 +1,34 @@
 //! The real app in its real webview, driven through tauri-driver under Xvfb.
 
+use mentoring::i18n::{has, t};
+use mentoring::model::Language;
 use system_tests::SyncServer;
 use system_tests::app::App;
+
+/// Every translated label on screen shows its text in `language`; none is missing.
+async fn assert_labels_in(app: &App, language: Language) -> usize {
+    let labels = app.labels().await;
+    for (key, shown, with_values) in &labels {
+        assert!(has(key), "a label uses the unknown key {key}");
+        let want = t(language, key);
+        if *with_values {
+            let fixed = want.split('{').next().unwrap_or_default().trim_end();
+            assert!(
+                shown.starts_with(fixed),
+                "{key}: {shown:?} does not start with {fixed:?}"
+            );
+        } else {
+            assert_eq!(
+                shown.trim(),
+                want.trim(),
+                "label {key} is not in {language:?}"
+            );
+        }
+    }
+    let body = app.body_text().await;
+    assert!(!body.contains('⟦'), "untranslated key on screen:\n{body}");
+    labels.len()
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_shows_its_first_screen_and_live_sync_status() {
@@ -9,8 +36,8 @@ async fn the_app_shows_its_first_screen_and_live_sync_status() {
     let mut server = SyncServer::start(&tmp.path().join("server"), &[]).await;
     let mut app = App::start(&tmp.path().join("mentor"), Some(&server.url())).await;
 
-    assert_eq!(app.text("h1").await, "Peer Mentoring");
-    assert!(app.body_text().await.contains("Welkom"), "Dutch by default");
+    assert_eq!(app.text(".brand").await, "Peer Mentoring");
+    app.wait_text("#welcome h2", "Welkom").await;
     app.wait_attr("#sync-status", "data-state", "synced").await;
     assert!(app.text("#sync-status").await.contains("Gesynchroniseerd"));
     app.screenshot("first-screen-synced-1280x800", 1280, 800)
@@ -23,4 +50,272 @@ async fn the_app_shows_its_first_screen_and_live_sync_status() {
     server.restart().await;
     app.wait_attr("#sync-status", "data-state", "synced").await;
     app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_opens_offline_in_dutch_and_every_label_switches_to_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    // No server at all: a first launch on a phone without network.
+    let mut app = App::start(&tmp.path().join("mentee"), None).await;
+    app.wait_text("#welcome", "Welkom bij Peer Mentoring").await;
+    app.wait_attr("#sync-status", "data-state", "off").await;
+    app.click("#welcome-demo").await;
+
+    app.wait_for("#demo-badge").await;
+    app.wait_text("#next-meeting", "Open de afspraak").await;
+    app.wait_text("#past-notes", "herkenbaar").await;
+    let dutch = assert_labels_in(&app, Language::Nl).await;
+    assert!(dutch > 30, "only {dutch} labels on the mentee home");
+    assert!(app.body_text().await.contains("Cultuur van de opleiding"));
+    app.screenshot("mentee-home-360x740", 360, 740).await;
+    app.screenshot("mentee-home-1280x800", 1280, 800).await;
+
+    app.click("#open-next").await;
+    app.wait_for("#shared-notes").await;
+    app.wait_text("#step-ask", "ervaring").await;
+    assert_labels_in(&app, Language::Nl).await;
+    app.screenshot("meeting-view-360x740", 360, 740).await;
+    app.screenshot("meeting-view-1280x800", 1280, 800).await;
+
+    // Switch to English on the meeting screen, then on the home screen.
+    app.click("#language-switch").await;
+    app.wait_text("#language-switch", "Nederlands").await;
+    app.wait_text("#flow", "Then you tell about your experience")
+        .await;
+    assert_labels_in(&app, Language::En).await;
+    app.click("#back-home").await;
+    app.wait_text("#next-meeting", "Open the meeting").await;
+    app.wait_text("#ahead", "Culture of the programme").await;
+    let english = assert_labels_in(&app, Language::En).await;
+    assert_eq!(english, dutch, "the same labels in both languages");
+    app.stop().await;
+
+    // The choice of language is remembered.
+    let mut again = App::start(&tmp.path().join("mentee"), None).await;
+    again.wait_text("#next-meeting", "Open the meeting").await;
+    again.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mentor_sees_her_mentee_what_is_due_and_what_is_overdue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = App::start(&tmp.path().join("mentor"), None).await;
+    app.type_into("#profile-name", "Sanne").await;
+    app.click("#role-mentor").await;
+    app.click("#welcome-demo").await;
+    app.wait_for("#demo-badge").await;
+    app.wait_text(".partner-name", "Aylin (demo)").await;
+    app.wait_for("#attention").await;
+    app.wait_for("#invite").await;
+    assert_labels_in(&app, Language::Nl).await;
+    app.screenshot("mentor-home-360x740", 360, 740).await;
+    app.screenshot("mentor-home-1280x800", 1280, 800).await;
+
+    // Mark the planned meeting undone in time: move its date past its window and see it flagged.
+    app.click("#meetings li[data-status='planned'] button")
+        .await;
+    app.wait_for("#meeting-date").await;
+    app.set_value("#meeting-date", "2031-01-07").await;
+    app.wait_attr("#meeting-date", "value", "2031-01-07").await;
+    app.click("#back-home").await;
+    app.wait_for("#attention li[data-attention='late']").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_refuses_a_bad_date_and_a_wrong_pair_code_in_dutch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = App::start(&tmp.path().join("mentor"), None).await;
+    app.type_into("#profile-name", "Sanne").await;
+    app.click("#role-mentor").await;
+    app.click("#save-profile").await;
+    app.wait_for("#add-pair").await;
+    app.type_into("#join-code", "PM1:dit-is-geen-code").await;
+    app.click("#join-pair").await;
+    app.wait_text("#error", "Dit is geen koppelcode").await;
+
+    app.type_into("#pair-programme", "Peer mentoring HBO-ICT")
+        .await;
+    app.type_into("#pair-partner", "Aylin").await;
+    app.click("#create-pair").await;
+    app.wait_for("#pair-code").await;
+    app.set_value("#home-date", "31-02-2027").await;
+    app.click("#home-plan").await;
+    app.wait_text("#error", "geen geldige datum").await;
+    assert!(app.body_text().await.contains("Nog geen afspraak gepland"));
+    app.stop().await;
+}
+
+/// A day `days` from today, as the date inputs want it.
+fn in_days(days: i64) -> chrono::NaiveDate {
+    chrono::Local::now().date_naive() + chrono::Duration::days(days)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mentor_and_mentee_work_offline_and_see_each_other_after_sync() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let mut mentor = App::start(&tmp.path().join("mentor"), Some(&server.url())).await;
+    let mut mentee = App::start(&tmp.path().join("mentee"), Some(&server.url())).await;
+
+    // Online: the mentor sets up the pair, the mentee joins with the pair code.
+    mentor.type_into("#profile-name", "Sanne").await;
+    mentor.click("#role-mentor").await;
+    mentor.click("#save-profile").await;
+    mentor
+        .type_into("#pair-programme", "Peer mentoring HBO-ICT")
+        .await;
+    mentor.type_into("#pair-partner", "Aylin").await;
+    mentor.click("#create-pair").await;
+    let code = mentor.text("#pair-code").await;
+    assert!(code.starts_with("PM1:"), "{code}");
+    mentee.type_into("#profile-name", "Aylin").await;
+    mentee.click("#role-mentee").await;
+    mentee.click("#save-profile").await;
+    mentee.type_into("#join-code", &code).await;
+    mentee.click("#join-pair").await;
+    mentee.wait_text(".partner-name", "Sanne").await;
+    mentor.wait_text(".partner-name", "Aylin").await;
+
+    // The mentor plans meeting 1; it reaches the mentee.
+    let first = in_days(7);
+    mentor.set_value("#home-date", &first.to_string()).await;
+    mentor.set_value("#home-time", "14:30").await;
+    mentor.set_value("#home-place", "Bibliotheek").await;
+    mentor.click("#home-plan").await;
+    mentor
+        .wait_text("#next-meeting", "Cultuur van de opleiding")
+        .await;
+    mentee
+        .wait_text("#next-meeting", "Cultuur van de opleiding")
+        .await;
+    mentor
+        .wait_attr("#sync-status", "data-state", "synced")
+        .await;
+    mentee
+        .wait_attr("#sync-status", "data-state", "synced")
+        .await;
+
+    // Offline: the server is gone.
+    server.stop();
+    mentor
+        .wait_attr("#sync-status", "data-state", "offline")
+        .await;
+    mentee
+        .wait_attr("#sync-status", "data-state", "offline")
+        .await;
+
+    // The mentor holds meeting 1: notes, the "ask her" step, held, and plans meeting 2.
+    mentor.click("#open-next").await;
+    mentor
+        .type_into("#shared-notes", "Sanne: mijn eerste weken waren druk.")
+        .await;
+    mentor.click("#asked").await;
+    mentor
+        .wait_attr("#shared-notes ~ .save-state", "data-state", "saved")
+        .await;
+    mentor.click("#mark-held").await;
+    mentor
+        .wait_attr("#meeting-status", "data-status", "held")
+        .await;
+    let second = in_days(21);
+    mentor.set_value("#next-date", &second.to_string()).await;
+    mentor.set_value("#next-time", "15:00").await;
+    mentor.set_value("#next-place", "Kantine").await;
+    mentor.click("#next-plan").await;
+    mentor
+        .wait_text("#next-planned", "Docenten en medestudenten")
+        .await;
+
+    // The mentee, also offline, writes in the same notes and adds a goal.
+    mentee.click("#open-next").await;
+    mentee
+        .type_into(
+            "#shared-notes",
+            "Aylin: bij mij ook, vooral het groepswerk!",
+        )
+        .await;
+    mentee
+        .type_into("#goal-text", "Eén vraag stellen in het practicum")
+        .await;
+    mentee.click("#add-goal").await;
+    mentee
+        .wait_text("#meeting-goals", "Eén vraag stellen in het practicum")
+        .await;
+    mentee
+        .wait_attr("#shared-notes ~ .save-state", "data-state", "saved")
+        .await;
+    mentee.wait_text("#sync-status", "nog niet verstuurd").await;
+    mentor.wait_text("#sync-status", "nog niet verstuurd").await;
+
+    // The server comes back: both apps show both texts, the goal and the planned meeting,
+    // without a restart.
+    server.restart().await;
+    for app in [&mut mentor, &mut mentee] {
+        app.wait_attr("#sync-status", "data-state", "synced").await;
+        app.wait_text("#shared-notes", "Sanne: mijn eerste weken waren druk.")
+            .await;
+        app.wait_text(
+            "#shared-notes",
+            "Aylin: bij mij ook, vooral het groepswerk!",
+        )
+        .await;
+        app.wait_text("#meeting-goals", "Eén vraag stellen in het practicum")
+            .await;
+        app.wait_text("#next-planned", "Docenten en medestudenten")
+            .await;
+        app.wait_attr("#meeting-status", "data-status", "held")
+            .await;
+    }
+    mentee.click("#back-home").await;
+    mentee
+        .wait_text("#next-meeting", "Docenten en medestudenten")
+        .await;
+    mentee.wait_text("#past-notes", "Aylin: bij mij ook").await;
+
+    // Meeting 2 goes into a calendar file that an independent parser reads at 15:00 Amsterdam time.
+    mentor.click("#back-home").await;
+    mentor.click("#open-next").await;
+    mentor
+        .wait_text("#meeting-title", "Docenten en medestudenten")
+        .await;
+    mentor.click("#export-meeting").await;
+    let path = mentor.text("#export-result code").await;
+    let ics = std::fs::read_to_string(&path).expect("the exported calendar file");
+    let calendar: icalendar::Calendar = icalendar::parser::unfold(&ics)
+        .parse()
+        .expect("a valid calendar");
+    let event = calendar
+        .components
+        .iter()
+        .find_map(|c| c.as_event())
+        .expect("one event");
+    use icalendar::{Component, EventLike};
+    let Some(icalendar::DatePerhapsTime::DateTime(start)) = event.get_start() else {
+        panic!("the event has a start time: {ics}");
+    };
+    let icalendar::CalendarDateTime::WithTimezone { date_time, tzid } = &start else {
+        panic!("the start is in a named time zone: {start:?}");
+    };
+    assert_eq!(tzid, "Europe/Amsterdam");
+    assert_eq!(*date_time, second.and_hms_opt(15, 0, 0).unwrap());
+    let utc = start
+        .try_into_utc()
+        .expect("the tz database knows Europe/Amsterdam");
+    let local = utc.with_timezone(&chrono_tz::Europe::Amsterdam);
+    assert_eq!(local.naive_local(), second.and_hms_opt(15, 0, 0).unwrap());
+    assert!(
+        matches!(chrono::Timelike::hour(&utc), 13 | 14),
+        "15:00 in Amsterdam is 13:00 or 14:00 UTC, not {utc}"
+    );
+    assert_eq!(
+        event
+            .get_summary()
+            .map(|s| s.contains("Docenten en medestudenten")),
+        Some(true)
+    );
+    assert_eq!(event.get_location(), Some("Kantine"));
+
+    mentor.stop().await;
+    mentee.stop().await;
 }

@@ -16,6 +16,14 @@ const FIRST_NOTE: &str = "Eerste weken: veel nieuwe mensen, veel groepswerk.";
 const MENTOR_ADDS: &str = "Mentor vertelt: ";
 const MENTEE_ADDS: &str = " Mentee: herkenbaar, vooral het groepswerk!";
 
+fn set_note(d: &mut automerge::Automerge, meeting: &str, text: &str) -> Result<(), docs::DocError> {
+    docs::write_text(d, &docs::shared_note_path(meeting), &[], text).map(|_| ())
+}
+
+fn get_note(d: &mut automerge::Automerge, meeting: &str) -> Result<String, docs::DocError> {
+    docs::read_text(d, &docs::shared_note_path(meeting)).map(|(text, _)| text)
+}
+
 struct Pair {
     group: String,
     notes: String,
@@ -59,7 +67,7 @@ async fn set_up_pair(mentor: &Device, mentee: &Device) -> Pair {
     let group = mentor.create(&group, "Sanne & Aylin", false).await.unwrap();
     let m = meeting.clone();
     mentor
-        .with_doc(&notes, move |d| docs::set_shared_note(d, &m, FIRST_NOTE))
+        .with_doc(&notes, move |d| set_note(d, &m, FIRST_NOTE))
         .await
         .unwrap();
     wait_status(mentor, "mentor synced after setup", is(SyncState::Synced)).await;
@@ -83,7 +91,7 @@ async fn set_up_pair(mentor: &Device, mentee: &Device) -> Pair {
 async fn note(device: &Device, pair: &Pair) -> String {
     let m = pair.meeting.clone();
     device
-        .with_doc(&pair.notes, move |d| docs::shared_note(d, &m))
+        .with_doc(&pair.notes, move |d| get_note(d, &m))
         .await
         .unwrap()
 }
@@ -129,7 +137,7 @@ async fn offline_edits_on_two_devices_merge_and_survive_a_server_restart() {
     let m = pair.meeting.clone();
     mentor
         .with_doc(&pair.notes, move |d| {
-            docs::set_shared_note(d, &m, &format!("{MENTOR_ADDS}{FIRST_NOTE}"))
+            set_note(d, &m, &format!("{MENTOR_ADDS}{FIRST_NOTE}"))
         })
         .await
         .unwrap();
@@ -144,7 +152,7 @@ async fn offline_edits_on_two_devices_merge_and_survive_a_server_restart() {
     let m = pair.meeting.clone();
     mentee
         .with_doc(&pair.notes, move |d| {
-            docs::set_shared_note(d, &m, &format!("{FIRST_NOTE}{MENTEE_ADDS}"))
+            set_note(d, &m, &format!("{FIRST_NOTE}{MENTEE_ADDS}"))
         })
         .await
         .unwrap();
@@ -294,18 +302,13 @@ async fn malformed_and_oversized_frames_are_refused_with_a_reason_and_others_kee
     let health = health(server.port).await.expect("health");
     assert_eq!(health["status"], "ok");
     device
-        .with_doc(&notes, |d| {
-            docs::set_shared_note(d, "m", "nog steeds in sync")
-        })
+        .with_doc(&notes, |d| set_note(d, "m", "nog steeds in sync"))
         .await
         .unwrap();
     let other = Device::open(&tmp.path().join("other")).await.unwrap();
     other.connect(&server.url(), None).unwrap();
     assert!(other.fetch(&notes, "notes").await.unwrap());
-    let text = other
-        .with_doc(&notes, |d| docs::shared_note(d, "m"))
-        .await
-        .unwrap();
+    let text = other.with_doc(&notes, |d| get_note(d, "m")).await.unwrap();
     assert_eq!(text, "nog steeds in sync");
     let log = server.log_text();
     assert_eq!(log.matches("refused a frame").count(), 3, "{log}");

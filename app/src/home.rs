@@ -1,0 +1,499 @@
+//! The home screen: for each pair, the mentee's or the mentor's overview; and ways to add a pair.
+
+use leptos::prelude::*;
+use mentoring::api::{Attention, GoalItem, GroupHome, Home as HomeView, MeetingCard, TopicStatus};
+use mentoring::model::{GoalKind, MeetingStatus, Role};
+use serde::Serialize;
+
+use crate::tauri::{NoArgs, call};
+use crate::widgets::{NoteEditor, Tr, TrF, saver};
+use crate::{Route, use_ctx};
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let ctx = use_ctx();
+    let home = RwSignal::new(None::<HomeView>);
+    Effect::new(move |_| {
+        ctx.refresh.track();
+        ctx.run("home", NoArgs {}, move |h: HomeView| home.set(Some(h)));
+    });
+    let group_ids = Memo::new(move |_| {
+        home.with(|h| {
+            h.as_ref()
+                .map(|h| h.groups.iter().map(|g| g.group.clone()).collect::<Vec<_>>())
+        })
+    });
+    view! {
+        <div id="home">
+            {move || match group_ids.get() {
+                None => view! { <p class="muted"><Tr k="app.loading" /></p> }.into_any(),
+                Some(ids) if ids.is_empty() => view! {
+                    <h2><Tr k="start.title" /></h2>
+                    <p><Tr k="start.intro" /></p>
+                }.into_any(),
+                Some(_) => ().into_any(),
+            }}
+            <For
+                each=move || group_ids.get().unwrap_or_default()
+                key=|id| id.clone()
+                children=move |id| view! { <GroupSection id=id home=home /> }
+            />
+            <Show when=move || group_ids.get().is_some()>
+                <AddPair has_groups=Signal::derive(move || group_ids.get().is_some_and(|ids| !ids.is_empty())) />
+            </Show>
+        </div>
+    }
+}
+
+/// One pair on the home screen, laid out for the reader's role in it.
+#[component]
+fn GroupSection(id: String, home: RwSignal<Option<HomeView>>) -> impl IntoView {
+    let group = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            home.with(|h| {
+                h.as_ref()
+                    .and_then(|h| h.groups.iter().find(|g| g.group == id).cloned())
+            })
+        })
+    };
+    let role = group
+        .get_untracked()
+        .map(|g| g.my_role)
+        .unwrap_or(Role::Mentee);
+    let g = move || group.get();
+    let header = view! {
+        <header class="group-header">
+            <h2>{move || g().map(|g| g.programme).unwrap_or_default()}</h2>
+            <Show when=move || g().is_some_and(|g| g.demo)>
+                <span class="badge demo" id="demo-badge"><Tr k="demo.badge" /></span>
+            </Show>
+            <p class="partner">
+                <Tr k=if role == Role::Mentor { "home.your_mentee" } else { "home.your_mentor" } />
+                " "
+                <strong class="partner-name">{move || g().map(|g| g.partner).unwrap_or_default()}</strong>
+            </p>
+            {move || g().and_then(|g| g.pair_code).map(|code| view! {
+                <div class="pair-code">
+                    <Tr k="home.pair_code" />
+                    <code id="pair-code">{code}</code>
+                </div>
+            })}
+        </header>
+    };
+    let body = if role == Role::Mentor {
+        view! { <MentorHome id=id.clone() group=group /> }.into_any()
+    } else {
+        view! { <MenteeHome id=id.clone() group=group /> }.into_any()
+    };
+    view! {
+        <section class="group" data-role=if role == Role::Mentor { "mentor" } else { "mentee" }>
+            {header}
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn MenteeHome(id: String, group: Memo<Option<GroupHome>>) -> impl IntoView {
+    let reflections = Signal::derive(move || group.get().map(|g| g.reflections));
+    let save_reflections = {
+        let id = id.clone();
+        saver(move |base, text| {
+            let args = TextArgs {
+                group: id.clone(),
+                base,
+                text,
+            };
+            async move { call("write_reflections", &args).await }
+        })
+    };
+    let ahead = move || {
+        group
+            .get()
+            .map(|g| {
+                (1u8..=4)
+                    .map(|q| {
+                        (
+                            q,
+                            g.topics
+                                .iter()
+                                .filter(|t| t.first_quarter == q)
+                                .cloned()
+                                .collect::<Vec<_>>(),
+                        )
+                    })
+                    .filter(|(_, topics)| !topics.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <NextMeeting id=id.clone() group=group />
+        <Goals id=id.clone() group=group />
+        <section id="past-notes" class="card">
+            <h3><Tr k="home.past_notes" /></h3>
+            {move || {
+                let past = group.get().map(|g| g.past_notes).unwrap_or_default();
+                if past.is_empty() {
+                    view! { <p class="muted"><Tr k="home.no_past_notes" /></p> }.into_any()
+                } else {
+                    past.into_iter().map(|p| view! {
+                        <article class="past-note">
+                            <h4>{meeting_heading(&p.meeting)} " · " {p.meeting.when.clone()}</h4>
+                            <p class="note-text">{p.text}</p>
+                        </article>
+                    }).collect_view().into_any()
+                }
+            }}
+        </section>
+        <section id="reflections" class="card private">
+            <NoteEditor id="reflections-text" label="home.reflections" hint="home.reflections_hint"
+                value=reflections save=save_reflections rows=5 />
+        </section>
+        <section id="ahead" class="card">
+            <h3><Tr k="home.ahead" /></h3>
+            {move || ahead().into_iter().map(|(q, topics)| view! {
+                <div class="quarter">
+                    <h4><TrF k="timing.quarter" values=Signal::derive(move || vec![("q", q.to_string())]) /></h4>
+                    <ul class="topics">
+                        {topics.into_iter().map(|t| view! { <TopicLine topic=t /> }).collect_view()}
+                    </ul>
+                </div>
+            }).collect_view()}
+        </section>
+        <MeetingList id=id group=group />
+    }
+}
+
+#[component]
+fn MentorHome(id: String, group: Memo<Option<GroupHome>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let (invite_id, prep_id, export_id) = (id.clone(), id.clone(), id.clone());
+    let exported = RwSignal::new(None::<String>);
+    let export = move |_| {
+        ctx.run(
+            "export_calendar",
+            ExportArgs {
+                group: export_id.clone(),
+                meeting: None,
+            },
+            move |f: mentoring::api::SavedFile| exported.set(Some(f.path)),
+        )
+    };
+    let has_planned = move || {
+        group.get().is_some_and(|g| {
+            g.meetings
+                .iter()
+                .any(|m| m.status == MeetingStatus::Planned)
+        })
+    };
+    let plan_id = id.clone();
+    view! {
+        <NextMeeting id=id.clone() group=group />
+        <section id="attention" class="card">
+            <h3><Tr k="home.attention" /></h3>
+            {move || {
+                let items = group.get().map(|g| g.attention).unwrap_or_default();
+                if items.is_empty() {
+                    view! { <p class="muted"><Tr k="home.nothing_due" /></p> }.into_any()
+                } else {
+                    view! { <ul class="topics">{items.into_iter().map(|t| view! { <TopicLine topic=t /> }).collect_view()}</ul> }.into_any()
+                }
+            }}
+        </section>
+        <section class="card actions">
+            <button id="invite" on:click=move |_| ctx.go(Route::Invite { group: invite_id.clone() })>
+                <Tr k="home.invite" />
+            </button>
+            <button id="preparation" on:click=move |_| ctx.go(Route::Preparation { group: prep_id.clone() })>
+                <Tr k="home.preparation" />
+            </button>
+            <button id="export-schedule" on:click=export>
+                <Tr k="home.export_schedule" />
+            </button>
+            {move || exported.get().map(|path| view! {
+                <p class="saved" id="export-result"><Tr k="export.saved" /> " " <code>{path}</code></p>
+            })}
+        </section>
+        <Show when=move || !has_planned()>
+            <section class="card">
+                <h3><Tr k="home.plan_first" /></h3>
+                <crate::meeting::PlanForm group=plan_id.clone() prefix="home" />
+            </section>
+        </Show>
+        <MeetingList id=id.clone() group=group />
+        <Goals id=id group=group />
+    }
+}
+
+fn meeting_heading(m: &MeetingCard) -> String {
+    match m.number {
+        Some(n) => format!("{n}. {}", m.title),
+        None => m.title.clone(),
+    }
+}
+
+#[component]
+fn NextMeeting(id: String, group: Memo<Option<GroupHome>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let tells_key = move || {
+        if group.get().is_some_and(|g| g.my_role == Role::Mentor) {
+            "home.you_will_tell"
+        } else {
+            "home.mentor_will_tell"
+        }
+    };
+    view! {
+        <section id="next-meeting" class="card highlight">
+            <h3><Tr k="home.next_meeting" /></h3>
+            {move || match group.get().and_then(|g| g.next_meeting) {
+                None => view! { <p class="muted"><Tr k="home.no_next_meeting" /></p> }.into_any(),
+                Some(m) => {
+                    let (group_id, meeting) = (id.clone(), m.id.clone());
+                    view! {
+                        <p class="meeting-title">{meeting_heading(&m)}</p>
+                        <p class="when">{if m.when.is_empty() { "—".to_owned() } else { m.when.clone() }}</p>
+                        <p class="place">{m.place.clone()}</p>
+                        {(!m.mentor_tells.is_empty()).then(|| view! {
+                            <p class="lead"><Tr k=tells_key() /></p>
+                            <ul>{m.mentor_tells.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
+                        })}
+                        <button class="primary" id="open-next" on:click=move |_| ctx.go(Route::Meeting { group: group_id.clone(), meeting: meeting.clone() })>
+                            <Tr k="home.open_meeting" />
+                        </button>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn MeetingList(id: String, group: Memo<Option<GroupHome>>) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <section id="meetings" class="card">
+            <h3><Tr k="home.meetings" /></h3>
+            <ul class="meetings">
+                {move || group.get().map(|g| g.meetings).unwrap_or_default().into_iter().map(|m| {
+                    let (group_id, meeting) = (id.clone(), m.id.clone());
+                    let status = match m.status {
+                        MeetingStatus::Planned => "meeting.planned",
+                        MeetingStatus::Held => "meeting.held",
+                        MeetingStatus::Cancelled => "meeting.cancelled",
+                    };
+                    view! {
+                        <li class="meeting" data-status=format!("{:?}", m.status).to_lowercase()>
+                            <button class="link" on:click=move |_| ctx.go(Route::Meeting { group: group_id.clone(), meeting: meeting.clone() })>
+                                {meeting_heading(&m)}
+                            </button>
+                            <span class="when">{m.when.clone()}</span>
+                            <span class="badge"><Tr k=status /></span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn TopicLine(topic: TopicStatus) -> impl IntoView {
+    let class = match topic.attention {
+        Attention::None => "topic",
+        Attention::Planned => "topic planned",
+        Attention::Due => "topic due",
+        Attention::Late => "topic late",
+        Attention::Overdue => "topic overdue",
+    };
+    view! {
+        <li class=class data-attention=format!("{:?}", topic.attention).to_lowercase()>
+            <span class="topic-name">{format!("{}. {}", topic.number, topic.title)}</span>
+            <span class="timing">{topic.timing}</span>
+            <span class="state">{topic.state}</span>
+        </li>
+    }
+}
+
+/// Goals and learning questions of a pair, with a form to add one.
+#[component]
+pub fn Goals(id: String, group: Memo<Option<GroupHome>>) -> impl IntoView {
+    let goals = Signal::derive(move || group.get().map(|g| g.goals).unwrap_or_default());
+    view! {
+        <section id="goals" class="card">
+            <h3><Tr k="goals.title" /></h3>
+            <GoalList id=id.clone() goals=goals />
+            <AddGoal id=id meeting=None />
+        </section>
+    }
+}
+
+/// The goals given, each with its achieved mark.
+#[component]
+pub fn GoalList(id: String, #[prop(into)] goals: Signal<Vec<GoalItem>>) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        {move || {
+            let list = goals.get();
+            if list.is_empty() {
+                return view! { <p class="muted"><Tr k="goals.none" /></p> }.into_any();
+            }
+            view! {
+                <ul class="goals">
+                    {list.into_iter().map(|goal| {
+                        let (group, goal_id, evaluation) = (id.clone(), goal.id.clone(), goal.evaluation.clone());
+                        let kind = if goal.kind == GoalKind::Goal { "goals.kind.goal" } else { "goals.kind.question" };
+                        view! {
+                            <li class="goal" class:achieved=goal.achieved>
+                                <label>
+                                    <input type="checkbox" prop:checked=goal.achieved on:change=move |ev| {
+                                        let achieved = event_target_checked(&ev);
+                                        ctx.run("set_goal", SetGoalArgs {
+                                            group: group.clone(), goal: goal_id.clone(), achieved, evaluation: evaluation.clone(),
+                                        }, move |_: Vec<GoalItem>| ctx.refresh.update(|n| *n += 1));
+                                    } />
+                                    <span class="badge"><Tr k=kind /></span>
+                                    " " <span class="goal-text">{goal.text.clone()}</span>
+                                </label>
+                                <span class="owner">{goal.owner.clone()}</span>
+                                {(!goal.evaluation.is_empty()).then(|| view! { <p class="evaluation">{goal.evaluation.clone()}</p> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+/// A form to add a goal or learning question (for a meeting, if given).
+#[component]
+pub fn AddGoal(id: String, meeting: Option<String>) -> impl IntoView {
+    let ctx = use_ctx();
+    let text = RwSignal::new(String::new());
+    let kind = RwSignal::new(GoalKind::Goal);
+    let add = move |_| {
+        let args = AddGoalArgs {
+            group: id.clone(),
+            kind: kind.get_untracked(),
+            text: text.get_untracked(),
+            meeting: meeting.clone(),
+        };
+        ctx.run("add_goal", args, move |_: Vec<GoalItem>| {
+            text.set(String::new());
+            ctx.refresh.update(|n| *n += 1);
+        });
+    };
+    view! {
+        <div class="add-goal">
+            <label for="goal-kind" class="sr"><Tr k="goals.kind" /></label>
+            <select id="goal-kind" on:change=move |ev| kind.set(if event_target_value(&ev) == "question" { GoalKind::Question } else { GoalKind::Goal })>
+                <option value="goal" selected=true>{move || ctx.t("goals.kind.goal")}</option>
+                <option value="question">{move || ctx.t("goals.kind.question")}</option>
+            </select>
+            <label for="goal-text" class="sr"><Tr k="goals.new" /></label>
+            <input id="goal-text" type="text" prop:value=move || text.get()
+                placeholder=move || ctx.t("goals.placeholder")
+                on:input=move |ev| text.set(event_target_value(&ev)) />
+            <button id="add-goal" on:click=add><Tr k="goals.add" /></button>
+        </div>
+    }
+}
+
+/// Adding a pair: the demo, setting one up by hand, or joining with a pair code.
+#[component]
+fn AddPair(has_groups: Signal<bool>) -> impl IntoView {
+    let ctx = use_ctx();
+    let programme = RwSignal::new(String::new());
+    let partner = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let role = move || ctx.profile.get().and_then(|p| p.role);
+    let done = move |_: String| {
+        ctx.refresh.update(|n| *n += 1);
+    };
+    view! {
+        <section id="add-pair" class="card muted-card">
+            <Show when=move || has_groups.get()>
+                <h3><Tr k="start.more" /></h3>
+            </Show>
+            <div class="choices">
+                <div class="choice">
+                    <h4><Tr k="start.demo" /></h4>
+                    <p><Tr k="start.demo_hint" /></p>
+                    <button id="open-demo" on:click=move |_| ctx.run("open_demo", NoArgs {}, done)>
+                        <Tr k="start.open_demo" />
+                    </button>
+                </div>
+                <div class="choice">
+                    <h4><Tr k="start.create" /></h4>
+                    <p>
+                        <Tr k=if role() == Some(Role::Mentor) { "start.create_hint_mentor" } else { "start.create_hint_mentee" } />
+                    </p>
+                    <label for="pair-programme"><Tr k="start.programme" /></label>
+                    <input id="pair-programme" type="text" prop:value=move || programme.get()
+                        on:input=move |ev| programme.set(event_target_value(&ev)) />
+                    <label for="pair-partner">
+                        <Tr k=if role() == Some(Role::Mentor) { "start.partner_mentee" } else { "start.partner_mentor" } />
+                    </label>
+                    <input id="pair-partner" type="text" prop:value=move || partner.get()
+                        on:input=move |ev| partner.set(event_target_value(&ev)) />
+                    <button id="create-pair" on:click=move |_| ctx.run("create_pair",
+                        CreatePairArgs { programme: programme.get_untracked(), partner: partner.get_untracked() }, done)>
+                        <Tr k="start.create_button" />
+                    </button>
+                </div>
+                <div class="choice">
+                    <h4><Tr k="start.join" /></h4>
+                    <p><Tr k="start.join_hint" /></p>
+                    <label for="join-code"><Tr k="start.code" /></label>
+                    <input id="join-code" type="text" prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev)) />
+                    <button id="join-pair" on:click=move |_| ctx.run("join_pair", CodeArgs { code: code.get_untracked() }, done)>
+                        <Tr k="start.join_button" />
+                    </button>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Serialize)]
+struct TextArgs {
+    group: String,
+    base: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ExportArgs {
+    group: String,
+    meeting: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SetGoalArgs {
+    group: String,
+    goal: String,
+    achieved: bool,
+    evaluation: String,
+}
+
+#[derive(Serialize)]
+struct AddGoalArgs {
+    group: String,
+    kind: GoalKind,
+    text: String,
+    meeting: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CreatePairArgs {
+    programme: String,
+    partner: String,
+}
+
+#[derive(Serialize)]
+struct CodeArgs {
+    code: String,
+}

@@ -1,0 +1,263 @@
+//! The smaller screens: first launch, the first-contact e-mail, and the mentors' preparation.
+
+use leptos::prelude::*;
+use mentoring::api::{Email, PreparationPage, Profile, TextValue};
+use mentoring::model::Role;
+use serde::{Deserialize, Serialize};
+
+use crate::tauri::{NoArgs, call};
+use crate::widgets::{NoteEditor, Tr, saver};
+use crate::{Route, use_ctx};
+
+/// First launch: who she is, and a way straight into the demo.
+#[component]
+pub fn Welcome() -> impl IntoView {
+    let ctx = use_ctx();
+    let name = RwSignal::new(
+        ctx.profile
+            .get_untracked()
+            .map(|p| p.name)
+            .unwrap_or_default(),
+    );
+    let role = RwSignal::new(ctx.profile.get_untracked().and_then(|p| p.role));
+    let save = move |then_demo: bool| {
+        move |_| {
+            let chosen = role.get_untracked();
+            let typed = name.get_untracked();
+            if then_demo && (chosen.is_none() || typed.trim().is_empty()) {
+                // The demo needs no profile: it shows her as "you", in the role she picked (or as mentee).
+                ctx.run("open_demo", NoArgs {}, move |_: String| {
+                    ctx.run("profile", NoArgs {}, move |p: Profile| {
+                        ctx.profile.set(Some(p));
+                        ctx.go(Route::Home);
+                    });
+                });
+                return;
+            }
+            let Some(chosen) = chosen else {
+                ctx.error.set(Some(ctx.t("error.role_required")));
+                return;
+            };
+            ctx.run(
+                "save_profile",
+                ProfileArgs {
+                    name: typed,
+                    role: chosen,
+                },
+                move |p: Profile| {
+                    ctx.profile.set(Some(p));
+                    if then_demo {
+                        ctx.run("open_demo", NoArgs {}, move |_: String| ctx.go(Route::Home));
+                    } else {
+                        ctx.go(Route::Home);
+                    }
+                },
+            );
+        }
+    };
+    view! {
+        <section id="welcome" class="card narrow">
+            <h2><Tr k="welcome.title" /></h2>
+            <p><Tr k="welcome.intro" /></p>
+            <label for="profile-name"><Tr k="welcome.name" /></label>
+            <input id="profile-name" type="text" autocomplete="given-name" prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev)) />
+            <fieldset class="roles">
+                <legend><Tr k="welcome.role" /></legend>
+                <label class="check">
+                    <input type="radio" name="role" id="role-mentee" prop:checked=move || role.get() == Some(Role::Mentee)
+                        on:change=move |_| role.set(Some(Role::Mentee)) />
+                    <Tr k="role.mentee" /> <span class="hint"><Tr k="welcome.mentee_hint" /></span>
+                </label>
+                <label class="check">
+                    <input type="radio" name="role" id="role-mentor" prop:checked=move || role.get() == Some(Role::Mentor)
+                        on:change=move |_| role.set(Some(Role::Mentor)) />
+                    <Tr k="role.mentor" /> <span class="hint"><Tr k="welcome.mentor_hint" /></span>
+                </label>
+            </fieldset>
+            <div class="buttons">
+                <button class="primary" id="save-profile" on:click=save(false)><Tr k="welcome.start" /></button>
+                <button id="welcome-demo" on:click=save(true)><Tr k="welcome.demo" /></button>
+            </div>
+            <p class="hint"><Tr k="welcome.privacy" /></p>
+        </section>
+    }
+}
+
+#[derive(Deserialize)]
+struct Template {
+    subject: String,
+    body: String,
+}
+
+/// The mentor's first e-mail to her mentee: proposed times, an editable template, then the mail
+/// client opens with everything filled in.
+#[component]
+pub fn Invite(group: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let to = RwSignal::new(String::new());
+    let subject = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let proposals: [(RwSignal<String>, RwSignal<String>); 3] =
+        std::array::from_fn(|_| (RwSignal::new(String::new()), RwSignal::new(String::new())));
+    let email = RwSignal::new(None::<Email>);
+    ctx.run("first_contact_template", NoArgs {}, move |t: Template| {
+        subject.set(t.subject);
+        body.set(t.body);
+    });
+    let prepare = move |_| {
+        let args = EmailArgs {
+            group: group.clone(),
+            to: to.get_untracked(),
+            subject: subject.get_untracked(),
+            body: body.get_untracked(),
+            proposals: proposals
+                .iter()
+                .map(|(d, t)| ProposalArg {
+                    date: d.get_untracked(),
+                    time: t.get_untracked(),
+                })
+                .collect(),
+        };
+        ctx.run("first_contact_email", args, move |e: Email| {
+            email.set(Some(e))
+        });
+    };
+    let open = move |_| {
+        if let Some(e) = email.get_untracked() {
+            ctx.run("open_mail", MailArgs { mailto: e.mailto }, |_: ()| {});
+        }
+    };
+    view! {
+        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <section id="invite-page" class="card narrow">
+            <h2><Tr k="invite.title" /></h2>
+            <p><Tr k="invite.intro" /></p>
+            <label for="invite-to"><Tr k="invite.to" /></label>
+            <input id="invite-to" type="email" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) />
+            <fieldset>
+                <legend><Tr k="invite.times" /></legend>
+                {proposals.into_iter().enumerate().map(|(i, (date, time))| view! {
+                    <div class="fields inline">
+                        <input id=format!("proposal-date-{i}") type="date" aria-label=move || ctx.t("plan.date")
+                            prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) on:change=move |ev| date.set(event_target_value(&ev)) />
+                        <input id=format!("proposal-time-{i}") type="time" aria-label=move || ctx.t("plan.time")
+                            prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev)) on:change=move |ev| time.set(event_target_value(&ev)) />
+                    </div>
+                }).collect_view()}
+            </fieldset>
+            <label for="invite-subject"><Tr k="invite.subject" /></label>
+            <input id="invite-subject" type="text" prop:value=move || subject.get() on:input=move |ev| subject.set(event_target_value(&ev)) />
+            <label for="invite-body"><Tr k="invite.body" /></label>
+            <textarea id="invite-body" rows=12 prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+            <p class="hint"><Tr k="invite.placeholders" /></p>
+            <button class="primary" id="prepare-mail" on:click=prepare><Tr k="invite.prepare" /></button>
+            {move || email.get().map(|e| view! {
+                <div class="mail-preview" id="mail-preview">
+                    <p><strong>{e.subject.clone()}</strong></p>
+                    <pre>{e.body.clone()}</pre>
+                    <a id="mailto" href=e.mailto.clone() on:click=move |ev| { ev.prevent_default(); open(ev) }>
+                        <Tr k="invite.open" />
+                    </a>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// The mentors' shared preparation, one page per guide topic; not visible to mentees.
+#[component]
+pub fn Preparation(group: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let pages = RwSignal::new(None::<Vec<PreparationPage>>);
+    {
+        let group = group.clone();
+        Effect::new(move |_| {
+            ctx.refresh.track();
+            ctx.lang.track();
+            ctx.run(
+                "preparation",
+                GroupArgs {
+                    group: group.clone(),
+                },
+                move |p: Vec<PreparationPage>| pages.set(Some(p)),
+            );
+        });
+    }
+    let topics = Memo::new(move |_| {
+        pages.with(|p| {
+            p.as_ref()
+                .map(|p| p.iter().map(|t| t.topic.clone()).collect::<Vec<_>>())
+        })
+    });
+    view! {
+        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <section id="preparation-page">
+            <h2><Tr k="prep.title" /></h2>
+            <p><Tr k="prep.intro" /></p>
+            <For
+                each=move || topics.get().unwrap_or_default()
+                key=|t| t.clone()
+                children=move |topic| {
+                    let page = {
+                        let topic = topic.clone();
+                        Memo::new(move |_| pages.with(|p| p.as_ref().and_then(|p| p.iter().find(|t| t.topic == topic).cloned())))
+                    };
+                    let value = Signal::derive(move || page.get().map(|p| p.text));
+                    let (group, topic_id) = (group.clone(), topic.clone());
+                    let save = saver(move |base, text| {
+                        let args = PrepArgs { group: group.clone(), topic: topic_id.clone(), base, text };
+                        async move { call::<_, TextValue>("write_preparation", &args).await }
+                    });
+                    let id = format!("prep-{topic}");
+                    view! {
+                        <article class="card">
+                            <h3>{move || page.get().map(|p| format!("{}. {}", p.number, p.title))}</h3>
+                            <ul class="prompts">{move || page.get().map(|p| p.tells.into_iter().chain(p.ask).map(|t| view! { <li>{t}</li> }).collect_view())}</ul>
+                            <NoteEditor id=id label="prep.notes" value=value save=save rows=5 />
+                        </article>
+                    }
+                }
+            />
+        </section>
+    }
+}
+
+#[derive(Serialize)]
+struct ProfileArgs {
+    name: String,
+    role: Role,
+}
+
+#[derive(Serialize)]
+struct ProposalArg {
+    date: String,
+    time: String,
+}
+
+#[derive(Serialize)]
+struct EmailArgs {
+    group: String,
+    to: String,
+    subject: String,
+    body: String,
+    proposals: Vec<ProposalArg>,
+}
+
+#[derive(Serialize)]
+struct MailArgs {
+    mailto: String,
+}
+
+#[derive(Serialize)]
+struct GroupArgs {
+    group: String,
+}
+
+#[derive(Serialize)]
+struct PrepArgs {
+    group: String,
+    topic: String,
+    base: String,
+    text: String,
+}
