@@ -156,7 +156,7 @@ impl Device {
             return Ok(true);
         }
         self.engine.share(id, true);
-        let Some(doc) = self.engine.find(id).await? else {
+        let Some(doc) = self.find_remote(id).await? else {
             return Ok(false);
         };
         let kind = doc
@@ -172,6 +172,28 @@ impl Device {
         })?;
         self.track(doc);
         Ok(true)
+    }
+
+    /// Looks for a document on the server. A lookup made while the link is still coming up can
+    /// end before the server was asked; such a miss is retried once the link is up.
+    async fn find_remote(&self, id: &str) -> Result<Option<Doc>, DeviceError> {
+        for attempt in 0..3 {
+            if let Some(doc) = self.engine.find(id).await? {
+                return Ok(Some(doc));
+            }
+            if !self.wait_online(Duration::from_secs(5)).await {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
+        }
+        Ok(None)
+    }
+
+    /// Waits until the link to the server is up; false if it is not within `timeout`.
+    async fn wait_online(&self, timeout: Duration) -> bool {
+        let mut link = self.engine.link();
+        let online = async move { link.wait_for(|l| *l == Link::Online).await.is_ok() };
+        tokio::time::timeout(timeout, online).await.unwrap_or(false)
     }
 
     /// Reads a whole document of a known kind.

@@ -62,7 +62,9 @@ impl App {
             }
             if start.elapsed() > Duration::from_secs(20) {
                 let body = self.body_text().await;
-                panic!("no element {css} after 20 s; the page says:\n{body}");
+                let source = self.client.source().await.unwrap_or_default();
+                let source: String = source.chars().take(3000).collect();
+                panic!("no element {css} after 20 s; the page says:\n{body}\nsource:\n{source}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
