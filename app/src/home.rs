@@ -357,13 +357,37 @@ pub fn GoalList(id: String, #[prop(into)] goals: Signal<Vec<GoalItem>>) -> impl 
                                     " " <span class="goal-text">{goal.text.clone()}</span>
                                 </label>
                                 <span class="owner">{goal.owner.clone()}</span>
-                                {(!goal.evaluation.is_empty()).then(|| view! { <p class="evaluation">{goal.evaluation.clone()}</p> })}
+                                <Evaluation group=id.clone() goal=goal.clone() />
                             </li>
                         }
                     }).collect_view()}
                 </ul>
             }.into_any()
         }}
+    }
+}
+
+/// How a goal went, written after the meeting; saved when the person leaves the field.
+#[component]
+fn Evaluation(group: String, goal: GoalItem) -> impl IntoView {
+    let ctx = use_ctx();
+    let input_id = format!("evaluation-{}", goal.id);
+    let save = move |ev| {
+        let args = SetGoalArgs {
+            group: group.clone(),
+            goal: goal.id.clone(),
+            achieved: goal.achieved,
+            evaluation: event_target_value(&ev),
+        };
+        ctx.run("set_goal", args, move |_: Vec<GoalItem>| {
+            ctx.refresh.update(|n| *n += 1)
+        });
+    };
+    view! {
+        <div class="evaluation">
+            <label for=input_id.clone() class="hint"><Tr k="goals.evaluation" /></label>
+            <input id=input_id type="text" class="evaluation-input" prop:value=goal.evaluation.clone() on:change=save />
+        </div>
     }
 }
 

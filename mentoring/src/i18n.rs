@@ -78,6 +78,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("goals.new", "Nieuw doel of nieuwe leervraag", "New goal or learning question"),
     ("goals.placeholder", "Bijvoorbeeld: een planning maken voor de tentamens", "For example: make a plan for the exams"),
     ("goals.add", "Toevoegen", "Add"),
+    ("goals.evaluation", "Hoe ging het?", "How did it go?"),
     ("meeting.planned", "Gepland", "Planned"),
     ("meeting.held", "Gehouden", "Held"),
     ("meeting.cancelled", "Afgezegd", "Cancelled"),

@@ -349,7 +349,9 @@ impl Session {
             return Err(ActionError::PairNotFound);
         }
         let programme: ProgrammeDoc = self.device.read(&group.programme_doc).await?;
-        if !programme.preparation_doc.is_empty() {
+        let slot_role = group.members.get(&member).map(|m| m.role);
+        if slot_role == Some(Role::Mentor) && !programme.preparation_doc.is_empty() {
+            // The mentors' preparation is for mentors only.
             self.device
                 .fetch(&programme.preparation_doc, "preparation")
                 .await?;

@@ -1,0 +1,157 @@
+//! A pair set up by hand and used through sessions on two devices, syncing through the real server:
+//! joining by pair code, the guide's "ask first" rule, and a meeting field changed on both devices
+//! while apart.
+
+use std::time::Duration;
+
+use mentoring::api::SyncState;
+use mentoring::device::Device;
+use mentoring::model::Role;
+use mentoring::session::{ActionError, Session};
+use system_tests::{SyncServer, is, wait_status};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pair_set_up_by_hand_shares_meetings_and_shows_a_double_change_until_one_is_chosen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let mentor_device = Device::open(&tmp.path().join("mentor")).await.unwrap();
+    let mentee_device = Device::open(&tmp.path().join("mentee")).await.unwrap();
+    mentor_device.connect(&server.url(), None).unwrap();
+    mentee_device.connect(&server.url(), None).unwrap();
+    let mentor = Session::new(mentor_device.clone());
+    let mentee = Session::new(mentee_device.clone());
+
+    mentor.save_profile("Sanne", Role::Mentor).await.unwrap();
+    mentee.save_profile("Aylin", Role::Mentee).await.unwrap();
+    let group = mentor
+        .create_pair("Peer mentoring HBO-ICT", "Aylin", today())
+        .await
+        .unwrap();
+    let code = mentor.home(today()).await.unwrap().groups[0]
+        .pair_code
+        .clone()
+        .expect("a pair code");
+
+    // Wrong codes are refused with a reason, and change nothing.
+    assert!(matches!(
+        mentee.join_pair("hallo").await,
+        Err(ActionError::BadPairCode)
+    ));
+    let unknown = code.replace(&group, "4NMNnkMhL8jXrkVeUnDPKkWG4kVy");
+    assert!(matches!(
+        mentee.join_pair(&unknown).await,
+        Err(ActionError::PairNotFound | ActionError::BadPairCode)
+    ));
+    assert!(mentee.home(today()).await.unwrap().groups.is_empty());
+
+    wait_status(&mentor_device, "mentor synced", is(SyncState::Synced)).await;
+    assert_eq!(mentee.join_pair(&code).await.unwrap(), group);
+    let home = mentee.home(today()).await.unwrap();
+    assert_eq!(home.groups[0].partner, "Sanne");
+    assert_eq!(home.groups[0].my_role, Role::Mentee);
+    assert!(
+        home.groups[0].pair_code.is_none(),
+        "the code is only shown to its maker"
+    );
+    assert!(
+        !mentee_device
+            .documents()
+            .unwrap()
+            .iter()
+            .any(|d| d.kind == "preparation"),
+        "a mentee does not receive the mentors' preparation"
+    );
+
+    // A meeting; the guide's rule holds: no "held" before asking about her experience.
+    let day = today() + chrono::Duration::days(7);
+    let meeting = mentor
+        .plan_meeting(&group, &day.to_string(), "14:30", "Bibliotheek")
+        .await
+        .unwrap();
+    assert!(matches!(
+        mentor.plan_meeting(&group, "31-02-2027", "", "").await,
+        Err(ActionError::BadDate(_))
+    ));
+    assert!(matches!(
+        mentor
+            .plan_meeting(&group, &day.to_string(), "25:61", "")
+            .await,
+        Err(ActionError::BadTime(_))
+    ));
+    assert!(matches!(
+        mentor.mark_held(&group, &meeting, today()).await,
+        Err(ActionError::AskFirst)
+    ));
+    mentor.set_asked(&group, &meeting, true).await.unwrap();
+    mentor.mark_held(&group, &meeting, today()).await.unwrap();
+    wait_status(&mentor_device, "mentor synced", is(SyncState::Synced)).await;
+    wait_status(&mentee_device, "mentee synced", is(SyncState::Synced)).await;
+
+    // Apart, both change the place.
+    server.stop();
+    wait_status(&mentor_device, "mentor offline", is(SyncState::Offline)).await;
+    wait_status(&mentee_device, "mentee offline", is(SyncState::Offline)).await;
+    mentor
+        .set_meeting_field(&group, &meeting, "place", "Kantine")
+        .await
+        .unwrap();
+    mentee
+        .set_meeting_field(&group, &meeting, "place", "Online (Teams)")
+        .await
+        .unwrap();
+    server.restart().await;
+    wait_status(&mentor_device, "mentor synced", is(SyncState::Synced)).await;
+    wait_status(&mentee_device, "mentee synced", is(SyncState::Synced)).await;
+    let page = within_30s("the mentee sees the double change", async {
+        loop {
+            let page = mentee
+                .meeting_page(&group, &meeting, today())
+                .await
+                .unwrap();
+            if !page.conflicts.is_empty() {
+                break page;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    let conflict = &page.conflicts[0];
+    assert_eq!(conflict.field, "place");
+    let mut both = vec![conflict.shown.clone(), conflict.others[0].clone()];
+    both.sort();
+    assert_eq!(both, vec!["Kantine", "Online (Teams)"]);
+    assert_eq!(
+        page.meeting.place, conflict.shown,
+        "the page shows the winning value"
+    );
+
+    // The mentee restores the other value: it wins everywhere and the conflict is gone.
+    let other = conflict.others[0].clone();
+    mentee
+        .set_meeting_field(&group, &meeting, "place", &other)
+        .await
+        .unwrap();
+    within_30s("the restored value reaches the mentor, settled", async {
+        loop {
+            let page = mentor
+                .meeting_page(&group, &meeting, today())
+                .await
+                .unwrap();
+            if page.meeting.place == other && page.conflicts.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+}
+
+async fn within_30s<T>(what: &str, f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), f)
+        .await
+        .unwrap_or_else(|_| panic!("timed out after 30 s waiting until {what}"))
+}
