@@ -25,11 +25,14 @@ pub fn Home() -> impl IntoView {
     });
     view! {
         <div id="home">
-            {move || match group_ids.get() {
+            {move || match home.get() {
                 None => view! { <p class="muted"><Tr k="app.loading" /></p> }.into_any(),
-                Some(ids) if ids.is_empty() => view! {
+                Some(h) if h.groups.is_empty() && h.programmes.is_empty() && h.memberships.is_empty() => view! {
                     <h2><Tr k="start.title" /></h2>
                     <p><Tr k="start.intro" /></p>
+                }.into_any(),
+                Some(h) if h.groups.is_empty() && !h.memberships.is_empty() => view! {
+                    <p class="card" id="waiting-for-pair"><Tr k="home.waiting_for_pair" /></p>
                 }.into_any(),
                 Some(_) => ().into_any(),
             }}
@@ -38,8 +41,11 @@ pub fn Home() -> impl IntoView {
                 key=|id| id.clone()
                 children=move |id| view! { <GroupSection id=id home=home /> }
             />
+            <ProgrammeLists home=home />
             <Show when=move || group_ids.get().is_some()>
-                <AddPair has_groups=Signal::derive(move || group_ids.get().is_some_and(|ids| !ids.is_empty())) />
+                <StartChoices has_groups=Signal::derive(move || {
+                    home.get().is_some_and(|h| !h.groups.is_empty() || !h.programmes.is_empty())
+                }) />
             </Show>
         </div>
     }
@@ -73,12 +79,6 @@ fn GroupSection(id: String, home: RwSignal<Option<HomeView>>) -> impl IntoView {
                 " "
                 <strong class="partner-name">{move || g().map(|g| g.partner).unwrap_or_default()}</strong>
             </p>
-            {move || g().and_then(|g| g.pair_code).map(|code| view! {
-                <div class="pair-code">
-                    <Tr k="home.pair_code" />
-                    <code id="pair-code">{code}</code>
-                </div>
-            })}
         </header>
     };
     let body = if role == Role::Mentor {
@@ -425,60 +425,91 @@ pub fn AddGoal(id: String, meeting: Option<String>) -> impl IntoView {
     }
 }
 
-/// Adding a pair: the demo, setting one up by hand, or joining with a pair code.
+/// Ways in: an invitation code, setting up a programme, the demo.
 #[component]
-fn AddPair(has_groups: Signal<bool>) -> impl IntoView {
+fn StartChoices(has_groups: Signal<bool>) -> impl IntoView {
     let ctx = use_ctx();
-    let programme = RwSignal::new(String::new());
-    let partner = RwSignal::new(String::new());
-    let code = RwSignal::new(String::new());
-    let role = move || ctx.profile.get().and_then(|p| p.role);
-    let done = move |_: String| {
-        ctx.refresh.update(|n| *n += 1);
-    };
     view! {
-        <section id="add-pair" class="card muted-card">
+        <section id="start-choices" class="card muted-card">
             <Show when=move || has_groups.get()>
                 <h3><Tr k="start.more" /></h3>
             </Show>
             <div class="choices">
                 <div class="choice">
-                    <h4><Tr k="start.demo" /></h4>
-                    <p><Tr k="start.demo_hint" /></p>
-                    <button id="open-demo" on:click=move |_| ctx.run("open_demo", NoArgs {}, done)>
-                        <Tr k="start.open_demo" />
-                    </button>
-                </div>
-                <div class="choice">
-                    <h4><Tr k="start.create" /></h4>
-                    <p>
-                        <Tr k=if role() == Some(Role::Mentor) { "start.create_hint_mentor" } else { "start.create_hint_mentee" } />
-                    </p>
-                    <label for="pair-programme"><Tr k="start.programme" /></label>
-                    <input id="pair-programme" type="text" prop:value=move || programme.get()
-                        on:input=move |ev| programme.set(event_target_value(&ev)) />
-                    <label for="pair-partner">
-                        <Tr k=if role() == Some(Role::Mentor) { "start.partner_mentee" } else { "start.partner_mentor" } />
-                    </label>
-                    <input id="pair-partner" type="text" prop:value=move || partner.get()
-                        on:input=move |ev| partner.set(event_target_value(&ev)) />
-                    <button id="create-pair" on:click=move |_| ctx.run("create_pair",
-                        CreatePairArgs { programme: programme.get_untracked(), partner: partner.get_untracked() }, done)>
-                        <Tr k="start.create_button" />
-                    </button>
-                </div>
-                <div class="choice">
                     <h4><Tr k="start.join" /></h4>
                     <p><Tr k="start.join_hint" /></p>
-                    <label for="join-code"><Tr k="start.code" /></label>
-                    <input id="join-code" type="text" prop:value=move || code.get()
-                        on:input=move |ev| code.set(event_target_value(&ev)) />
-                    <button id="join-pair" on:click=move |_| ctx.run("join_pair", CodeArgs { code: code.get_untracked() }, done)>
+                    <button class="primary" id="go-join" on:click=move |_| ctx.go(Route::Join)>
                         <Tr k="start.join_button" />
+                    </button>
+                </div>
+                <div class="choice">
+                    <h4><Tr k="start.coordinate" /></h4>
+                    <p><Tr k="start.coordinate_hint" /></p>
+                    <button id="go-new-programme" on:click=move |_| ctx.go(Route::NewProgramme)>
+                        <Tr k="start.coordinate_button" />
+                    </button>
+                </div>
+                <div class="choice">
+                    <h4><Tr k="start.demo" /></h4>
+                    <p><Tr k="start.demo_hint" /></p>
+                    <button id="open-demo" on:click=move |_| ctx.run("open_demo", NoArgs {}, move |_: String| ctx.refresh.update(|n| *n += 1))>
+                        <Tr k="start.open_demo" />
                     </button>
                 </div>
             </div>
         </section>
+    }
+}
+
+/// The programmes she coordinates, and the ones she takes part in.
+#[component]
+fn ProgrammeLists(home: RwSignal<Option<HomeView>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let coordinated = move || home.get().map(|h| h.programmes).unwrap_or_default();
+    let joined = move || home.get().map(|h| h.memberships).unwrap_or_default();
+    view! {
+        <Show when=move || !coordinated().is_empty()>
+            <section id="coordinated" class="card">
+                <h3><Tr k="home.coordinated" /></h3>
+                <ul class="programmes">
+                    {move || coordinated().into_iter().map(|p| {
+                        let id = p.programme.clone();
+                        view! {
+                            <li>
+                                <button class="link programme-link" on:click=move |_| ctx.go(Route::Programme { programme: id.clone() })>
+                                    {p.name.clone()}
+                                </button>
+                                <span class="muted">" " {p.school.clone()} " · " {p.academic_year.clone()}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+        <Show when=move || !joined().is_empty()>
+            <section id="memberships" class="card">
+                <h3><Tr k="home.memberships" /></h3>
+                <ul class="programmes">
+                    {move || joined().into_iter().map(|p| {
+                        let (profile_id, evaluation_id) = (p.programme.clone(), p.programme.clone());
+                        let role_key = if p.role == Role::Mentor { "role.mentor" } else { "role.mentee" };
+                        view! {
+                            <li>
+                                <strong>{p.name.clone()}</strong> " (" <Tr k=role_key /> ")"
+                                <div class="row-actions">
+                                    <button class="link" id="open-profile" on:click=move |_| ctx.go(Route::Profile { programme: profile_id.clone() })>
+                                        <Tr k="home.my_profile" />
+                                    </button>
+                                    <button class="link" id="open-evaluation" on:click=move |_| ctx.go(Route::Evaluation { programme: evaluation_id.clone() })>
+                                        <Tr k="home.my_evaluation" />
+                                    </button>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
     }
 }
 
@@ -509,15 +540,4 @@ struct AddGoalArgs {
     kind: GoalKind,
     text: String,
     meeting: Option<String>,
-}
-
-#[derive(Serialize)]
-struct CreatePairArgs {
-    programme: String,
-    partner: String,
-}
-
-#[derive(Serialize)]
-struct CodeArgs {
-    code: String,
 }

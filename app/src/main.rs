@@ -3,7 +3,9 @@
 //! The Peer Mentoring window, a Leptos client-side app. It shows what the device shell hands it
 //! (view values from `mentoring::api`) and asks the shell to act; it decides nothing itself.
 
+mod coordinator;
 mod home;
+mod joining;
 mod meeting;
 mod pages;
 mod tauri;
@@ -28,6 +30,11 @@ pub enum Route {
     Meeting { group: String, meeting: String },
     Invite { group: String },
     Preparation { group: String },
+    Join,
+    NewProgramme,
+    Programme { programme: String },
+    Profile { programme: String },
+    Evaluation { programme: String },
 }
 
 /// What every screen shares.
@@ -192,6 +199,11 @@ fn App() -> impl IntoView {
                 Route::Meeting { group, meeting } => view! { <meeting::Meeting group=group meeting=meeting /> }.into_any(),
                 Route::Invite { group } => view! { <pages::Invite group=group /> }.into_any(),
                 Route::Preparation { group } => view! { <pages::Preparation group=group /> }.into_any(),
+                Route::Join => view! { <joining::Join /> }.into_any(),
+                Route::NewProgramme => view! { <coordinator::NewProgramme /> }.into_any(),
+                Route::Programme { programme } => view! { <coordinator::Programme programme=programme /> }.into_any(),
+                Route::Profile { programme } => view! { <joining::ProfilePage programme=programme /> }.into_any(),
+                Route::Evaluation { programme } => view! { <joining::EvaluationPage programme=programme /> }.into_any(),
             }}
         </main>
     }

@@ -9,7 +9,7 @@ use crate::tauri::{NoArgs, call};
 use crate::widgets::{NoteEditor, Tr, saver};
 use crate::{Route, use_ctx};
 
-/// First launch: who she is, and a way straight into the demo.
+/// First launch: her name, and three ways in: an invitation, setting up a programme, the demo.
 #[component]
 pub fn Welcome() -> impl IntoView {
     let ctx = use_ctx();
@@ -20,38 +20,38 @@ pub fn Welcome() -> impl IntoView {
             .unwrap_or_default(),
     );
     let role = RwSignal::new(ctx.profile.get_untracked().and_then(|p| p.role));
-    let save = move |then_demo: bool| {
-        move |_| {
-            let chosen = role.get_untracked();
-            let typed = name.get_untracked();
-            if then_demo && (chosen.is_none() || typed.trim().is_empty()) {
-                // The demo needs no profile: it shows her as "you", in the role she picked (or as mentee).
-                ctx.run("open_demo", NoArgs {}, move |_: String| {
-                    ctx.run("profile", NoArgs {}, move |p: Profile| {
-                        ctx.profile.set(Some(p));
-                        ctx.go(Route::Home);
-                    });
-                });
-                return;
+    // Saves what she filled in (nothing is needed for the demo), then goes on.
+    let go = move |next: Route, demo: bool| {
+        let typed = name.get_untracked();
+        let chosen = role.get_untracked();
+        let after = move || {
+            ctx.run("profile", NoArgs {}, move |p: Profile| {
+                ctx.profile.set(Some(p));
+                if demo {
+                    ctx.run("open_demo", NoArgs {}, move |_: String| ctx.go(Route::Home));
+                } else {
+                    ctx.go(next.clone());
+                }
+            });
+        };
+        if typed.trim().is_empty() {
+            if demo {
+                ctx.run(
+                    "save_profile_role",
+                    RoleArgs { role: chosen },
+                    move |_: ()| after(),
+                );
+            } else {
+                after();
             }
-            let Some(chosen) = chosen else {
-                ctx.error.set(Some(ctx.t("error.role_required")));
-                return;
-            };
+        } else {
             ctx.run(
                 "save_profile",
                 ProfileArgs {
                     name: typed,
                     role: chosen,
                 },
-                move |p: Profile| {
-                    ctx.profile.set(Some(p));
-                    if then_demo {
-                        ctx.run("open_demo", NoArgs {}, move |_: String| ctx.go(Route::Home));
-                    } else {
-                        ctx.go(Route::Home);
-                    }
-                },
+                move |_: Profile| after(),
             );
         }
     };
@@ -62,26 +62,50 @@ pub fn Welcome() -> impl IntoView {
             <label for="profile-name"><Tr k="welcome.name" /></label>
             <input id="profile-name" type="text" autocomplete="given-name" prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev)) />
-            <fieldset class="roles">
-                <legend><Tr k="welcome.role" /></legend>
-                <label class="check">
-                    <input type="radio" name="role" id="role-mentee" prop:checked=move || role.get() == Some(Role::Mentee)
-                        on:change=move |_| role.set(Some(Role::Mentee)) />
-                    <Tr k="role.mentee" /> <span class="hint"><Tr k="welcome.mentee_hint" /></span>
-                </label>
-                <label class="check">
-                    <input type="radio" name="role" id="role-mentor" prop:checked=move || role.get() == Some(Role::Mentor)
-                        on:change=move |_| role.set(Some(Role::Mentor)) />
-                    <Tr k="role.mentor" /> <span class="hint"><Tr k="welcome.mentor_hint" /></span>
-                </label>
-            </fieldset>
-            <div class="buttons">
-                <button class="primary" id="save-profile" on:click=save(false)><Tr k="welcome.start" /></button>
-                <button id="welcome-demo" on:click=save(true)><Tr k="welcome.demo" /></button>
+            <div class="welcome-choices">
+                <div class="choice">
+                    <h3><Tr k="start.join" /></h3>
+                    <p><Tr k="start.join_hint" /></p>
+                    <button class="primary" id="welcome-join" on:click=move |_| go(Route::Join, false)>
+                        <Tr k="start.join_button" />
+                    </button>
+                </div>
+                <div class="choice">
+                    <h3><Tr k="start.coordinate" /></h3>
+                    <p><Tr k="start.coordinate_hint" /></p>
+                    <button id="welcome-coordinate" on:click=move |_| go(Route::NewProgramme, false)>
+                        <Tr k="start.coordinate_button" />
+                    </button>
+                </div>
+                <div class="choice">
+                    <h3><Tr k="start.demo" /></h3>
+                    <p><Tr k="start.demo_hint" /></p>
+                    <fieldset class="roles">
+                        <legend><Tr k="welcome.demo_as" /></legend>
+                        <label class="check">
+                            <input type="radio" name="role" id="role-mentee" prop:checked=move || role.get() != Some(Role::Mentor)
+                                on:change=move |_| role.set(Some(Role::Mentee)) />
+                            <Tr k="role.mentee" />
+                        </label>
+                        <label class="check">
+                            <input type="radio" name="role" id="role-mentor" prop:checked=move || role.get() == Some(Role::Mentor)
+                                on:change=move |_| role.set(Some(Role::Mentor)) />
+                            <Tr k="role.mentor" />
+                        </label>
+                    </fieldset>
+                    <button id="welcome-demo" on:click=move |_| go(Route::Home, true)>
+                        <Tr k="welcome.demo" />
+                    </button>
+                </div>
             </div>
             <p class="hint"><Tr k="welcome.privacy" /></p>
         </section>
     }
+}
+
+#[derive(Serialize)]
+struct RoleArgs {
+    role: Option<Role>,
 }
 
 #[derive(Deserialize)]
@@ -226,7 +250,7 @@ pub fn Preparation(group: String) -> impl IntoView {
 #[derive(Serialize)]
 struct ProfileArgs {
     name: String,
-    role: Role,
+    role: Option<Role>,
 }
 
 #[derive(Serialize)]

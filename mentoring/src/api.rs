@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{GoalKind, Language, MeetingStatus, Role};
+use crate::model::{GoalKind, Language, MeetingStatus, Role, Settings};
 
 /// Where the device stands with the sync server, as the person sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,11 +81,28 @@ pub struct TextValue {
     pub edit_base: String,
 }
 
-/// The home screen: the person and each pair (or circle) she is in.
+/// The home screen: the person, each pair (or circle) she is in, and the programmes she
+/// coordinates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Home {
     pub profile: Profile,
     pub groups: Vec<GroupHome>,
+    pub programmes: Vec<ProgrammeCard>,
+    /// Programmes she takes part in (as mentor or mentee), for her profile and evaluation.
+    pub memberships: Vec<ProgrammeCard>,
+    /// The server address she joined, or the one the app was started with (to prefill forms).
+    pub server: Option<String>,
+}
+
+/// A programme in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeCard {
+    /// Document id of the programme.
+    pub programme: String,
+    pub name: String,
+    pub school: String,
+    pub academic_year: String,
+    pub role: Role,
 }
 
 /// One pair as its mentor or mentee sees it at home.
@@ -99,8 +116,6 @@ pub struct GroupHome {
     pub my_role: Role,
     /// The other member(s) of the pair, by name.
     pub partner: String,
-    /// For a pair set up by hand: the code the partner types to join it, until she has.
-    pub pair_code: Option<String>,
     pub structured: bool,
     pub formal: bool,
     pub next_meeting: Option<MeetingCard>,
@@ -255,4 +270,220 @@ pub struct Email {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedFile {
     pub path: String,
+}
+
+/// An invitation as the invitee sees it before she decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub server: String,
+    /// The code, as shown (ABCD-EFGH-JKMN-P).
+    pub code: String,
+    pub programme_name: String,
+    pub school: String,
+    pub coordinator_name: String,
+    pub role: Role,
+    /// How the coordinator addressed her.
+    pub name: String,
+    /// "tot en met di 8 december 2026"
+    pub expires: String,
+    /// Why she is asked and what taking part means, for her role.
+    pub purpose: Vec<String>,
+}
+
+/// A new invitation, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteResult {
+    pub invitation: String,
+    pub code: String,
+    pub link: String,
+    pub expires: String,
+    pub email: Email,
+}
+
+/// A programme's settings as its coordinator edits them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeSetup {
+    pub programme: String,
+    pub name: String,
+    pub school: String,
+    pub academic_year: String,
+    pub settings: Settings,
+    /// Four (first day, last day), ISO dates.
+    pub quarters: Vec<(String, String)>,
+    pub guide: Vec<GuideTopicEdit>,
+    /// The coordinator owns the guide in central programmes; in decentral ones mentors adapt it.
+    pub guide_editable_by_coordinator: bool,
+    pub checklist: Vec<ChecklistItem>,
+    /// Preselection weights, per criterion key.
+    pub criteria: Vec<(String, u64)>,
+}
+
+/// One topic of a programme's guide, with the text that applies now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideTopicEdit {
+    pub topic: String,
+    pub number: u8,
+    pub title: String,
+    pub tells: Vec<String>,
+    pub ask: Vec<String>,
+    pub timing: String,
+    pub first_quarter: u8,
+    pub last_quarter: u8,
+}
+
+/// One precondition of the toolbox, as the coordinator's to-do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub key: String,
+    pub label: String,
+    pub done: bool,
+}
+
+/// The coordinator's overview of a programme: people, pairs and their progress. Built from
+/// invitations, profiles and the pairs' progress documents only, never from notes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub setup: ProgrammeSetup,
+    pub people: Vec<PersonRow>,
+    pub mentors: Vec<MentorRow>,
+    pub unpaired_mentees: Vec<PersonRef>,
+    pub pairs: Vec<PairRow>,
+    pub quarter_now: Option<u8>,
+    /// When the server was last asked about invitations and last syncs.
+    pub status_checked_at: Option<String>,
+}
+
+/// A person invited to the programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub invitation: String,
+    pub person: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// open, accepted, declined, revoked, expired, withdrawn
+    pub state: String,
+    pub code: String,
+    pub expires: String,
+    pub paired: bool,
+}
+
+/// A person, by id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRef {
+    pub person: String,
+    pub name: String,
+}
+
+/// A mentor and her room for mentees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentorRow {
+    pub person: String,
+    pub name: String,
+    pub capacity: u32,
+    pub paired: u32,
+    pub self_check: String,
+}
+
+/// A pair and its progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairRow {
+    pub group: String,
+    pub mentor: String,
+    pub mentee: String,
+    pub formed_on: String,
+    /// Guide meetings held: "1. Cultuur van de opleiding (di 22 september 2026)".
+    pub held: Vec<String>,
+    pub next: Option<String>,
+    /// Topics due or overdue this quarter.
+    pub attention: Vec<TopicStatus>,
+    pub no_meeting_yet: bool,
+    /// The last time one of the pair's devices talked to the server.
+    pub last_sync: Option<String>,
+}
+
+/// A mentor suggested for a mentee, with the reasons for her place in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuggestionView {
+    pub mentor: String,
+    pub name: String,
+    pub score: u32,
+    pub reasons: Vec<String>,
+    pub full: bool,
+}
+
+/// A pair proposed from mutual preferences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalView {
+    pub mentor: String,
+    pub mentor_name: String,
+    pub mentee: String,
+    pub mentee_name: String,
+}
+
+/// A participant's profile as she edits it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileForm {
+    pub programme: String,
+    pub role: Role,
+    pub name: String,
+    pub track: String,
+    pub year: u64,
+    pub interests: Vec<String>,
+    pub about: String,
+    /// Mentors: the toolbox's checklist as a self-check (key, label, ticked).
+    pub self_check: Vec<(String, String, bool)>,
+    pub capacity: u64,
+    /// Matching programmes: the people of the other role (id, name), and her ranking of them.
+    pub matching: bool,
+    pub candidates: Vec<PersonRef>,
+    pub preferences: Vec<String>,
+}
+
+/// A participant's closing evaluation as she fills it in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationForm {
+    pub programme: String,
+    pub role: Role,
+    pub experience: String,
+    pub good: String,
+    pub less_good: String,
+    pub useful_topics: String,
+    pub less_useful_topics: String,
+    /// (topic, number, title, rating 1-5)
+    pub ratings: Vec<(String, u8, String, Option<u8>)>,
+    pub submitted_on: Option<String>,
+}
+
+/// The evaluation results of a programme, per topic and in total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationSummary {
+    pub responses: usize,
+    pub mentors: usize,
+    pub mentees: usize,
+    pub topics: Vec<TopicRating>,
+    /// The average of all ratings given.
+    pub overall: Option<f32>,
+    pub answers: Vec<EvaluationAnswer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicRating {
+    pub topic: String,
+    pub number: u8,
+    pub title: String,
+    pub count: usize,
+    pub average: Option<f32>,
+    /// How many gave 1, 2, 3, 4 and 5.
+    pub histogram: [usize; 5],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluationAnswer {
+    pub role: Role,
+    pub experience: String,
+    pub good: String,
+    pub less_good: String,
+    pub useful_topics: String,
+    pub less_useful_topics: String,
 }

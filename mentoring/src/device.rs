@@ -38,6 +38,17 @@ pub enum DeviceError {
     NotFound(String),
 }
 
+/// Whether a new document may go to the sync server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// Never (the demo programme).
+    Never,
+    /// Once the server knows who may have it ([`Device::publish`]).
+    Later,
+    /// Right away.
+    Now,
+}
+
 /// A device with its documents open and syncing.
 pub struct Device {
     store: Store,
@@ -80,7 +91,9 @@ impl Device {
             tasks: Mutex::default(),
         });
         for entry in device.store.documents()? {
-            device.engine.share(&entry.doc_id, !entry.local_only);
+            device
+                .engine
+                .share(&entry.doc_id, entry.shared && !entry.local_only);
             match device.engine.find(&entry.doc_id).await? {
                 Some(doc) => device.track(doc),
                 None => {
@@ -129,12 +142,12 @@ impl Device {
         Ok(self.store.documents()?)
     }
 
-    /// Stores a new document. `local_only` documents are never offered to the server.
+    /// Stores a new document, offered to the server as `sharing` says.
     pub async fn create<T: DocSchema>(
         &self,
         value: &T,
         title: &str,
-        local_only: bool,
+        sharing: Sharing,
     ) -> Result<String, DeviceError> {
         let doc = self.engine.create(docs::create(value)?).await?;
         let id = doc.id();
@@ -142,11 +155,34 @@ impl Device {
             doc_id: id.clone(),
             kind: T::KIND.as_str().to_owned(),
             title: title.to_owned(),
-            local_only,
+            local_only: sharing == Sharing::Never,
+            shared: sharing == Sharing::Now,
         })?;
-        self.engine.share(&id, !local_only);
+        self.engine.share(&id, sharing == Sharing::Now);
         self.track(doc);
         Ok(id)
+    }
+
+    /// Offers a document made with [`Sharing::Later`] to the server, now that it knows who may
+    /// have it.
+    pub fn publish(&self, id: &str) -> Result<(), DeviceError> {
+        self.store.mark_shared(id)?;
+        self.engine.share(id, true);
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Stops keeping a document on this device's list (its copy is no longer shown or synced).
+    pub fn forget(&self, id: &str) -> Result<(), DeviceError> {
+        self.engine.share(id, false);
+        lock(&self.docs).remove(id);
+        self.store.forget_document(id)?;
+        Ok(())
+    }
+
+    /// Whether a document is on this device's list.
+    pub fn has(&self, id: &str) -> bool {
+        self.open_doc(id).is_some()
     }
 
     /// Adds a document someone else created: from this device's storage if it is there, else from
@@ -169,6 +205,7 @@ impl Device {
             kind,
             title: title.to_owned(),
             local_only: false,
+            shared: true,
         })?;
         self.track(doc);
         Ok(true)

@@ -145,6 +145,12 @@ pub struct ProgrammeDoc {
     pub checklist: BTreeMap<String, bool>,
     /// Document id of the mentors' shared preparation pages.
     pub preparation_doc: String,
+    /// The programme's id on the sync server (empty for the demo).
+    pub programme_id: String,
+    pub coordinator_name: String,
+    /// In matching programmes: who takes part, so participants can state preferences after the
+    /// introduction event (person id to name and role). Empty otherwise.
+    pub participants: BTreeMap<String, MemberDoc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
@@ -243,6 +249,9 @@ impl ProgrammeDoc {
                 .collect(),
             checklist: CHECKLIST.iter().map(|k| ((*k).to_owned(), false)).collect(),
             preparation_doc: String::new(),
+            programme_id: String::new(),
+            coordinator_name: String::new(),
+            participants: BTreeMap::new(),
         }
     }
 }
@@ -669,6 +678,183 @@ impl PreparationDoc {
 impl Default for PreparationDoc {
     fn default() -> Self {
         PreparationDoc::new()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roster: the coordinator's own list of people, invitations, criteria and pairs.
+// Audience: the coordinator only (it holds e-mail addresses).
+
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct RosterDoc {
+    pub kind: String,
+    pub schema: u64,
+    pub programme_id: String,
+    pub programme_doc: String,
+    /// Invitation id to the person invited.
+    pub invitations: BTreeMap<String, InviteeDoc>,
+    /// Preselection criteria, written down before pairing: a weight (0-5) per criterion.
+    pub criteria: BTreeMap<String, u64>,
+    /// Group id to pair.
+    pub pairs: BTreeMap<String, PairDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct InviteeDoc {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// The code as shown (ABCD-EFGH-JKMN-P), to send again.
+    pub code: String,
+    pub invited_on: String,
+    pub expires_at: String,
+    /// open, accepted, declined, revoked (as last heard from the server)
+    pub state: String,
+    /// Her person id, once she accepted.
+    pub person: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct PairDoc {
+    pub group_doc: String,
+    pub mentor: String,
+    pub mentee: String,
+    pub formed_on: String,
+    pub dissolved_on: Option<String>,
+}
+
+impl DocSchema for RosterDoc {
+    const KIND: DocKind = DocKind::Roster;
+}
+
+/// The preselection criteria a coordinator can weigh.
+pub const CRITERIA: [&str; 3] = ["same_track", "shared_interests", "self_check"];
+
+impl RosterDoc {
+    pub fn new(programme_id: &str, programme_doc: &str) -> RosterDoc {
+        RosterDoc {
+            kind: DocKind::Roster.as_str().to_owned(),
+            schema: SCHEMA,
+            programme_id: programme_id.to_owned(),
+            programme_doc: programme_doc.to_owned(),
+            invitations: BTreeMap::new(),
+            criteria: [
+                ("same_track", 3),
+                ("shared_interests", 2),
+                ("self_check", 1),
+            ]
+            .into_iter()
+            .map(|(k, w)| (k.to_owned(), w))
+            .collect(),
+            pairs: BTreeMap::new(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profile: a participant's own description, self-check, capacity and preferences.
+// Audience: she and the coordinator.
+
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct ProfileDoc {
+    pub kind: String,
+    pub schema: u64,
+    pub owner: String,
+    pub programme_id: String,
+    pub role: Role,
+    pub name: String,
+    /// Her study programme or direction ("HBO-ICT, software engineering").
+    pub track: String,
+    pub year: u64,
+    pub interests: Vec<String>,
+    pub about: String,
+    /// Mentor self-check: item to ticked.
+    pub self_check: BTreeMap<String, bool>,
+    /// Mentors: how many mentees she can take.
+    pub capacity: u64,
+    /// Matching programmes: persons of the other role, most preferred first.
+    pub preferences: Vec<String>,
+}
+
+impl DocSchema for ProfileDoc {
+    const KIND: DocKind = DocKind::Profile;
+}
+
+/// The toolbox's mentor checklist, for preselection and as the mentor's self-check.
+pub const MENTOR_CHECKLIST: [&str; 9] = [
+    "experience",
+    "social",
+    "feedback",
+    "communication",
+    "approachable",
+    "direction",
+    "advocate",
+    "sounding_board",
+    "growth",
+];
+
+impl ProfileDoc {
+    pub fn new(owner: &str, programme_id: &str, role: Role, name: &str) -> ProfileDoc {
+        ProfileDoc {
+            kind: DocKind::Profile.as_str().to_owned(),
+            schema: SCHEMA,
+            owner: owner.to_owned(),
+            programme_id: programme_id.to_owned(),
+            role,
+            name: name.to_owned(),
+            track: String::new(),
+            year: 0,
+            interests: Vec::new(),
+            about: String::new(),
+            self_check: BTreeMap::new(),
+            capacity: if role == Role::Mentor { 1 } else { 0 },
+            preferences: Vec::new(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation: a participant's answers to the toolbox's closing questions.
+// Audience: she and the coordinator.
+
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct EvaluationDoc {
+    pub kind: String,
+    pub schema: u64,
+    pub owner: String,
+    pub programme_id: String,
+    pub role: Role,
+    /// How she experienced the mentoring.
+    pub experience: String,
+    pub good: String,
+    pub less_good: String,
+    pub useful_topics: String,
+    pub less_useful_topics: String,
+    /// Topic id to a rating of 1 to 5.
+    pub ratings: BTreeMap<String, u64>,
+    pub submitted_on: Option<String>,
+}
+
+impl DocSchema for EvaluationDoc {
+    const KIND: DocKind = DocKind::Evaluation;
+}
+
+impl EvaluationDoc {
+    pub fn new(owner: &str, programme_id: &str, role: Role) -> EvaluationDoc {
+        EvaluationDoc {
+            kind: DocKind::Evaluation.as_str().to_owned(),
+            schema: SCHEMA,
+            owner: owner.to_owned(),
+            programme_id: programme_id.to_owned(),
+            role,
+            experience: String::new(),
+            good: String::new(),
+            less_good: String::new(),
+            useful_topics: String::new(),
+            less_useful_topics: String::new(),
+            ratings: BTreeMap::new(),
+            submitted_on: None,
+        }
     }
 }
 

@@ -131,6 +131,64 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("prep.notes", "Onze ervaringen en vragen", "Our experiences and questions"),
     ("error.export_failed", "Het bestand kon niet worden opgeslagen.", "The file could not be saved."),
     ("error.no_mail_client", "Er is geen mailprogramma gevonden om de e-mail te openen.", "No mail program was found to open the e-mail."),
+    ("csv.role", "Rol", "Role"),
+    ("csv.submitted", "Ingeleverd op", "Submitted on"),
+    ("csv.average", "Gemiddelde", "Average"),
+    ("eval.experience", "Hoe heb je de mentoring ervaren?", "How did you experience the mentoring?"),
+    ("eval.good", "Wat was fijn?", "What was good?"),
+    ("eval.less_good", "Wat was minder fijn?", "What was less good?"),
+    ("eval.useful", "Welke onderwerpen waren nuttig?", "Which topics were useful?"),
+    ("eval.less_useful", "Welke onderwerpen waren minder nuttig?", "Which topics were less useful?"),
+    ("check.experience", "Ervaring en expertise: een rolmodel zijn", "Experience and expertise: being a role model"),
+    ("check.social", "Sociale vaardigheden: een vertrouwelijke en professionele relatie opbouwen", "Social skills: building a confidential, professional relationship"),
+    ("check.feedback", "Eerlijke feedback geven én ontvangen", "Giving and receiving honest feedback"),
+    ("check.communication", "Open communicatie", "Open communication"),
+    ("check.approachable", "Toegankelijk en een positieve instelling", "Approachable and positive"),
+    ("check.direction", "Richting en advies kunnen geven", "Able to give direction and advice"),
+    ("check.advocate", "Bereid om anderen aan te spreken ten behoeve van de mentee", "Willing to speak up for the mentee"),
+    ("check.sounding_board", "Klankbord voor ideeën", "A sounding board for ideas"),
+    ("check.growth", "Zien hoe de mentee zich kan ontwikkelen", "Seeing how the mentee could grow"),
+    ("checklist.informed", "Alle betrokkenen (docenten, SLB'ers, mentoren) zijn geïnformeerd over peer mentoring", "Everyone involved (teachers, counsellors, mentors) is informed about peer mentoring"),
+    ("checklist.contact_point", "Er is één aanspreekpunt voor mentoren en mentees", "There is one contact point for mentors and mentees"),
+    ("checklist.plan", "Er is een helder plan voor introductie en uitvoering", "There is a clear plan for introduction and execution"),
+    ("checklist.goal_clear", "Het doel is duidelijk voor de deelnemers: zij weten waarom ze meedoen", "The goal is clear to the participants: they know why they take part"),
+    ("checklist.monitored", "Het proces wordt gemonitord, geëvalueerd en bijgesteld", "The process is monitored, evaluated and adjusted"),
+    ("checklist.voluntary", "Deelname is vrijwillig", "Participation is voluntary"),
+    ("invitation.purpose.mentor", "Als mentor begeleid je een eerstejaars studente in haar eerste jaar: vijf gesprekken over de opleiding, docenten en medestudenten, studeren en persoonlijke eigenschappen.\nJe vertelt vanuit je eigen ervaring en vraagt steeds naar de hare. Samen met de andere mentoren bereid je de gesprekken voor.\nMeedoen is vrijwillig: je kiest zelf of je ja zegt, en je kunt later altijd stoppen.", "As a mentor you guide a first-year student through her first year: five conversations about the programme, teachers and fellow students, studying and personal qualities.\nYou tell from your own experience and always ask about hers. You prepare the conversations together with the other mentors.\nTaking part is voluntary: you decide yourself whether to say yes, and you can always stop later."),
+    ("invitation.purpose.mentee", "Je krijgt een ouderejaars studente als mentor. In je eerste jaar spreken jullie vijf keer af over hoe het gaat op de opleiding, met docenten en medestudenten, met studeren en over jouw sterke punten.\nZe vertelt uit eigen ervaring en is er voor jouw vragen; je eigen notities blijven privé.\nMeedoen is vrijwillig: je kiest zelf of je ja zegt, en je kunt later altijd stoppen.", "You get a senior student as your mentor. In your first year you meet five times about how things go in the programme, with teachers and fellow students, with studying, and about your strengths.\nShe tells from her own experience and is there for your questions; your own notes stay private.\nTaking part is voluntary: you decide yourself whether to say yes, and you can always stop later."),
+    ("invitation.purpose.other", "Je bent uitgenodigd om mee te doen aan dit programma. Meedoen is vrijwillig: je kiest zelf of je ja zegt, en je kunt later altijd stoppen.", "You are invited to take part in this programme. Taking part is voluntary: you decide yourself whether to say yes, and you can always stop later."),
+    ("mail.invite.mentor.subject", "Word jij mentor van een eerstejaars? ({programme})", "Would you like to mentor a first-year student? ({programme})"),
+    ("mail.invite.mentor.body", "Hoi {name},\n\nVolgend jaar starten er weer nieuwe eerstejaars studentes bij {school}. In het programma {programme} helpt een ouderejaars studente een eerstejaars haar weg te vinden: een paar gesprekken over de opleiding, docenten, studeren en haar sterke punten. Jij kunt vertellen hoe jij je eerste jaar hebt ervaren; we denken dat je daarin een mooi rolmodel bent.\n\nHet kost je vijf afspraken in het studiejaar, en je bereidt ze samen met de andere mentoren voor. Je ontwikkelt er zelf ook vaardigheden mee die je later goed kunt gebruiken.\n\nMeedoen is helemaal vrijwillig. Wil je meer weten of meedoen? Open de Peer Mentoring-app, kies 'Ik heb een uitnodigingscode' en vul deze code in:\n\n{code}\n\nOf open deze link: {link}\nDe code werkt tot en met {expires}.\n\nVragen? Ik ben het aanspreekpunt voor het programma.\n\nGroet,\n{coordinator}", "Hi {name},\n\nNew first-year students are starting at {school} again. In the programme {programme}, a senior student helps a first-year student find her way: a few conversations about the programme, teachers, studying and her strengths. You can tell how you experienced your own first year; we think you would be a great role model.\n\nIt takes five meetings in the academic year, which you prepare together with the other mentors. You also develop skills you can use later.\n\nTaking part is entirely voluntary. Want to know more or join? Open the Peer Mentoring app, choose 'I have an invitation code' and enter this code:\n\n{code}\n\nOr open this link: {link}\nThe code works until {expires}.\n\nQuestions? I am the contact point for the programme.\n\nBest,\n{coordinator}"),
+    ("mail.invite.mentee.subject", "Een mentor voor je eerste jaar? ({programme})", "A mentor for your first year? ({programme})"),
+    ("mail.invite.mentee.body", "Hoi {name},\n\nWelkom bij {school}! In het programma {programme} kun je een ouderejaars studente als mentor krijgen. Zij vertelt hoe haar eerste jaar ging, denkt met je mee over de opleiding, docenten en studeren, en is er voor je vragen. Jullie spreken een paar keer af in je eerste jaar.\n\nMeedoen is helemaal vrijwillig. Wil je meer weten of meedoen? Open de Peer Mentoring-app, kies 'Ik heb een uitnodigingscode' en vul deze code in:\n\n{code}\n\nOf open deze link: {link}\nDe code werkt tot en met {expires}.\n\nVragen? Ik ben het aanspreekpunt voor het programma.\n\nGroet,\n{coordinator}", "Hi {name},\n\nWelcome to {school}! In the programme {programme} you can get a senior student as your mentor. She tells how her first year went, thinks along with you about the programme, teachers and studying, and is there for your questions. You meet a few times during your first year.\n\nTaking part is entirely voluntary. Want to know more or join? Open the Peer Mentoring app, choose 'I have an invitation code' and enter this code:\n\n{code}\n\nOr open this link: {link}\nThe code works until {expires}.\n\nQuestions? I am the contact point for the programme.\n\nBest,\n{coordinator}"),
+    ("reason.same_track", "Zelfde opleiding of richting ({track}): +{points}", "Same programme or direction ({track}): +{points}"),
+    ("reason.shared_interests", "Gedeelde interesses ({interests}): +{points}", "Shared interests ({interests}): +{points}"),
+    ("reason.self_check", "Zelfcheck {ticked} van {of}: +{points}", "Self-check {ticked} of {of}: +{points}"),
+    ("reason.full", "Heeft geen plek meer", "Has no room left"),
+    ("reason.free", "Nog {free} plek(ken) vrij", "{free} place(s) left"),
+    ("error.bad_server", "Dat is geen geldig serveradres.", "That is not a valid server address."),
+    ("error.no_server", "Dit apparaat is nog niet aangesloten bij een programma.", "This device has not joined a programme yet."),
+    ("error.code_empty", "Vul de uitnodigingscode in.", "Please enter the invitation code."),
+    ("error.code_malformed", "Dit is geen uitnodigingscode. Een code heeft 13 letters en cijfers, zoals ABCD-EFGH-JKMN-P.", "This is not an invitation code. A code has 13 letters and digits, like ABCD-EFGH-JKMN-P."),
+    ("error.code_mistyped", "Deze code klopt niet: waarschijnlijk is er een teken verkeerd overgetypt. Controleer de code in je e-mail.", "This code is not right: probably a character was mistyped. Check the code in your e-mail."),
+    ("error.code_unknown", "Deze uitnodigingscode bestaat niet. Controleer de code of vraag de coördinator om een nieuwe.", "This invitation code does not exist. Check the code or ask the coordinator for a new one."),
+    ("error.code_expired", "Deze uitnodiging is verlopen. Vraag de coördinator om een nieuwe.", "This invitation has expired. Ask the coordinator for a new one."),
+    ("error.code_used", "Deze uitnodiging is al gebruikt. Elke code werkt maar één keer.", "This invitation was already used. Each code works only once."),
+    ("error.code_declined", "Deze uitnodiging is afgeslagen.", "This invitation was declined."),
+    ("error.code_revoked", "Deze uitnodiging is ingetrokken door de coördinator.", "This invitation was withdrawn by the coordinator."),
+    ("error.too_many_attempts", "Te veel pogingen. Wacht even en probeer het over een minuut opnieuw.", "Too many attempts. Please wait and try again in a minute."),
+    ("error.offline", "De server is niet bereikbaar. Probeer het opnieuw als je internet hebt.", "The server cannot be reached. Try again when you are online."),
+    ("error.server_error", "De server kon dit niet uitvoeren.", "The server could not do this."),
+    ("error.not_coordinator", "Alleen de coördinator van het programma kan dit doen.", "Only the programme's coordinator can do this."),
+    ("error.mentor_full", "Deze mentor heeft geen plek meer voor nog een mentee.", "This mentor has no room for another mentee."),
+    ("error.already_paired", "Deze mentee heeft al een mentor.", "This mentee already has a mentor."),
+    ("error.not_accepted", "Deze persoon heeft de uitnodiging (nog) niet geaccepteerd.", "This person has not accepted the invitation (yet)."),
+    ("error.setup_key_wrong", "Deze sleutel hoort niet bij deze server.", "This key does not belong to this server."),
+    ("error.forbidden", "Dat mag je niet doen.", "You are not allowed to do that."),
+    ("error.unauthorized", "De server herkent dit apparaat niet (meer).", "The server does not recognise this device (any more)."),
+    ("error.conflict", "Dit bestaat al.", "This exists already."),
+    ("error.bad_request", "De server begreep dit verzoek niet.", "The server did not understand this request."),
+    ("error.not_found", "Niet gevonden.", "Not found."),
     ("error.storage_unavailable", "De opslag van dit apparaat kan niet worden geopend", "This device's storage cannot be opened"),
     ("error.generic", "Er ging iets mis", "Something went wrong"),
     ("error.name_required", "Vul een naam in.", "Please fill in a name."),
@@ -282,6 +340,57 @@ mod tests {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 22).unwrap();
         assert_eq!(format_date(Language::Nl, day), "di 22 september 2026");
         assert_eq!(format_date(Language::En, day), "Tue 22 September 2026");
+    }
+
+    /// Every key written literally in the code (`Tr k="…"`, `t(…, "…")`, `tf(…, "…", …)`,
+    /// `ctx.t("…")`) has a text: a missing one would show as ⟦key⟧.
+    #[test]
+    fn every_key_the_code_uses_has_a_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        let mut dirs = vec![
+            root.join("mentoring/src"),
+            root.join("app/src"),
+            root.join("src-tauri/src"),
+        ];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 10, "found the sources");
+        let patterns = [
+            "k=\"",
+            "t(lang, \"",
+            "t(language, \"",
+            "tf(language, \"",
+            "tf(lang, \"",
+            "ctx.t(\"",
+            "t(ctx.lang.get(), \"",
+        ];
+        let mut missing = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            for pattern in patterns {
+                for (at, _) in text.match_indices(pattern) {
+                    let rest = &text[at + pattern.len()..];
+                    let key: String = rest.chars().take_while(|c| *c != '"').collect();
+                    if key.contains('.') && !key.contains('{') && !has(&key) {
+                        missing.push(format!("{}: {key}", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys without a text:\n{}",
+            missing.join("\n")
+        );
     }
 
     #[test]

@@ -9,19 +9,27 @@
 //!
 //! Rules are plain functions over plain values: they never touch a window, a socket or a file.
 
+pub mod access;
 pub mod api;
+pub mod codes;
 pub mod guide;
 pub mod i18n;
 pub mod ics;
 pub mod mail;
+pub mod matching;
 pub mod model;
+pub mod wire;
 
+#[cfg(feature = "native")]
+pub mod client;
 #[cfg(feature = "native")]
 pub mod demo;
 #[cfg(feature = "native")]
 pub mod device;
 #[cfg(feature = "native")]
 pub mod docs;
+#[cfg(feature = "native")]
+pub mod monitoring;
 #[cfg(feature = "native")]
 pub mod session;
 #[cfg(feature = "native")]

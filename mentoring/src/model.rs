@@ -160,6 +160,12 @@ pub enum DocKind {
     Private,
     /// The mentors' shared preparation per guide topic: the programme's mentors and coordinator.
     Preparation,
+    /// The programme's people, invitations and matching criteria: the coordinator only.
+    Roster,
+    /// A participant's profile, self-check, capacity and preferences: she and the coordinator.
+    Profile,
+    /// A participant's answers to the closing evaluation: she and the coordinator.
+    Evaluation,
 }
 
 impl DocKind {
@@ -170,6 +176,9 @@ impl DocKind {
             DocKind::Notes => "notes",
             DocKind::Private => "private",
             DocKind::Preparation => "preparation",
+            DocKind::Roster => "roster",
+            DocKind::Profile => "profile",
+            DocKind::Evaluation => "evaluation",
         }
     }
 
@@ -180,6 +189,9 @@ impl DocKind {
             DocKind::Notes,
             DocKind::Private,
             DocKind::Preparation,
+            DocKind::Roster,
+            DocKind::Profile,
+            DocKind::Evaluation,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

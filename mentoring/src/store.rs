@@ -45,6 +45,8 @@ pub struct IndexEntry {
     pub title: String,
     /// Never offered to the sync server (the demo programme).
     pub local_only: bool,
+    /// Offered to the sync server (false while the server has not yet been told who may have it).
+    pub shared: bool,
 }
 
 /// When a document was last seen fully synced with the server, and at which heads.
@@ -66,12 +68,17 @@ CREATE TABLE IF NOT EXISTS documents (
     kind     TEXT NOT NULL,
     title    TEXT NOT NULL,
     local_only INTEGER NOT NULL DEFAULT 0,
+    shared   INTEGER NOT NULL DEFAULT 1,
     added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE TABLE IF NOT EXISTS sync_marks (
     doc_id    TEXT PRIMARY KEY NOT NULL,
     heads     TEXT NOT NULL,
     synced_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_registrations (
+    doc_id  TEXT PRIMARY KEY NOT NULL,
+    request TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY NOT NULL,
@@ -257,9 +264,10 @@ impl Store {
     /// Adds a document to the device's index, or updates its title.
     pub fn index_document(&self, entry: &IndexEntry) -> Result<(), StoreError> {
         self.db().execute(
-            "INSERT INTO documents (doc_id, kind, title, local_only) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title",
-            params![entry.doc_id, entry.kind, entry.title, entry.local_only],
+            "INSERT INTO documents (doc_id, kind, title, local_only, shared) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
+                 shared = excluded.shared",
+            params![entry.doc_id, entry.kind, entry.title, entry.local_only, entry.shared],
         )?;
         Ok(())
     }
@@ -268,7 +276,7 @@ impl Store {
     pub fn documents(&self) -> Result<Vec<IndexEntry>, StoreError> {
         let db = self.db();
         let mut stmt = db.prepare_cached(
-            "SELECT doc_id, kind, title, local_only FROM documents ORDER BY added_at, rowid",
+            "SELECT doc_id, kind, title, local_only, shared FROM documents ORDER BY added_at, rowid",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -277,10 +285,57 @@ impl Store {
                     kind: r.get(1)?,
                     title: r.get(2)?,
                     local_only: r.get(3)?,
+                    shared: r.get(4)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    /// Marks a document as offered to the server.
+    pub fn mark_shared(&self, doc_id: &str) -> Result<(), StoreError> {
+        self.db().execute(
+            "UPDATE documents SET shared = 1 WHERE doc_id = ?1",
+            [doc_id],
+        )?;
+        Ok(())
+    }
+
+    /// Removes a document from the index (its data stays until the store is compacted).
+    pub fn forget_document(&self, doc_id: &str) -> Result<(), StoreError> {
+        self.db()
+            .execute("DELETE FROM documents WHERE doc_id = ?1", [doc_id])?;
+        Ok(())
+    }
+
+    // -- Registrations waiting for the server ---------------------------------------------------
+
+    /// Remembers a registration to send to the server when it can be reached.
+    pub fn add_pending_registration(&self, doc_id: &str, request: &str) -> Result<(), StoreError> {
+        self.db().execute(
+            "INSERT INTO pending_registrations (doc_id, request) VALUES (?1, ?2)
+             ON CONFLICT(doc_id) DO UPDATE SET request = excluded.request",
+            params![doc_id, request],
+        )?;
+        Ok(())
+    }
+
+    pub fn pending_registrations(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let db = self.db();
+        let mut stmt =
+            db.prepare_cached("SELECT doc_id, request FROM pending_registrations ORDER BY rowid")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn remove_pending_registration(&self, doc_id: &str) -> Result<(), StoreError> {
+        self.db().execute(
+            "DELETE FROM pending_registrations WHERE doc_id = ?1",
+            [doc_id],
+        )?;
+        Ok(())
     }
 
     // -- Sync marks ---------------------------------------------------------------------------
@@ -478,6 +533,7 @@ mod tests {
                     kind: kind.into(),
                     title: format!("title {id}"),
                     local_only: false,
+                    shared: true,
                 })
                 .unwrap();
         }

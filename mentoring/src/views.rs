@@ -341,7 +341,6 @@ pub struct GroupHomeInput<'a> {
     pub group: &'a GroupDoc,
     pub notes: &'a NotesDoc,
     pub me: &'a str,
-    pub pair_code: Option<String>,
     pub reflections: TextValue,
     /// Shared notes per held meeting id.
     pub shared_notes: Vec<(String, String)>,
@@ -354,7 +353,6 @@ pub fn group_home(input: GroupHomeInput<'_>, today: NaiveDate, language: Languag
         group,
         notes,
         me,
-        pair_code,
         reflections,
         shared_notes,
     } = input;
@@ -386,7 +384,6 @@ pub fn group_home(input: GroupHomeInput<'_>, today: NaiveDate, language: Languag
             .map(|m| m.role)
             .unwrap_or(Role::Mentee),
         partner: partner_names(group, me),
-        pair_code,
         structured: programme.settings.structure == Structure::Structured,
         formal: programme.settings.formality == Formality::Formal,
         next_meeting: next_meeting(group, today).map(|(id, m)| card(id, m)),
@@ -586,7 +583,6 @@ mod tests {
                 group: &group,
                 notes: &notes,
                 me: "me",
-                pair_code: None,
                 reflections: TextValue::default(),
                 shared_notes: vec![("b".into(), "notes of b".into())],
             },

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate, Utc};
 use mentoring::api::{
-    Email, GoalItem, Home, MeetingPage, PreparationPage, Profile, SavedFile, SyncStatus, TextValue,
+    Dashboard, Email, EvaluationForm, EvaluationSummary, GoalItem, Home, InvitationView,
+    InviteResult, MeetingPage, PreparationPage, Profile, ProfileForm, ProgrammeSetup, ProposalView,
+    SavedFile, SuggestionView, SyncStatus, TextValue,
 };
-use mentoring::model::{GoalKind, Language, Role};
-use mentoring::session::{ActionError, Session};
+use mentoring::model::{GoalKind, Language, Role, Settings};
+use mentoring::session::{ActionError, ProgrammeForm, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -19,14 +21,14 @@ use crate::Shell;
 /// An error as the window receives it: a stable code it translates, and the technical detail.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommandError {
-    pub code: &'static str,
+    pub code: String,
     pub detail: String,
 }
 
 impl CommandError {
-    fn new(code: &'static str, detail: impl ToString) -> Self {
+    fn new(code: &str, detail: impl ToString) -> Self {
         CommandError {
-            code,
+            code: code.to_owned(),
             detail: detail.to_string(),
         }
     }
@@ -37,7 +39,10 @@ impl From<ActionError> for CommandError {
         if matches!(e, ActionError::Device(_)) {
             tracing::warn!(error = %e, "a command failed");
         }
-        CommandError::new(e.code(), &e)
+        CommandError {
+            code: e.code(),
+            detail: e.to_string(),
+        }
     }
 }
 
@@ -88,8 +93,17 @@ pub fn profile(shell: State<'_, Shell>) -> Answer<Profile> {
 }
 
 #[tauri::command]
-pub async fn save_profile(shell: State<'_, Shell>, name: String, role: Role) -> Answer<Profile> {
+pub async fn save_profile(
+    shell: State<'_, Shell>,
+    name: String,
+    role: Option<Role>,
+) -> Answer<Profile> {
     Ok(session(&shell)?.save_profile(&name, role).await?)
+}
+
+#[tauri::command]
+pub fn save_profile_role(shell: State<'_, Shell>, role: Option<Role>) -> Answer<()> {
+    Ok(session(&shell)?.set_demo_role(role)?)
 }
 
 #[tauri::command]
@@ -102,20 +116,243 @@ pub async fn open_demo(shell: State<'_, Shell>) -> Answer<String> {
     Ok(session(&shell)?.open_demo(today()).await?)
 }
 
+// -- Invitations, profile, evaluation (participants) -----------------------------------------
+
 #[tauri::command]
-pub async fn create_pair(
+pub async fn lookup_invitation(
     shell: State<'_, Shell>,
-    programme: String,
-    partner: String,
+    server: String,
+    code: String,
+) -> Answer<InvitationView> {
+    Ok(session(&shell)?.lookup_invitation(&server, &code).await?)
+}
+
+#[tauri::command]
+pub async fn accept_invitation(
+    shell: State<'_, Shell>,
+    server: String,
+    code: String,
+    name: String,
 ) -> Answer<String> {
     Ok(session(&shell)?
-        .create_pair(&programme, &partner, today())
+        .accept_invitation(&server, &code, &name)
         .await?)
 }
 
 #[tauri::command]
-pub async fn join_pair(shell: State<'_, Shell>, code: String) -> Answer<String> {
-    Ok(session(&shell)?.join_pair(&code).await?)
+pub async fn decline_invitation(
+    shell: State<'_, Shell>,
+    server: String,
+    code: String,
+) -> Answer<()> {
+    Ok(session(&shell)?.decline_invitation(&server, &code).await?)
+}
+
+#[tauri::command]
+pub async fn withdraw(shell: State<'_, Shell>, programme: String) -> Answer<()> {
+    Ok(session(&shell)?.withdraw(&programme).await?)
+}
+
+#[tauri::command]
+pub async fn profile_form(shell: State<'_, Shell>, programme: String) -> Answer<ProfileForm> {
+    Ok(session(&shell)?.profile_form(&programme).await?)
+}
+
+#[tauri::command]
+pub async fn save_profile_form(shell: State<'_, Shell>, form: ProfileForm) -> Answer<ProfileForm> {
+    Ok(session(&shell)?.save_profile_form(form).await?)
+}
+
+#[tauri::command]
+pub async fn evaluation_form(shell: State<'_, Shell>, programme: String) -> Answer<EvaluationForm> {
+    Ok(session(&shell)?.evaluation_form(&programme).await?)
+}
+
+#[tauri::command]
+pub async fn save_evaluation(
+    shell: State<'_, Shell>,
+    form: EvaluationForm,
+    submit: bool,
+) -> Answer<EvaluationForm> {
+    Ok(session(&shell)?
+        .save_evaluation(form, submit, today())
+        .await?)
+}
+
+// -- The coordinator ---------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn create_programme(shell: State<'_, Shell>, form: ProgrammeForm) -> Answer<String> {
+    Ok(session(&shell)?.create_programme(form, today()).await?)
+}
+
+#[tauri::command]
+pub async fn programme_setup(shell: State<'_, Shell>, programme: String) -> Answer<ProgrammeSetup> {
+    Ok(session(&shell)?
+        .programme_setup(&programme, today())
+        .await?)
+}
+
+#[tauri::command]
+pub async fn set_checklist(
+    shell: State<'_, Shell>,
+    programme: String,
+    key: String,
+    done: bool,
+) -> Answer<()> {
+    Ok(session(&shell)?
+        .set_checklist(&programme, &key, done)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn save_settings(
+    shell: State<'_, Shell>,
+    programme: String,
+    settings: Settings,
+    quarters: Vec<(String, String)>,
+) -> Answer<()> {
+    Ok(session(&shell)?
+        .save_settings(&programme, settings, quarters)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn edit_topic(
+    shell: State<'_, Shell>,
+    programme: String,
+    topic: String,
+    title: String,
+    tells: Vec<String>,
+    ask: Vec<String>,
+) -> Answer<()> {
+    Ok(session(&shell)?
+        .edit_topic(&programme, &topic, &title, tells, ask)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn save_criteria(
+    shell: State<'_, Shell>,
+    programme: String,
+    criteria: Vec<(String, u64)>,
+) -> Answer<()> {
+    Ok(session(&shell)?.save_criteria(&programme, criteria).await?)
+}
+
+#[tauri::command]
+pub async fn invite(
+    shell: State<'_, Shell>,
+    programme: String,
+    role: Role,
+    name: String,
+    email: String,
+    days: u32,
+) -> Answer<InviteResult> {
+    Ok(session(&shell)?
+        .invite(&programme, role, &name, &email, days, today())
+        .await?)
+}
+
+#[tauri::command]
+pub fn invitation_template(shell: State<'_, Shell>, role: Role) -> Answer<Template> {
+    let (subject, body) = session(&shell)?.invitation_template(role)?;
+    Ok(Template { subject, body })
+}
+
+#[tauri::command]
+pub fn save_invitation_template(
+    shell: State<'_, Shell>,
+    role: Role,
+    subject: String,
+    body: String,
+) -> Answer<()> {
+    Ok(session(&shell)?.save_invitation_template(role, &subject, &body)?)
+}
+
+#[tauri::command]
+pub async fn revoke_invitation(
+    shell: State<'_, Shell>,
+    programme: String,
+    invitation: String,
+) -> Answer<()> {
+    Ok(session(&shell)?
+        .revoke_invitation(&programme, &invitation)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn refresh_status(shell: State<'_, Shell>, programme: String) -> Answer<()> {
+    Ok(session(&shell)?.refresh_status(&programme).await?)
+}
+
+#[tauri::command]
+pub async fn remove_person(
+    shell: State<'_, Shell>,
+    programme: String,
+    person: String,
+) -> Answer<()> {
+    Ok(session(&shell)?.remove_person(&programme, &person).await?)
+}
+
+#[tauri::command]
+pub async fn suggestions(
+    shell: State<'_, Shell>,
+    programme: String,
+    mentee: String,
+) -> Answer<Vec<SuggestionView>> {
+    Ok(session(&shell)?.suggestions(&programme, &mentee).await?)
+}
+
+#[tauri::command]
+pub async fn proposals(shell: State<'_, Shell>, programme: String) -> Answer<Vec<ProposalView>> {
+    Ok(session(&shell)?.proposals(&programme).await?)
+}
+
+#[tauri::command]
+pub async fn form_pair(
+    shell: State<'_, Shell>,
+    programme: String,
+    mentor: String,
+    mentee: String,
+) -> Answer<String> {
+    Ok(session(&shell)?
+        .form_pair(&programme, &mentor, &mentee, today())
+        .await?)
+}
+
+#[tauri::command]
+pub async fn dissolve(shell: State<'_, Shell>, programme: String, group: String) -> Answer<()> {
+    Ok(session(&shell)?
+        .dissolve(&programme, &group, today())
+        .await?)
+}
+
+#[tauri::command]
+pub async fn dashboard(shell: State<'_, Shell>, programme: String) -> Answer<Dashboard> {
+    Ok(session(&shell)?.dashboard(&programme, today()).await?)
+}
+
+#[tauri::command]
+pub async fn evaluation_summary(
+    shell: State<'_, Shell>,
+    programme: String,
+) -> Answer<EvaluationSummary> {
+    Ok(session(&shell)?.evaluation_summary(&programme).await?)
+}
+
+/// Writes the evaluation results as a CSV file into the export folder.
+#[tauri::command]
+pub async fn export_evaluations(shell: State<'_, Shell>, programme: String) -> Answer<SavedFile> {
+    let csv = session(&shell)?.evaluation_csv(&programme).await?;
+    let path = write_export(
+        &shell.launch.export_dir,
+        "mentoring-evaluatie.csv",
+        csv.as_bytes(),
+    )?;
+    Ok(SavedFile {
+        path: path.display().to_string(),
+    })
 }
 
 // -- Screens -----------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ mod launch;
 
 use std::sync::Arc;
 
+use mentoring::api::SyncState;
 use mentoring::device::Device;
+use mentoring::session::{ActionError, Session};
 use tauri::{Emitter, Manager};
 
 /// What the commands work on: the open device, or why it could not be opened.
@@ -62,10 +64,36 @@ fn main() {
             commands::sync_status,
             commands::profile,
             commands::save_profile,
+            commands::save_profile_role,
             commands::set_language,
             commands::open_demo,
-            commands::create_pair,
-            commands::join_pair,
+            commands::lookup_invitation,
+            commands::accept_invitation,
+            commands::decline_invitation,
+            commands::withdraw,
+            commands::profile_form,
+            commands::save_profile_form,
+            commands::evaluation_form,
+            commands::save_evaluation,
+            commands::create_programme,
+            commands::programme_setup,
+            commands::set_checklist,
+            commands::save_settings,
+            commands::edit_topic,
+            commands::save_criteria,
+            commands::invite,
+            commands::invitation_template,
+            commands::save_invitation_template,
+            commands::revoke_invitation,
+            commands::refresh_status,
+            commands::remove_person,
+            commands::suggestions,
+            commands::proposals,
+            commands::form_pair,
+            commands::dissolve,
+            commands::dashboard,
+            commands::evaluation_summary,
+            commands::export_evaluations,
             commands::home,
             commands::meeting,
             commands::write_shared_note,
@@ -105,24 +133,24 @@ async fn open_device(launch: &launch::Launch) -> Result<Arc<Device>, String> {
     let device = Device::open(&launch.data_dir)
         .await
         .map_err(|e| e.to_string())?;
-    let stored = device.store().setting("server").ok().flatten();
-    let server = match (&launch.server, stored) {
-        (Some(url), _) => {
-            if let Err(e) = device.store().set_setting("server", url.as_str()) {
-                tracing::warn!(error = %e, "could not remember the server address");
-            }
-            Some(url.clone())
-        }
-        (None, Some(stored)) => url::Url::parse(&stored).ok(),
-        (None, None) => None,
-    };
-    if let Some(server) = server {
-        device.connect(&server, None).map_err(|e| e.to_string())?;
+    let session = Session::new(device.clone());
+    if let Some(server) = &launch.server
+        && let Err(e) = session.remember_launch_server(server)
+    {
+        tracing::warn!(error = %e, "could not remember the server address");
     }
+    session
+        .connect_saved(launch.server.as_ref())
+        .map_err(|e| e.to_string())?;
     Ok(device)
 }
 
-/// Forwards the device's sync status and document changes to the window as events.
+/// How often a connected device asks the server whether it may have new documents (a pair
+/// just formed, a programme just joined).
+const DIRECTORY_EVERY: std::time::Duration = std::time::Duration::from_secs(8);
+
+/// Forwards the device's sync status and document changes to the window as events, and while
+/// online sends waiting registrations and fetches newly shared documents.
 fn follow_device(app: tauri::AppHandle, device: Arc<Device>) {
     let mut status = device.status();
     let handle = app.clone();
@@ -130,6 +158,26 @@ fn follow_device(app: tauri::AppHandle, device: Arc<Device>) {
         while status.changed().await.is_ok() {
             let current = status.borrow_and_update().clone();
             let _ = handle.emit("sync-status", current);
+        }
+    });
+    let session = Session::new(device.clone());
+    let mut online = device.status();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let connected = matches!(
+                online.borrow_and_update().state,
+                SyncState::Syncing | SyncState::Synced
+            );
+            if connected {
+                if let Err(e) = session.flush_registrations().await {
+                    tracing::debug!(error = %e, "registrations wait");
+                }
+                match session.sync_directory().await {
+                    Ok(()) | Err(ActionError::NoServer) => {}
+                    Err(e) => tracing::debug!(error = %e, "directory not refreshed"),
+                }
+            }
+            let _ = tokio::time::timeout(DIRECTORY_EVERY, online.changed()).await;
         }
     });
     let mut changes = device.changes();

@@ -1,44 +1,110 @@
-//! Who is connecting, and which documents they may sync: the seam for authentication and
-//! per-document access control. The rules themselves are plain functions in `mentoring`; this module
-//! only translates an HTTP upgrade request and samod's questions into calls to them.
+//! Who is connecting, and which documents they may sync. A connection is bound at the websocket
+//! upgrade to the device its bearer credential belongs to; samod then disconnects it if its
+//! handshake claims another peer id. Each document/peer question is answered by
+//! [`mentoring::access::may_read`] over the registry, again whenever the registry changes, so a
+//! dissolved pair or a withdrawn person loses access on open connections too.
 
 use axum::http::HeaderMap;
 use futures::Stream;
+use mentoring::access::may_read;
 use samod::{DocumentId, PeerId, ShareConfig};
 
-/// The identity a connection was authenticated as at the websocket upgrade.
+use crate::registry::{Registry, RegistryError};
+
+/// The device a connection was authenticated as at the upgrade.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Identity {
-    /// No credentials are checked: the peer id from the handshake is trusted.
-    Unchecked,
+pub struct Identity {
+    pub peer: String,
+    pub person: String,
 }
 
-/// Why an upgrade was refused.
+/// Why a request was not let in.
 #[derive(Debug, thiserror::Error)]
-pub enum AuthError {}
+pub enum AuthError {
+    #[error("no credential (Authorization: Bearer …) was presented")]
+    Missing,
+    #[error("the credential is not valid")]
+    Invalid,
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+}
 
-/// Decides who a connection is, from its upgrade request.
-#[derive(Debug, Clone, Default)]
-pub struct Gate;
+/// Reads the bearer credential of a request.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Decides who a request is and what each peer may sync.
+#[derive(Clone)]
+pub struct Gate {
+    registry: Registry,
+}
 
 impl Gate {
-    pub fn authenticate(&self, _headers: &HeaderMap) -> Result<Identity, AuthError> {
-        Ok(Identity::Unchecked)
+    pub fn new(registry: Registry) -> Gate {
+        Gate { registry }
     }
 
-    /// The peer id samod must see in the handshake of a connection with this identity, if bound.
-    pub fn expected_peer(&self, identity: &Identity) -> Option<PeerId> {
-        match identity {
-            Identity::Unchecked => None,
+    /// The device a request's credential belongs to.
+    pub fn authenticate(&self, headers: &HeaderMap) -> Result<Identity, AuthError> {
+        let credential = bearer(headers).ok_or(AuthError::Missing)?;
+        let (peer, person) = self
+            .registry
+            .device_for(credential)?
+            .ok_or(AuthError::Invalid)?;
+        Ok(Identity { peer, person })
+    }
+
+    /// Whether `peer` may have document `doc` now.
+    fn decide(&self, doc: &str, peer: &str) -> ShareConfig {
+        let allowed = (|| -> Result<bool, RegistryError> {
+            let Some(person) = self.registry.person_of_peer(peer)? else {
+                return Ok(false);
+            };
+            let Some(entry) = self.registry.document(doc)? else {
+                return Ok(false);
+            };
+            Ok(may_read(&self.registry.actor(&person)?, &entry))
+        })();
+        match allowed {
+            Ok(true) => ShareConfig::read_write(),
+            Ok(false) => ShareConfig::none(),
+            Err(e) => {
+                tracing::error!(%doc, %peer, error = %e, "access check failed; refusing");
+                ShareConfig::none()
+            }
         }
     }
 
-    /// The sharing decisions for one document and one peer, following every change.
+    /// The sharing decisions for one document and one peer: the current one, then a new one after
+    /// every registry change.
     pub fn share(
         &self,
-        _doc: DocumentId,
-        _peer: PeerId,
+        doc: DocumentId,
+        peer: PeerId,
     ) -> impl Stream<Item = ShareConfig> + Send + use<> {
-        futures::stream::iter([ShareConfig::read_write()])
+        let gate = self.clone();
+        let changes = self.registry.changes();
+        let (doc, peer) = (doc.to_string(), peer.to_string());
+        futures::stream::unfold(
+            (gate, changes, false),
+            move |(gate, mut changes, started)| {
+                let (doc, peer) = (doc.clone(), peer.clone());
+                async move {
+                    if started {
+                        changes.changed().await.ok()?;
+                    } else {
+                        changes.borrow_and_update();
+                    }
+                    let decision = gate.decide(&doc, &peer);
+                    Some((decision, (gate, changes, true)))
+                }
+            },
+        )
     }
 }

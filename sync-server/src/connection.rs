@@ -14,12 +14,15 @@ use crate::frames::{self, Refusal};
 use crate::server::App;
 
 const GOING_AWAY: u16 = 1001;
+/// How often a connection records that its device was seen (for the coordinator's "last sync").
+const SEEN_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 const NORMAL: u16 = 1000;
 
 /// Serves one upgraded websocket until it closes.
 pub async fn serve(app: App, socket: WebSocket, identity: Identity) {
     app.open_connections.fetch_add(1, Ordering::SeqCst);
-    let peer = app.gate.expected_peer(&identity);
+    let peer = Some(samod::PeerId::from(identity.peer.as_str()));
+    let mut last_seen: Option<std::time::Instant> = None;
     let (mut to_device, mut from_device) = socket.split();
     let (mut to_repo, repo_inbox) = mpsc::channel::<Result<Vec<u8>, std::io::Error>>(16);
     let (repo_outbox, mut from_repo) = mpsc::channel::<Vec<u8>>(16);
@@ -39,6 +42,12 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity) {
                 Some(Ok(Message::Binary(bytes))) => {
                     if let Err(refusal) = frames::check_binary(&bytes, app.max_message_bytes) {
                         break refuse(&peer, refusal);
+                    }
+                    if last_seen.is_none_or(|t| t.elapsed() > SEEN_EVERY) {
+                        last_seen = Some(std::time::Instant::now());
+                        if let Err(e) = app.registry.seen(&identity.peer) {
+                            tracing::warn!(error = %e, "could not record when a device was seen");
+                        }
                     }
                     if to_repo.send(Ok(bytes.to_vec())).await.is_err() {
                         break (NORMAL, String::new());

@@ -7,15 +7,19 @@
 //!
 //! ```text
 //! sync-server [--listen 127.0.0.1:3030] [--data-dir ./sync-data] [--max-message-bytes 16777216]
+//!             [--setup-key KEY]
 //! ```
 //!
 //! Every flag can also be set in the environment (`PM_SYNC_LISTEN`, `PM_SYNC_DATA_DIR`,
-//! `PM_SYNC_MAX_MESSAGE_BYTES`); logging follows `RUST_LOG` (default `info`). SIGINT or SIGTERM
+//! `PM_SYNC_MAX_MESSAGE_BYTES`, `PM_SYNC_SETUP_KEY`); logging follows `RUST_LOG` (default `info`). SIGINT or SIGTERM
 //! stops accepting, closes connections with "going away", flushes storage and exits with 0.
 
 mod access;
+mod api;
 mod connection;
 mod frames;
+mod limits;
+mod registry;
 mod server;
 
 use std::net::SocketAddr;
@@ -37,6 +41,10 @@ pub struct Config {
     /// Largest sync message accepted, in bytes; bigger ones close the connection with code 1009.
     #[arg(long, env = "PM_SYNC_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
+    /// Key a coordinator needs to set up a programme (default: made once, kept in the data
+    /// directory's database and written to setup-key.txt there).
+    #[arg(long, env = "PM_SYNC_SETUP_KEY")]
+    pub setup_key: Option<String>,
 }
 
 fn main() -> ExitCode {

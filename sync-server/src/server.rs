@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use mentoring::store::Store;
 use mentoring::sync::SYNC_PATH;
@@ -16,7 +16,9 @@ use tokio::sync::watch;
 
 use crate::Config;
 use crate::access::Gate;
-use crate::connection;
+use crate::limits::Limiter;
+use crate::registry::{Registry, RegistryError};
+use crate::{api, connection};
 
 /// The server's file in its data directory.
 pub const DATABASE_FILE: &str = "sync-server.sqlite";
@@ -27,6 +29,10 @@ pub enum ServerError {
     DataDir(String, std::io::Error),
     #[error(transparent)]
     Store(#[from] mentoring::store::StoreError),
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error("cannot write the setup key to {0}: {1}")]
+    SetupKey(String, std::io::Error),
     #[error("cannot listen on {0}: {1}")]
     Listen(std::net::SocketAddr, std::io::Error),
     #[error("the sync engine stopped")]
@@ -39,7 +45,12 @@ pub enum ServerError {
 #[derive(Clone)]
 pub struct App {
     pub acceptor: AcceptorHandle,
+    pub repo: Repo,
+    pub registry: Registry,
     pub gate: Gate,
+    pub limiter: Arc<Limiter>,
+    /// Needed to set up a programme on this server.
+    pub setup_key: String,
     pub max_message_bytes: usize,
     pub open_connections: Arc<AtomicUsize>,
     /// Becomes true when the server is shutting down.
@@ -55,7 +66,9 @@ pub async fn run(
         .map_err(|e| ServerError::DataDir(config.data_dir.display().to_string(), e))?;
     let db_path = config.data_dir.join(DATABASE_FILE);
     let store = Store::open(&db_path)?;
-    let gate = Gate;
+    let registry = Registry::open(&db_path)?;
+    let setup_key = setup_key(&config, &registry)?;
+    let gate = Gate::new(registry.clone());
     let repo = Repo::build_tokio()
         .with_storage(store.clone())
         .with_peer_id(samod::PeerId::from("peer-mentoring-sync-server"))
@@ -71,7 +84,11 @@ pub async fn run(
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let app = App {
         acceptor,
+        repo: repo.clone(),
+        registry,
         gate,
+        limiter: Arc::default(),
+        setup_key,
         max_message_bytes: config.max_message_bytes,
         open_connections: Arc::default(),
         shutdown: shutdown_rx,
@@ -91,8 +108,22 @@ pub async fn run(
     let router = Router::new()
         .route("/health", get(health))
         .route(SYNC_PATH, get(sync))
+        .route("/join/{code}", get(join_page))
+        .route("/api/programmes", post(api::create_programme))
+        .route("/api/programmes/{id}/status", get(api::programme_status))
+        .route("/api/invitations", post(api::create_invitation))
+        .route("/api/invitations/revoke", post(api::revoke_invitation))
+        .route("/api/invitations/lookup", post(api::lookup_invitation))
+        .route("/api/invitations/accept", post(api::accept_invitation))
+        .route("/api/invitations/decline", post(api::decline_invitation))
+        .route("/api/documents", post(api::register_document))
+        .route("/api/directory", get(api::directory))
+        .route("/api/groups", post(api::create_group))
+        .route("/api/groups/dissolve", post(api::dissolve_group))
+        .route("/api/withdraw", post(api::withdraw))
         .with_state(app);
-    let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let serve = axum::serve(listener, service).with_graceful_shutdown(async move {
         stop.await;
         tracing::info!("shutting down: no new connections; closing open ones");
         let _ = shutdown_tx.send(true);
@@ -109,6 +140,27 @@ pub async fn run(
     store.checkpoint()?;
     tracing::info!("storage flushed; bye");
     Ok(())
+}
+
+/// The key a coordinator needs to set up a programme: from the configuration, or made once and
+/// kept in the registry. Written to `setup-key.txt` in the data directory for the administrator.
+fn setup_key(config: &Config, registry: &Registry) -> Result<String, ServerError> {
+    let key = match &config.setup_key {
+        Some(key) => key.trim().to_owned(),
+        None => match registry.setting("setup_key")? {
+            Some(key) => key,
+            None => {
+                let key = mentoring::codes::display(&mentoring::codes::new_code());
+                registry.set_setting("setup_key", &key)?;
+                key
+            }
+        },
+    };
+    let file = config.data_dir.join("setup-key.txt");
+    std::fs::write(&file, format!("{key}\n"))
+        .map_err(|e| ServerError::SetupKey(file.display().to_string(), e))?;
+    tracing::info!(file = %file.display(), "the setup key for new programmes is in this file");
+    Ok(key)
 }
 
 /// Resolves on SIGINT or SIGTERM.
@@ -134,6 +186,29 @@ pub async fn shutdown_signal() {
     }
 }
 
+/// The page an invitation link opens: the code, and how to use it in the app.
+async fn join_page(Path(code): Path<String>) -> Html<String> {
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(20)
+        .collect();
+    Html(format!(
+        "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Peer Mentoring</title>\
+         <body style=\"font-family: system-ui, sans-serif; max-width: 36rem; margin: 2rem auto; padding: 0 1rem\">\
+         <h1>Peer Mentoring</h1>\
+         <p>Je bent uitgenodigd voor een mentoringprogramma. Open de Peer Mentoring-app, kies \
+         <em>Ik heb een uitnodigingscode</em> en vul deze code in:</p>\
+         <p style=\"font-size: 1.6rem; font-weight: 700; letter-spacing: .1em\">{code}</p>\
+         <p>Je ziet dan wat het programma is en kiest zelf of je meedoet.</p>\
+         <hr><p lang=\"en\">You have been invited to a mentoring programme. Open the Peer Mentoring app, \
+         choose <em>I have an invitation code</em> and enter the code above. You will see what the \
+         programme is and decide yourself whether to take part.</p></body></html>"
+    ))
+}
+
 #[derive(serde::Serialize)]
 struct Health {
     status: &'static str,
@@ -152,7 +227,10 @@ async fn health(State(app): State<App>) -> Json<Health> {
 async fn sync(State(app): State<App>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
     let identity = match app.gate.authenticate(&headers) {
         Ok(identity) => identity,
-        Err(e) => return (StatusCode::UNAUTHORIZED, e.to_string()).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "refused a sync connection");
+            return (StatusCode::UNAUTHORIZED, e.to_string()).into_response();
+        }
     };
     // Let frames up to four times the limit through the websocket layer, so that an oversized
     // message is refused by us with a clear close reason instead of a bare protocol error.

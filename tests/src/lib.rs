@@ -83,6 +83,21 @@ pub async fn wait_status(
     }
 }
 
+/// Waits until a change made just before this call is known to be on the server: synced, nothing
+/// pending, and a sync mark recorded after the call.
+pub async fn settled(device: &Device) {
+    let since = chrono::Utc::now();
+    wait_status(device, "everything on the server", |s| {
+        s.state == SyncState::Synced
+            && s.pending_changes == 0
+            && s.last_synced
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|t| t >= since)
+    })
+    .await;
+}
+
 pub fn is(state: SyncState) -> impl Fn(&SyncStatus) -> bool {
     move |s| s.state == state
 }
@@ -177,6 +192,9 @@ impl SyncServer {
 
 impl Drop for SyncServer {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- sync-server log ---\n{}", self.log_text());
+        }
         if let Some(mut child) = self.child.take() {
             terminate(&child);
             let _ = child.wait();
@@ -201,4 +219,105 @@ pub async fn health(port: u16) -> Option<serde_json::Value> {
         return None;
     }
     serde_json::from_str(body).ok()
+}
+
+/// A programme on a real server, set up the way people do it: a coordinator creates it with the
+/// server's setup key, invites people, and they accept on their own devices.
+pub mod programme {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use mentoring::device::Device;
+    use mentoring::model::{Role, Settings};
+    use mentoring::session::{ProgrammeForm, Session};
+
+    use crate::SyncServer;
+
+    pub fn today() -> chrono::NaiveDate {
+        chrono::Local::now().date_naive()
+    }
+
+    /// The key the server wrote into its data directory.
+    pub fn setup_key(server: &SyncServer) -> String {
+        std::fs::read_to_string(server.data_dir.join("setup-key.txt"))
+            .expect("the server writes its setup key")
+            .trim()
+            .to_owned()
+    }
+
+    /// A person on her own device.
+    pub struct Person {
+        pub device: Arc<Device>,
+        pub session: Session,
+    }
+
+    impl Person {
+        pub async fn new(dir: &Path) -> Person {
+            let device = Device::open(dir).await.expect("open device");
+            Person {
+                session: Session::new(device.clone()),
+                device,
+            }
+        }
+
+        pub fn id(&self) -> String {
+            self.session.profile().expect("profile").person_id
+        }
+
+        pub fn credential(&self) -> String {
+            self.device
+                .store()
+                .setting("credential")
+                .expect("settings")
+                .expect("a credential")
+        }
+    }
+
+    /// A coordinator who set up a programme; returns her and the programme document.
+    pub async fn coordinator(
+        dir: &Path,
+        server: &SyncServer,
+        settings: Settings,
+    ) -> (Person, String) {
+        let person = Person::new(dir).await;
+        let form = ProgrammeForm {
+            server: server.url().to_string(),
+            setup_key: setup_key(server),
+            coordinator_name: "Carla".into(),
+            name: "Peer mentoring HBO-ICT".into(),
+            school: "Hogeschool Windesheim".into(),
+            academic_year: String::new(),
+            quarters: Vec::new(),
+            settings,
+        };
+        let programme = person
+            .session
+            .create_programme(form, today())
+            .await
+            .expect("create programme");
+        (person, programme)
+    }
+
+    /// Someone invited by the coordinator who accepts on her own device.
+    pub async fn participant(
+        dir: &Path,
+        server: &SyncServer,
+        coordinator: &Person,
+        programme: &str,
+        role: Role,
+        name: &str,
+    ) -> Person {
+        let invitation = coordinator
+            .session
+            .invite(programme, role, name, "", 14, today())
+            .await
+            .expect("invite");
+        let person = Person::new(dir).await;
+        person
+            .session
+            .accept_invitation(server.url().as_str(), &invitation.code, name)
+            .await
+            .expect("accept");
+        person
+    }
 }

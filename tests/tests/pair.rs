@@ -1,62 +1,74 @@
-//! A pair set up by hand and used through sessions on two devices, syncing through the real server:
-//! joining by pair code, the guide's "ask first" rule, and a meeting field changed on both devices
-//! while apart.
+//! A pair formed by the coordinator and used through sessions on the mentor's and the mentee's
+//! devices, syncing through the real server: the guide's "ask first" rule, and a meeting field
+//! changed on both devices while apart.
 
 use std::time::Duration;
 
 use mentoring::api::SyncState;
-use mentoring::device::Device;
-use mentoring::model::Role;
-use mentoring::session::{ActionError, Session};
+use mentoring::model::{Role, Settings};
+use mentoring::session::ActionError;
+use system_tests::programme::{coordinator, participant, today};
 use system_tests::{SyncServer, is, wait_status};
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_pair_set_up_by_hand_shares_meetings_and_shows_a_double_change_until_one_is_chosen() {
+async fn a_pair_shares_meetings_keeps_the_guides_rule_and_shows_a_double_change_until_one_is_chosen()
+ {
     let tmp = tempfile::tempdir().unwrap();
     let mut server = SyncServer::start(&tmp.path().join("server"), &[]).await;
-    let mentor_device = Device::open(&tmp.path().join("mentor")).await.unwrap();
-    let mentee_device = Device::open(&tmp.path().join("mentee")).await.unwrap();
-    mentor_device.connect(&server.url(), None).unwrap();
-    mentee_device.connect(&server.url(), None).unwrap();
-    let mentor = Session::new(mentor_device.clone());
-    let mentee = Session::new(mentee_device.clone());
-
-    mentor.save_profile("Sanne", Role::Mentor).await.unwrap();
-    mentee.save_profile("Aylin", Role::Mentee).await.unwrap();
-    let group = mentor
-        .create_pair("Peer mentoring HBO-ICT", "Aylin", today())
+    let (coordinator, programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    let mentor_person = participant(
+        &tmp.path().join("mentor"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentor,
+        "Sanne",
+    )
+    .await;
+    let mentee_person = participant(
+        &tmp.path().join("mentee"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentee,
+        "Aylin",
+    )
+    .await;
+    coordinator
+        .session
+        .refresh_status(&programme)
         .await
         .unwrap();
-    let code = mentor.home(today()).await.unwrap().groups[0]
-        .pair_code
-        .clone()
-        .expect("a pair code");
-
-    // Wrong codes are refused with a reason, and change nothing.
-    assert!(matches!(
-        mentee.join_pair("hallo").await,
-        Err(ActionError::BadPairCode)
-    ));
-    let unknown = code.replace(&group, "4NMNnkMhL8jXrkVeUnDPKkWG4kVy");
-    assert!(matches!(
-        mentee.join_pair(&unknown).await,
-        Err(ActionError::PairNotFound | ActionError::BadPairCode)
-    ));
-    assert!(mentee.home(today()).await.unwrap().groups.is_empty());
-
-    wait_status(&mentor_device, "mentor synced", is(SyncState::Synced)).await;
-    assert_eq!(mentee.join_pair(&code).await.unwrap(), group);
+    let group = coordinator
+        .session
+        .form_pair(
+            &programme,
+            &mentor_person.id(),
+            &mentee_person.id(),
+            today(),
+        )
+        .await
+        .unwrap();
+    wait_status(
+        &coordinator.device,
+        "coordinator synced",
+        is(SyncState::Synced),
+    )
+    .await;
+    let (mentor_device, mentee_device) =
+        (mentor_person.device.clone(), mentee_person.device.clone());
+    let (mentor, mentee) = (&mentor_person.session, &mentee_person.session);
+    mentor.sync_directory().await.unwrap();
+    mentee.sync_directory().await.unwrap();
     let home = mentee.home(today()).await.unwrap();
+    assert_eq!(home.groups.len(), 1, "the mentee sees her pair");
     assert_eq!(home.groups[0].partner, "Sanne");
     assert_eq!(home.groups[0].my_role, Role::Mentee);
-    assert!(
-        home.groups[0].pair_code.is_none(),
-        "the code is only shown to its maker"
-    );
     assert!(
         !mentee_device
             .documents()
@@ -64,6 +76,14 @@ async fn a_pair_set_up_by_hand_shares_meetings_and_shows_a_double_change_until_o
             .iter()
             .any(|d| d.kind == "preparation"),
         "a mentee does not receive the mentors' preparation"
+    );
+    assert!(
+        mentor_device
+            .documents()
+            .unwrap()
+            .iter()
+            .any(|d| d.kind == "preparation"),
+        "a mentor does"
     );
 
     // A meeting; the guide's rule holds: no "held" before asking about her experience.

@@ -1,15 +1,18 @@
-//! Two devices (a mentor's and a mentee's), each with its own SQLite file, syncing through the real
-//! sync-server process on loopback.
+//! A mentor's and a mentee's device, each with its own SQLite file, syncing through the real
+//! sync-server process on loopback: offline edits merge, everything survives restarts, and bad
+//! frames are refused with a reason while others keep syncing.
 
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use mentoring::api::SyncState;
 use mentoring::device::Device;
-use mentoring::docs::{self, GroupDoc, MeetingDoc, NotesDoc, ProgrammeDoc};
-use mentoring::model::Settings;
-use system_tests::{SyncServer, eventually, health, is, wait_status};
+use mentoring::docs::{self, GroupDoc, MeetingDoc};
+use mentoring::model::{Role, Settings};
+use system_tests::programme::{Person, coordinator, participant, today};
+use system_tests::{SyncServer, eventually, health, is, settled, wait_status};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 const FIRST_NOTE: &str = "Eerste weken: veel nieuwe mensen, veel groepswerk.";
@@ -25,67 +28,92 @@ fn get_note(d: &mut automerge::Automerge, meeting: &str) -> Result<String, docs:
 }
 
 struct Pair {
+    coordinator: Person,
+    mentor: Person,
+    mentee: Person,
     group: String,
     notes: String,
     meeting: String,
 }
 
-/// The mentor sets up a programme, a pair with meeting 1, and its notes; the mentee fetches them.
-async fn set_up_pair(mentor: &Device, mentee: &Device) -> Pair {
-    let quarters = [
-        ("2026-09-01", "2026-11-08"),
-        ("2026-11-09", "2027-01-31"),
-        ("2027-02-01", "2027-04-18"),
-        ("2027-04-19", "2027-07-10"),
-    ]
-    .map(|(a, b)| (a.to_owned(), b.to_owned()));
-    let programme = mentor
-        .create(
-            &ProgrammeDoc::new(
-                "Peer mentoring ICT",
-                "Hogeschool",
-                "2026-2027",
-                Settings::default(),
-                &quarters,
-            ),
-            "Peer mentoring ICT",
-            false,
-        )
+/// A coordinator sets up a programme and pairs a mentor and a mentee, who accepted their
+/// invitations on their own devices; the mentor plans meeting 1 and starts its notes; the mentee's
+/// device receives all of it.
+async fn set_up_pair(dir: &std::path::Path, server: &SyncServer) -> Pair {
+    let (coordinator, programme) =
+        coordinator(&dir.join("coordinator"), server, Settings::default()).await;
+    let mentor = participant(
+        &dir.join("mentor"),
+        server,
+        &coordinator,
+        &programme,
+        Role::Mentor,
+        "Sanne",
+    )
+    .await;
+    let mentee = participant(
+        &dir.join("mentee"),
+        server,
+        &coordinator,
+        &programme,
+        Role::Mentee,
+        "Aylin",
+    )
+    .await;
+    coordinator
+        .session
+        .refresh_status(&programme)
         .await
         .unwrap();
-    let mut group =
-        GroupDoc::new_pair(&programme, "", ("p-mentor", "Sanne"), ("p-mentee", "Aylin"));
+    let group = coordinator
+        .session
+        .form_pair(&programme, &mentor.id(), &mentee.id(), today())
+        .await
+        .unwrap();
+    wait_status(
+        &coordinator.device,
+        "coordinator synced",
+        is(SyncState::Synced),
+    )
+    .await;
+    for person in [&mentor, &mentee] {
+        person.session.sync_directory().await.unwrap();
+        assert!(person.device.has(&group), "the pair reaches its members");
+    }
     let notes = mentor
-        .create(&NotesDoc::new(&group.group_id), "notes", false)
+        .device
+        .read::<GroupDoc>(&group)
+        .await
+        .unwrap()
+        .notes_doc;
+    let day = today() + chrono::Duration::days(7);
+    let meeting = mentor
+        .session
+        .plan_meeting(&group, &day.to_string(), "14:30", "Bibliotheek")
         .await
         .unwrap();
-    group.notes_doc = notes.clone();
-    let meeting = docs::new_id();
-    group
-        .meetings
-        .insert(meeting.clone(), MeetingDoc::planned(Some("topic-1".into())));
-    let group = mentor.create(&group, "Sanne & Aylin", false).await.unwrap();
     let m = meeting.clone();
     mentor
+        .device
         .with_doc(&notes, move |d| set_note(d, &m, FIRST_NOTE))
         .await
         .unwrap();
-    wait_status(mentor, "mentor synced after setup", is(SyncState::Synced)).await;
-    for (id, title) in [
-        (&programme, "programme"),
-        (&group, "pair"),
-        (&notes, "notes"),
-    ] {
-        assert!(
-            mentee.fetch(id, title).await.unwrap(),
-            "mentee can fetch the {title}"
-        );
-    }
-    Pair {
+    settled(&mentor.device).await;
+    let pair = Pair {
+        coordinator,
+        mentor,
+        mentee,
         group,
         notes,
         meeting,
-    }
+    };
+    eventually(
+        Duration::from_secs(20),
+        "the mentee has meeting 1 and its notes",
+        || async { note(&pair.mentee.device, &pair).await == FIRST_NOTE },
+    )
+    .await;
+    pair
 }
 
 async fn note(device: &Device, pair: &Pair) -> String {
@@ -93,7 +121,7 @@ async fn note(device: &Device, pair: &Pair) -> String {
     device
         .with_doc(&pair.notes, move |d| get_note(d, &m))
         .await
-        .unwrap()
+        .unwrap_or_default()
 }
 
 async fn heads(device: &Device, id: &str) -> Vec<String> {
@@ -123,17 +151,13 @@ async fn converged(a: &Device, b: &Device, pair: &Pair) -> bool {
 async fn offline_edits_on_two_devices_merge_and_survive_a_server_restart() {
     let tmp = tempfile::tempdir().unwrap();
     let mut server = SyncServer::start(&tmp.path().join("server"), &[]).await;
-    let mentor = Device::open(&tmp.path().join("mentor")).await.unwrap();
-    let mentee = Device::open(&tmp.path().join("mentee")).await.unwrap();
-    mentor.connect(&server.url(), None).unwrap();
-    mentee.connect(&server.url(), None).unwrap();
-    let pair = set_up_pair(&mentor, &mentee).await;
-    assert_eq!(note(&mentee, &pair).await, FIRST_NOTE);
+    let pair = set_up_pair(tmp.path(), &server).await;
+    let (mentor, mentee) = (&pair.mentor.device, &pair.mentee.device);
 
     // Both go offline (the server is gone) and edit the same note and the same meeting.
     server.stop();
-    wait_status(&mentor, "mentor offline", is(SyncState::Offline)).await;
-    wait_status(&mentee, "mentee offline", is(SyncState::Offline)).await;
+    wait_status(mentor, "mentor offline", is(SyncState::Offline)).await;
+    wait_status(mentee, "mentee offline", is(SyncState::Offline)).await;
     let m = pair.meeting.clone();
     mentor
         .with_doc(&pair.notes, move |d| {
@@ -159,60 +183,79 @@ async fn offline_edits_on_two_devices_merge_and_survive_a_server_restart() {
     let m = pair.meeting.clone();
     mentee
         .change::<GroupDoc, _>(&pair.group, move |g| {
-            g.meeting_mut(&m)?.time = Some("14:30".into());
+            g.meeting_mut(&m)?.time = Some("15:30".into());
             Ok(())
         })
         .await
         .unwrap();
-    let offline = wait_status(&mentor, "mentor counts unsent changes", |s| {
+    let offline = wait_status(mentor, "mentor counts unsent changes", |s| {
         s.state == SyncState::Offline && s.pending_changes == 2
     })
     .await;
     assert!(offline.last_synced.is_some(), "{offline:?}");
-    assert_ne!(note(&mentor, &pair).await, note(&mentee, &pair).await);
+    assert_ne!(note(mentor, &pair).await, note(mentee, &pair).await);
 
     // The server comes back; both devices reconnect by themselves and converge.
     server.restart().await;
-    wait_status(&mentor, "mentor synced again", is(SyncState::Synced)).await;
-    wait_status(&mentee, "mentee synced again", is(SyncState::Synced)).await;
+    wait_status(mentor, "mentor synced again", is(SyncState::Synced)).await;
+    wait_status(mentee, "mentee synced again", is(SyncState::Synced)).await;
     eventually(
         Duration::from_secs(20),
         "both devices hold the same documents",
-        || converged(&mentor, &mentee, &pair),
+        || converged(mentor, mentee, &pair),
     )
     .await;
     let expected = format!("{MENTOR_ADDS}{FIRST_NOTE}{MENTEE_ADDS}");
-    for device in [&mentor, &mentee] {
+    for device in [mentor, mentee] {
         assert_eq!(note(device, &pair).await, expected);
         let meeting = meeting(device, &pair).await;
         assert_eq!(meeting.place, "Bibliotheek, stilteruimte");
-        assert_eq!(meeting.time.as_deref(), Some("14:30"));
+        assert_eq!(meeting.time.as_deref(), Some("15:30"));
     }
     assert_eq!(mentor.status().borrow().pending_changes, 0);
 
     // The server restarts on the same data directory and both devices are reopened from disk.
     server.stop();
-    mentor.close().await;
-    mentee.close().await;
-    drop((mentor, mentee));
+    let (mentor_dir, mentee_dir) = (tmp.path().join("mentor"), tmp.path().join("mentee"));
+    let Pair {
+        coordinator,
+        mentor: old_mentor,
+        mentee: old_mentee,
+        group,
+        notes,
+        meeting: meeting_id,
+    } = pair;
+    old_mentor.device.close().await;
+    old_mentee.device.close().await;
+    drop((old_mentor, old_mentee));
     server.restart().await;
-    let mentor = Device::open(&tmp.path().join("mentor")).await.unwrap();
-    let mentee = Device::open(&tmp.path().join("mentee")).await.unwrap();
-    assert_eq!(mentor.documents().unwrap().len(), 3);
-    for device in [&mentor, &mentee] {
+    let pair = Pair {
+        coordinator,
+        mentor: Person::new(&mentor_dir).await,
+        mentee: Person::new(&mentee_dir).await,
+        group,
+        notes,
+        meeting: meeting_id,
+    };
+    let (mentor, mentee) = (&pair.mentor.device, &pair.mentee.device);
+    assert!(
+        mentor.documents().unwrap().len() >= 5,
+        "programme, preparation, profile, group, notes, private"
+    );
+    for device in [mentor, mentee] {
         assert_eq!(
             note(device, &pair).await,
             expected,
             "note survives reopening"
         );
-        assert_eq!(meeting(device, &pair).await.time.as_deref(), Some("14:30"));
+        assert_eq!(meeting(device, &pair).await.time.as_deref(), Some("15:30"));
     }
-    mentor.connect(&server.url(), None).unwrap();
-    mentee.connect(&server.url(), None).unwrap();
+    pair.mentor.session.connect_saved(None).unwrap();
+    pair.mentee.session.connect_saved(None).unwrap();
     let m = pair.meeting.clone();
     mentee
         .change::<GroupDoc, _>(&pair.group, move |g| {
-            g.meeting_mut(&m)?.date = Some("2026-09-22".into());
+            g.meeting_mut(&m)?.place = "Kantine".into();
             Ok(())
         })
         .await
@@ -220,47 +263,17 @@ async fn offline_edits_on_two_devices_merge_and_survive_a_server_restart() {
     eventually(
         Duration::from_secs(20),
         "a new edit reaches the other device",
-        || {
-            let mentor = mentor.clone();
-            let pair = &pair;
-            async move { meeting(&mentor, pair).await.date.as_deref() == Some("2026-09-22") }
-        },
+        || async { meeting(mentor, &pair).await.place == "Kantine" },
     )
     .await;
-    // And a server that never saw the devices' local files still has everything: a third device
-    // fetches the pair from the restarted server alone.
-    let third = Device::open(&tmp.path().join("laptop")).await.unwrap();
-    third.connect(&server.url(), None).unwrap();
-    assert!(third.fetch(&pair.notes, "notes").await.unwrap());
-    assert_eq!(note(&third, &pair).await, expected);
-}
-
-async fn raw_socket(
-    server: &SyncServer,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let url = format!("ws://127.0.0.1:{}/sync", server.port);
-    tokio_tungstenite::connect_async(url)
-        .await
-        .expect("websocket")
-        .0
-}
-
-/// Sends `message` and returns the close frame the server answers with.
-async fn close_after(server: &SyncServer, message: Message) -> (CloseCode, String) {
-    let mut socket = raw_socket(server).await;
-    socket.send(message).await.expect("send");
-    let answer = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(frame) = socket.next().await {
-            match frame {
-                Ok(Message::Close(Some(frame))) => return (frame.code, frame.reason.to_string()),
-                Ok(Message::Close(None)) | Err(_) => break,
-                Ok(_) => {}
-            }
-        }
-        panic!("the server closed without a reason");
-    })
+    // The server alone holds everything: the coordinator's device, which had the group document,
+    // sees the change too.
+    eventually(
+        Duration::from_secs(20),
+        "the coordinator's progress view follows",
+        || async { meeting(&pair.coordinator.device, &pair).await.place == "Kantine" },
+    )
     .await;
-    answer.expect("the server answered within 10 s")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -271,45 +284,72 @@ async fn malformed_and_oversized_frames_are_refused_with_a_reason_and_others_kee
         &["--max-message-bytes", "65536"],
     )
     .await;
-    let device = Device::open(&tmp.path().join("device")).await.unwrap();
-    device.connect(&server.url(), None).unwrap();
-    let notes = device
-        .create(&NotesDoc::new("g"), "notes", false)
-        .await
-        .unwrap();
-    wait_status(&device, "device synced", is(SyncState::Synced)).await;
+    let pair = set_up_pair(tmp.path(), &server).await;
+    let credential = pair.mentee.credential();
 
-    let (code, reason) = close_after(
-        &server,
-        Message::Binary(b"\xff\x00 not cbor".to_vec().into()),
-    )
-    .await;
+    // A raw websocket with a valid credential, sending what no device would send.
+    let close_after = |message: Message| {
+        let credential = credential.clone();
+        let port = server.port;
+        async move {
+            let mut request = format!("ws://127.0.0.1:{port}/sync")
+                .into_client_request()
+                .unwrap();
+            request.headers_mut().insert(
+                "authorization",
+                format!("Bearer {credential}").parse().unwrap(),
+            );
+            let (mut socket, _) = tokio_tungstenite::connect_async(request)
+                .await
+                .expect("websocket");
+            socket.send(message).await.expect("send");
+            let answer = tokio::time::timeout(Duration::from_secs(10), async {
+                while let Some(frame) = socket.next().await {
+                    match frame {
+                        Ok(Message::Close(Some(frame))) => {
+                            return (frame.code, frame.reason.to_string());
+                        }
+                        Ok(Message::Close(None)) | Err(_) => break,
+                        Ok(_) => {}
+                    }
+                }
+                panic!("the server closed without a reason");
+            })
+            .await;
+            answer.expect("the server answered within 10 s")
+        }
+    };
+
+    let (code, reason) = close_after(Message::Binary(b"\xff\x00 not cbor".to_vec().into())).await;
     assert_eq!(code, CloseCode::Invalid);
     assert!(reason.starts_with("malformed sync message"), "{reason}");
 
-    let (code, reason) = close_after(&server, Message::Text("hello".into())).await;
+    let (code, reason) = close_after(Message::Text("hello".into())).await;
     assert_eq!(code, CloseCode::Unsupported);
     assert!(reason.contains("text frames"), "{reason}");
 
-    let (code, reason) = close_after(&server, Message::Binary(vec![0u8; 100_000].into())).await;
+    let (code, reason) = close_after(Message::Binary(vec![0u8; 100_000].into())).await;
     assert_eq!(code, CloseCode::Size);
     assert!(
         reason.contains("100000 bytes exceeds the limit of 65536"),
         "{reason}"
     );
 
-    // The server is still up, and the connected device still syncs.
+    // The server is still up, and the pair's devices still sync.
     let health = health(server.port).await.expect("health");
     assert_eq!(health["status"], "ok");
-    device
-        .with_doc(&notes, |d| set_note(d, "m", "nog steeds in sync"))
+    let m = pair.meeting.clone();
+    pair.mentor
+        .device
+        .with_doc(&pair.notes, move |d| set_note(d, &m, "nog steeds in sync"))
         .await
         .unwrap();
-    let other = Device::open(&tmp.path().join("other")).await.unwrap();
-    other.connect(&server.url(), None).unwrap();
-    assert!(other.fetch(&notes, "notes").await.unwrap());
-    let text = other.with_doc(&notes, |d| get_note(d, "m")).await.unwrap();
-    assert_eq!(text, "nog steeds in sync");
+    eventually(
+        Duration::from_secs(20),
+        "the edit reaches the mentee",
+        || async { note(&pair.mentee.device, &pair).await == "nog steeds in sync" },
+    )
+    .await;
     let log = server.log_text();
     assert_eq!(log.matches("refused a frame").count(), 3, "{log}");
 }

@@ -1,0 +1,324 @@
+//! Taking part by choice: opening an invitation and accepting or declining it; a participant's
+//! profile and self-check; her closing evaluation; leaving a programme.
+
+use leptos::prelude::*;
+use mentoring::api::{EvaluationForm, InvitationView, Profile, ProfileForm};
+use mentoring::model::Role;
+use serde::Serialize;
+
+use crate::tauri::NoArgs;
+use crate::widgets::Tr;
+use crate::{Route, use_ctx};
+
+/// Opening an invitation: the code (or the link), what it is about, then yes or no.
+#[component]
+pub fn Join() -> impl IntoView {
+    let ctx = use_ctx();
+    let server = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(
+        ctx.profile
+            .get_untracked()
+            .map(|p| p.name)
+            .unwrap_or_default(),
+    );
+    let invitation = RwSignal::new(None::<InvitationView>);
+    let declined = RwSignal::new(false);
+    ctx.run("home", NoArgs {}, move |h: mentoring::api::Home| {
+        if server.get_untracked().is_empty() {
+            server.set(h.server.unwrap_or_default());
+        }
+    });
+    let lookup = move |_| {
+        let args = CodeArgs {
+            server: server.get_untracked(),
+            code: code.get_untracked(),
+        };
+        ctx.run("lookup_invitation", args, move |v: InvitationView| {
+            invitation.set(Some(v))
+        });
+    };
+    let accept = move |_| {
+        let args = AcceptArgs {
+            server: server.get_untracked(),
+            code: code.get_untracked(),
+            name: name.get_untracked(),
+        };
+        ctx.run("accept_invitation", args, move |_: String| {
+            ctx.run("profile", NoArgs {}, move |p: Profile| {
+                ctx.profile.set(Some(p));
+                ctx.go(Route::Home);
+            });
+        });
+    };
+    let decline = move |_| {
+        let args = CodeArgs {
+            server: server.get_untracked(),
+            code: code.get_untracked(),
+        };
+        ctx.run("decline_invitation", args, move |_: ()| declined.set(true));
+    };
+    view! {
+        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <section id="join-page" class="card narrow">
+            <h2><Tr k="join.title" /></h2>
+            <p><Tr k="join.intro" /></p>
+            <label for="join-server"><Tr k="join.server" /></label>
+            <input id="join-server" type="text" inputmode="url" prop:value=move || server.get()
+                on:input=move |ev| server.set(event_target_value(&ev)) />
+            <label for="join-code"><Tr k="join.code" /></label>
+            <input id="join-code" type="text" autocapitalize="characters" autocomplete="off" prop:value=move || code.get()
+                placeholder="ABCD-EFGH-JKMN-P" on:input=move |ev| { code.set(event_target_value(&ev)); invitation.set(None); } />
+            <button class="primary" id="lookup-invitation" on:click=lookup><Tr k="join.lookup" /></button>
+        </section>
+        {move || invitation.get().map(|v| {
+            let role_key = match v.role { Role::Mentor => "role.mentor", Role::Mentee => "role.mentee", _ => "role.participant" };
+            view! {
+                <section id="invitation" class="card narrow highlight">
+                    <h3>{v.programme_name.clone()}</h3>
+                    <p class="muted">{v.school.clone()}</p>
+                    <p><Tr k="join.invited_as" /> " " <strong><Tr k=role_key /></strong>
+                       " · " <Tr k="join.by" /> " " {v.coordinator_name.clone()}</p>
+                    {v.purpose.iter().map(|p| view! { <p>{p.clone()}</p> }).collect_view()}
+                    <p class="hint"><Tr k="join.valid_until" /> " " {v.expires.clone()}</p>
+                    <Show when=move || !declined.get() fallback=|| view! { <p class="ok" id="declined"><Tr k="join.declined" /></p> }>
+                        <label for="join-name"><Tr k="welcome.name" /></label>
+                        <input id="join-name" type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                        <div class="buttons">
+                            <button class="primary" id="accept-invitation" on:click=accept><Tr k="join.accept" /></button>
+                            <button id="decline-invitation" on:click=decline><Tr k="join.decline" /></button>
+                        </div>
+                        <p class="hint"><Tr k="join.voluntary" /></p>
+                    </Show>
+                </section>
+            }
+        })}
+    }
+}
+
+/// Her profile in a programme: about her, for matching; mentors also fill in their capacity and
+/// the toolbox's mentor checklist as a self-check; in matching programmes, her preferences.
+#[component]
+pub fn ProfilePage(programme: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let form = RwSignal::new(None::<ProfileForm>);
+    let saved = RwSignal::new(false);
+    ctx.run(
+        "profile_form",
+        ProgrammeArgs {
+            programme: programme.clone(),
+        },
+        move |f: ProfileForm| form.set(Some(f)),
+    );
+    let save = move |_| {
+        if let Some(f) = form.get_untracked() {
+            ctx.run(
+                "save_profile_form",
+                FormArgs { form: f },
+                move |f: ProfileForm| {
+                    form.set(Some(f));
+                    saved.set(true);
+                },
+            );
+        }
+    };
+    let edit = move |change: Box<dyn FnOnce(&mut ProfileForm)>| {
+        saved.set(false);
+        form.update(|f| {
+            if let Some(f) = f {
+                change(f)
+            }
+        });
+    };
+    let withdraw_id = programme.clone();
+    let withdraw = move |_| {
+        ctx.run(
+            "withdraw",
+            ProgrammeArgs {
+                programme: withdraw_id.clone(),
+            },
+            move |_: ()| ctx.go(Route::Home),
+        );
+    };
+    let loaded = move || form.with(|f| f.as_ref().map(|f| f.role));
+    view! {
+        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        {move || loaded().map(|role| view! {
+            <section id="profile-page" class="card narrow">
+                <h2><Tr k="profile.title" /></h2>
+                <p class="hint"><Tr k="profile.intro" /></p>
+                <label for="profile-track"><Tr k="profile.track" /></label>
+                <input id="profile-track" type="text" prop:value=move || form.get().map(|f| f.track).unwrap_or_default()
+                    on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |f| f.track = v)) } />
+                <label for="profile-interests"><Tr k="profile.interests" /></label>
+                <input id="profile-interests" type="text" prop:value=move || form.get().map(|f| f.interests.join(", ")).unwrap_or_default()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        edit(Box::new(move |f| f.interests = v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()))
+                    } />
+                <label for="profile-about"><Tr k="profile.about" /></label>
+                <textarea id="profile-about" rows=3 prop:value=move || form.get().map(|f| f.about).unwrap_or_default()
+                    on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |f| f.about = v)) }></textarea>
+                {(role == Role::Mentor).then(|| view! {
+                    <label for="profile-capacity"><Tr k="profile.capacity" /></label>
+                    <select id="profile-capacity" on:change=move |ev| {
+                        let v = event_target_value(&ev).parse().unwrap_or(1);
+                        edit(Box::new(move |f| f.capacity = v))
+                    }>
+                        {(1u64..=3).map(|n| view! {
+                            <option value=n.to_string() selected=move || form.get().is_some_and(|f| f.capacity == n)>{n}</option>
+                        }).collect_view()}
+                    </select>
+                    <fieldset id="self-check">
+                        <legend><Tr k="profile.self_check" /></legend>
+                        <p class="hint"><Tr k="profile.self_check_hint" /></p>
+                        {move || form.get().map(|f| f.self_check).unwrap_or_default().into_iter().enumerate().map(|(i, (key, label, ticked))| view! {
+                            <label class="check">
+                                <input type="checkbox" id=format!("check-{key}") prop:checked=ticked on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    edit(Box::new(move |f| if let Some(item) = f.self_check.get_mut(i) { item.2 = on }))
+                                } />
+                                {label}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                })}
+                <Show when=move || form.get().is_some_and(|f| f.matching)>
+                    <fieldset id="preferences">
+                        <legend><Tr k="profile.preferences" /></legend>
+                        <p class="hint"><Tr k="profile.preferences_hint" /></p>
+                        {move || form.get().map(|f| {
+                            f.candidates.into_iter().map(|c| {
+                                let rank = f.preferences.iter().position(|p| *p == c.person).map(|r| (r + 1).to_string()).unwrap_or_default();
+                                let person = c.person.clone();
+                                view! {
+                                    <label class="pref">
+                                        <input type="number" min="1" max="9" class="rank" prop:value=rank on:change=move |ev| {
+                                            let wanted: Option<usize> = event_target_value(&ev).parse().ok();
+                                            let person = person.clone();
+                                            edit(Box::new(move |f| {
+                                                f.preferences.retain(|p| *p != person);
+                                                if let Some(r) = wanted.filter(|r| *r >= 1) {
+                                                    let at = (r - 1).min(f.preferences.len());
+                                                    f.preferences.insert(at, person);
+                                                }
+                                            }))
+                                        } />
+                                        " " {c.name}
+                                    </label>
+                                }
+                            }).collect_view()
+                        })}
+                    </fieldset>
+                </Show>
+                <div class="buttons">
+                    <button class="primary" id="save-profile-form" on:click=save><Tr k="profile.save" /></button>
+                </div>
+                <Show when=move || saved.get()><p class="ok" id="profile-saved"><Tr k="profile.saved" /></p></Show>
+            </section>
+            <section class="card narrow" id="leave">
+                <h3><Tr k="profile.leave" /></h3>
+                <p class="hint"><Tr k="profile.leave_hint" /></p>
+                <button id="withdraw" on:click=withdraw.clone()><Tr k="profile.leave_button" /></button>
+            </section>
+        })}
+    }
+}
+
+/// Her closing evaluation: the toolbox's questions and a 1-5 rating per topic.
+#[component]
+pub fn EvaluationPage(programme: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let form = RwSignal::new(None::<EvaluationForm>);
+    ctx.run(
+        "evaluation_form",
+        ProgrammeArgs { programme },
+        move |f: EvaluationForm| form.set(Some(f)),
+    );
+    let save = move |submit: bool| {
+        move |_| {
+            if let Some(f) = form.get_untracked() {
+                ctx.run(
+                    "save_evaluation",
+                    EvaluationArgs { form: f, submit },
+                    move |f: EvaluationForm| form.set(Some(f)),
+                );
+            }
+        }
+    };
+    let text = move |id: &'static str,
+                     label: &'static str,
+                     get: fn(&EvaluationForm) -> String,
+                     set: fn(&mut EvaluationForm, String)| {
+        view! {
+            <label for=id><Tr k=label /></label>
+            <textarea id=id rows=3 prop:value=move || form.get().map(|f| get(&f)).unwrap_or_default()
+                on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| if let Some(f) = f { set(f, v) }) }></textarea>
+        }
+    };
+    view! {
+        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <Show when=move || form.get().is_some()>
+            <section id="evaluation-page" class="card narrow">
+                <h2><Tr k="eval.title" /></h2>
+                <p class="hint"><Tr k="eval.intro" /></p>
+                {text("eval-experience", "eval.experience", |f| f.experience.clone(), |f, v| f.experience = v)}
+                {text("eval-good", "eval.good", |f| f.good.clone(), |f, v| f.good = v)}
+                {text("eval-less-good", "eval.less_good", |f| f.less_good.clone(), |f, v| f.less_good = v)}
+                {text("eval-useful", "eval.useful", |f| f.useful_topics.clone(), |f, v| f.useful_topics = v)}
+                {text("eval-less-useful", "eval.less_useful", |f| f.less_useful_topics.clone(), |f, v| f.less_useful_topics = v)}
+                <fieldset id="ratings">
+                    <legend><Tr k="eval.ratings" /></legend>
+                    {move || form.get().map(|f| f.ratings).unwrap_or_default().into_iter().enumerate().map(|(i, (topic, number, title, rating))| view! {
+                        <div class="rating">
+                            <span>{format!("{number}. {title}")}</span>
+                            <select id=format!("rating-{topic}") on:change=move |ev| {
+                                let r: Option<u8> = event_target_value(&ev).parse().ok();
+                                form.update(|f| if let Some(f) = f && let Some(item) = f.ratings.get_mut(i) { item.3 = r });
+                            }>
+                                <option value="" selected=rating.is_none()>"–"</option>
+                                {(1u8..=5).map(|n| view! { <option value=n.to_string() selected=rating == Some(n)>{n}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    }).collect_view()}
+                </fieldset>
+                <div class="buttons">
+                    <button id="save-evaluation" on:click=save(false)><Tr k="eval.save" /></button>
+                    <button class="primary" id="submit-evaluation" on:click=save(true)><Tr k="eval.submit" /></button>
+                </div>
+                {move || form.get().and_then(|f| f.submitted_on).map(|on| view! {
+                    <p class="ok" id="evaluation-submitted"><Tr k="eval.submitted" /> " " {on}</p>
+                })}
+            </section>
+        </Show>
+    }
+}
+
+#[derive(Serialize)]
+struct CodeArgs {
+    server: String,
+    code: String,
+}
+
+#[derive(Serialize)]
+struct AcceptArgs {
+    server: String,
+    code: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct ProgrammeArgs {
+    programme: String,
+}
+
+#[derive(Serialize)]
+struct FormArgs {
+    form: ProfileForm,
+}
+
+#[derive(Serialize)]
+struct EvaluationArgs {
+    form: EvaluationForm,
+    submit: bool,
+}

@@ -1,0 +1,231 @@
+//! The device's side of the sync server's HTTP API ([`crate::wire`]): plain calls with reqwest,
+//! each answer either the expected value or an [`ApiFailure`] with a code the window translates.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::wire::{
+    AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
+    CreateProgramme, Credential, Directory, DissolveGroup, GroupCreated, InvitationCreated,
+    InvitationInfo, ProgrammeStatus, RegisterDocument, RevokeInvitation, Withdraw,
+};
+
+/// Why a call to the server did not give an answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiFailure {
+    #[error("the server cannot be reached: {0}")]
+    Offline(String),
+    #[error("the server refused: {} ({})", .0.message, .0.code)]
+    Refused(ApiError),
+    #[error("the server answered unexpectedly: {0}")]
+    Unexpected(String),
+}
+
+impl ApiFailure {
+    /// The stable code the window translates (`error.<code>`).
+    pub fn code(&self) -> &str {
+        match self {
+            ApiFailure::Offline(_) => "offline",
+            ApiFailure::Refused(e) => &e.code,
+            ApiFailure::Unexpected(_) => "server_error",
+        }
+    }
+
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiFailure::Refused(e) => e.retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// A sync server's API.
+#[derive(Clone)]
+pub struct ServerApi {
+    base: Url,
+    http: reqwest::Client,
+}
+
+impl ServerApi {
+    pub fn new(base: &Url) -> ServerApi {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .connect_timeout(Duration::from_secs(8))
+            .build()
+            .unwrap_or_default();
+        ServerApi {
+            base: base.clone(),
+            http,
+        }
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ApiFailure> {
+        self.base
+            .join(path)
+            .map_err(|e| ApiFailure::Unexpected(format!("bad address {path}: {e}")))
+    }
+
+    async fn send<R: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        credential: Option<&str>,
+    ) -> Result<Option<R>, ApiFailure> {
+        let request = match credential {
+            Some(c) => request.bearer_auth(c),
+            None => request,
+        };
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ApiFailure::Offline(e.to_string()))?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| ApiFailure::Offline(e.to_string()))?;
+        if status.is_success() {
+            serde_json::from_slice(&body)
+                .map(Some)
+                .map_err(|e| ApiFailure::Unexpected(e.to_string()))
+        } else {
+            match serde_json::from_slice::<ApiError>(&body) {
+                Ok(error) => Err(ApiFailure::Refused(error)),
+                Err(_) => Err(ApiFailure::Unexpected(format!(
+                    "{status}: {}",
+                    String::from_utf8_lossy(&body)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                ))),
+            }
+        }
+    }
+
+    async fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        credential: Option<&str>,
+        body: &B,
+    ) -> Result<R, ApiFailure> {
+        let request = self.http.post(self.url(path)?).json(body);
+        self.send(request, credential)
+            .await?
+            .ok_or_else(|| ApiFailure::Unexpected(format!("{path} answered without a body")))
+    }
+
+    async fn post_empty<B: Serialize>(
+        &self,
+        path: &str,
+        credential: Option<&str>,
+        body: &B,
+    ) -> Result<(), ApiFailure> {
+        let request = self.http.post(self.url(path)?).json(body);
+        self.send::<serde_json::Value>(request, credential)
+            .await
+            .map(|_| ())
+    }
+
+    async fn get<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        credential: &str,
+    ) -> Result<R, ApiFailure> {
+        let request = self.http.get(self.url(path)?);
+        self.send(request, Some(credential))
+            .await?
+            .ok_or_else(|| ApiFailure::Unexpected(format!("{path} answered without a body")))
+    }
+
+    pub async fn create_programme(&self, req: &CreateProgramme) -> Result<Credential, ApiFailure> {
+        self.post("/api/programmes", None, req).await
+    }
+
+    pub async fn programme_status(
+        &self,
+        credential: &str,
+        programme: &str,
+    ) -> Result<ProgrammeStatus, ApiFailure> {
+        self.get(&format!("/api/programmes/{programme}/status"), credential)
+            .await
+    }
+
+    pub async fn create_invitation(
+        &self,
+        credential: &str,
+        req: &CreateInvitation,
+    ) -> Result<InvitationCreated, ApiFailure> {
+        self.post("/api/invitations", Some(credential), req).await
+    }
+
+    pub async fn revoke_invitation(
+        &self,
+        credential: &str,
+        req: &RevokeInvitation,
+    ) -> Result<(), ApiFailure> {
+        self.post_empty("/api/invitations/revoke", Some(credential), req)
+            .await
+    }
+
+    pub async fn lookup_invitation(&self, code: &str) -> Result<InvitationInfo, ApiFailure> {
+        let req = CodeRequest {
+            code: code.to_owned(),
+        };
+        self.post("/api/invitations/lookup", None, &req).await
+    }
+
+    pub async fn accept_invitation(&self, req: &AcceptInvitation) -> Result<Accepted, ApiFailure> {
+        self.post("/api/invitations/accept", None, req).await
+    }
+
+    pub async fn decline_invitation(&self, code: &str) -> Result<(), ApiFailure> {
+        let req = CodeRequest {
+            code: code.to_owned(),
+        };
+        self.post_empty("/api/invitations/decline", None, &req)
+            .await
+    }
+
+    pub async fn register(
+        &self,
+        credential: &str,
+        req: &RegisterDocument,
+    ) -> Result<(), ApiFailure> {
+        self.post_empty("/api/documents", Some(credential), req)
+            .await
+    }
+
+    pub async fn directory(&self, credential: &str) -> Result<Directory, ApiFailure> {
+        self.get("/api/directory", credential).await
+    }
+
+    pub async fn create_group(
+        &self,
+        credential: &str,
+        req: &CreateGroup,
+    ) -> Result<GroupCreated, ApiFailure> {
+        self.post("/api/groups", Some(credential), req).await
+    }
+
+    pub async fn dissolve_group(&self, credential: &str, group: &str) -> Result<(), ApiFailure> {
+        let req = DissolveGroup {
+            group: group.to_owned(),
+        };
+        self.post_empty("/api/groups/dissolve", Some(credential), &req)
+            .await
+    }
+
+    pub async fn withdraw(&self, credential: &str, req: &Withdraw) -> Result<(), ApiFailure> {
+        self.post_empty("/api/withdraw", Some(credential), req)
+            .await
+    }
+}

@@ -1,0 +1,391 @@
+//! Taking part by choice: looking at an invitation, accepting or declining it, filling in one's
+//! profile and self-check, the closing evaluation, and leaving a programme.
+
+use chrono::NaiveDate;
+
+use super::{ActionError, Session, check_name, parse_server};
+use crate::access::DocEntry;
+use crate::api::{EvaluationForm, InvitationView, PersonRef, ProfileForm, ProgrammeCard};
+use crate::client::ServerApi;
+use crate::codes;
+use crate::docs::{EvaluationDoc, MENTOR_CHECKLIST, ProfileDoc, ProgrammeDoc};
+use crate::i18n::{format_date, t};
+use crate::model::{DocKind, Role};
+use crate::views;
+use crate::wire::{AcceptInvitation, Withdraw};
+
+/// Reads what a person pasted or typed: a code, or an invitation link
+/// (`https://server/join/CODE`), and a server address (the link's, if it had one).
+fn read_invitation(server: &str, typed: &str) -> Result<(url::Url, String), ActionError> {
+    let typed = typed.trim();
+    if let Some((base, code)) = typed.split_once("/join/") {
+        return Ok((parse_server(base)?, codes::normalize(code)?));
+    }
+    Ok((parse_server(server)?, codes::normalize(typed)?))
+}
+
+/// The day an RFC 3339 time falls on.
+fn day_of(rfc3339: &str) -> Option<NaiveDate> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.date_naive())
+}
+
+impl Session {
+    /// What an invitation is about, so she can decide. Nothing changes yet.
+    pub async fn lookup_invitation(
+        &self,
+        server: &str,
+        code: &str,
+    ) -> Result<InvitationView, ActionError> {
+        let (server, code) = read_invitation(server, code)?;
+        let info = ServerApi::new(&server).lookup_invitation(&code).await?;
+        let language = self.language()?;
+        let purpose_key = match info.role {
+            Role::Mentor => "invitation.purpose.mentor",
+            Role::Mentee => "invitation.purpose.mentee",
+            _ => "invitation.purpose.other",
+        };
+        Ok(InvitationView {
+            server: server.to_string(),
+            code: codes::display(&code),
+            programme_name: info.programme_name,
+            school: info.school,
+            coordinator_name: info.coordinator_name,
+            role: info.role,
+            name: info.name,
+            expires: day_of(&info.expires_at)
+                .map(|d| format_date(language, d))
+                .unwrap_or(info.expires_at),
+            purpose: t(language, purpose_key)
+                .split('\n')
+                .map(str::to_owned)
+                .collect(),
+        })
+    }
+
+    /// Accepts an invitation: this device joins the programme's server with its own credential,
+    /// fetches the programme, and makes her profile.
+    pub async fn accept_invitation(
+        &self,
+        server: &str,
+        code: &str,
+        name: &str,
+    ) -> Result<String, ActionError> {
+        let (server, code) = read_invitation(server, code)?;
+        let name = check_name(name)?;
+        let profile = self.profile()?;
+        let api = ServerApi::new(&server);
+        let accepted = api
+            .accept_invitation(&AcceptInvitation {
+                code,
+                person: profile.person_id.clone(),
+                name: name.clone(),
+                peer: self.device.peer_id(),
+            })
+            .await?;
+        self.set_setting("name", &name)?;
+        self.set_setting("onboarded", "yes")?;
+        self.join_server(&server, &accepted.credential)?;
+        self.sync_directory().await?;
+        let programme_doc = self.programme_doc_of(&accepted.programme)?;
+        let profile_doc = ProfileDoc::new(
+            &profile.person_id,
+            &accepted.programme,
+            accepted.role,
+            &name,
+        );
+        let entry = DocEntry {
+            kind: DocKind::Profile,
+            programme: accepted.programme.clone(),
+            group: None,
+            owner: Some(profile.person_id),
+        };
+        let id = self
+            .create_registered(&profile_doc, "profile", entry)
+            .await?;
+        self.set_setting(&format!("profile:{}", accepted.programme), &id)?;
+        Ok(programme_doc.unwrap_or_default())
+    }
+
+    /// Declines an invitation. Nothing about her is kept but that it was declined.
+    pub async fn decline_invitation(&self, server: &str, code: &str) -> Result<(), ActionError> {
+        let (server, code) = read_invitation(server, code)?;
+        Ok(ServerApi::new(&server).decline_invitation(&code).await?)
+    }
+
+    /// Leaves a programme: the server stops sharing all of it with her at once.
+    pub async fn withdraw(&self, programme_doc: &str) -> Result<(), ActionError> {
+        let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
+        let (api, credential) = self.api()?;
+        api.withdraw(
+            &credential,
+            &Withdraw {
+                programme: programme.programme_id,
+                person: None,
+            },
+        )
+        .await?;
+        self.sync_directory().await
+    }
+
+    /// The local programme document of a programme on the server, if it is on this device.
+    pub(super) fn programme_doc_of(
+        &self,
+        programme_id: &str,
+    ) -> Result<Option<String>, ActionError> {
+        let directory = self.directory()?.unwrap_or_default();
+        Ok(directory
+            .documents
+            .into_iter()
+            .find(|d| d.entry.kind == DocKind::Programme && d.entry.programme == programme_id)
+            .map(|d| d.id))
+    }
+
+    /// The programmes on this device: those she coordinates, and those she takes part in.
+    pub(super) async fn programme_cards(
+        &self,
+    ) -> Result<(Vec<ProgrammeCard>, Vec<ProgrammeCard>), ActionError> {
+        let directory = self.directory()?.unwrap_or_default();
+        let (mut coordinated, mut joined) = (Vec::new(), Vec::new());
+        for membership in directory.memberships.iter().filter(|m| m.active) {
+            let Some(doc) = self.programme_doc_of(&membership.programme)? else {
+                continue;
+            };
+            let Ok(programme) = self.device.read::<ProgrammeDoc>(&doc).await else {
+                continue;
+            };
+            let card = ProgrammeCard {
+                programme: doc,
+                name: programme.name,
+                school: programme.school,
+                academic_year: programme.academic_year,
+                role: membership.role,
+            };
+            if membership.role == Role::Coordinator {
+                coordinated.push(card);
+            } else {
+                joined.push(card);
+            }
+        }
+        Ok((coordinated, joined))
+    }
+
+    async fn own_doc(&self, kind: &str, programme_id: &str) -> Result<Option<String>, ActionError> {
+        let id = self.setting(&format!("{kind}:{programme_id}"))?;
+        Ok(id.filter(|id| self.device.has(id)))
+    }
+
+    // -- Profile and self-check ---------------------------------------------------------------
+
+    /// Her profile in a programme, with the mentor checklist and (in matching programmes) the
+    /// people she can rank.
+    pub async fn profile_form(&self, programme_doc: &str) -> Result<ProfileForm, ActionError> {
+        let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
+        let language = self.language()?;
+        let me = self.profile()?.person_id;
+        let profile = match self.own_doc("profile", &programme.programme_id).await? {
+            Some(id) => self.device.read::<ProfileDoc>(&id).await?,
+            None => return Err(ActionError::NoServer),
+        };
+        let other_role = if profile.role == Role::Mentor {
+            Role::Mentee
+        } else {
+            Role::Mentor
+        };
+        let matching = programme.settings.pairing == crate::model::Pairing::Matching;
+        Ok(ProfileForm {
+            programme: programme_doc.to_owned(),
+            role: profile.role,
+            name: profile.name,
+            track: profile.track,
+            year: profile.year,
+            interests: profile.interests,
+            about: profile.about,
+            self_check: MENTOR_CHECKLIST
+                .iter()
+                .map(|key| {
+                    (
+                        (*key).to_owned(),
+                        t(language, &format!("check.{key}")),
+                        profile.self_check.get(*key).copied().unwrap_or(false),
+                    )
+                })
+                .collect(),
+            capacity: profile.capacity,
+            matching,
+            candidates: programme
+                .participants
+                .iter()
+                .filter(|(id, m)| m.role == other_role && **id != me)
+                .map(|(id, m)| PersonRef {
+                    person: id.clone(),
+                    name: m.name.clone(),
+                })
+                .collect(),
+            preferences: profile.preferences,
+        })
+    }
+
+    /// Saves her profile.
+    pub async fn save_profile_form(&self, form: ProfileForm) -> Result<ProfileForm, ActionError> {
+        let programme: ProgrammeDoc = self.device.read(&form.programme).await?;
+        let id = self
+            .own_doc("profile", &programme.programme_id)
+            .await?
+            .ok_or(ActionError::NoServer)?;
+        let name = check_name(&form.name)?;
+        let update = form.clone();
+        self.device
+            .change::<ProfileDoc, _>(&id, move |p| {
+                p.name = name;
+                p.track = update.track.trim().to_owned();
+                p.year = update.year.min(10);
+                p.interests = update
+                    .interests
+                    .iter()
+                    .map(|i| i.trim().to_owned())
+                    .filter(|i| !i.is_empty())
+                    .collect();
+                p.about = update.about;
+                p.self_check = update
+                    .self_check
+                    .iter()
+                    .filter(|(key, _, _)| MENTOR_CHECKLIST.contains(&key.as_str()))
+                    .map(|(key, _, ticked)| (key.clone(), *ticked))
+                    .collect();
+                if p.role == Role::Mentor {
+                    p.capacity = update.capacity.clamp(1, 5);
+                }
+                p.preferences = update.preferences;
+                Ok(())
+            })
+            .await?;
+        self.profile_form(&form.programme).await
+    }
+
+    // -- Closing evaluation -------------------------------------------------------------------
+
+    /// Her evaluation of the programme (made on first use).
+    pub async fn evaluation_form(
+        &self,
+        programme_doc: &str,
+    ) -> Result<EvaluationForm, ActionError> {
+        let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
+        let language = self.language()?;
+        let id = match self.own_doc("evaluation", &programme.programme_id).await? {
+            Some(id) => id,
+            None => {
+                let me = self.profile()?.person_id;
+                let role = self
+                    .directory()?
+                    .and_then(|d| {
+                        d.memberships
+                            .into_iter()
+                            .find(|m| m.programme == programme.programme_id)
+                    })
+                    .map(|m| m.role)
+                    .unwrap_or(Role::Mentee);
+                let doc = EvaluationDoc::new(&me, &programme.programme_id, role);
+                let entry = DocEntry {
+                    kind: DocKind::Evaluation,
+                    programme: programme.programme_id.clone(),
+                    group: None,
+                    owner: Some(me),
+                };
+                let id = self.create_registered(&doc, "evaluation", entry).await?;
+                self.set_setting(&format!("evaluation:{}", programme.programme_id), &id)?;
+                id
+            }
+        };
+        let evaluation: EvaluationDoc = self.device.read(&id).await?;
+        Ok(EvaluationForm {
+            programme: programme_doc.to_owned(),
+            role: evaluation.role,
+            ratings: views::ordered_topics(&programme)
+                .into_iter()
+                .map(|(topic, doc)| {
+                    (
+                        topic.clone(),
+                        u8::try_from(doc.number).unwrap_or(0),
+                        views::topic_text(doc, language).title,
+                        evaluation
+                            .ratings
+                            .get(topic)
+                            .and_then(|r| u8::try_from(*r).ok()),
+                    )
+                })
+                .collect(),
+            experience: evaluation.experience,
+            good: evaluation.good,
+            less_good: evaluation.less_good,
+            useful_topics: evaluation.useful_topics,
+            less_useful_topics: evaluation.less_useful_topics,
+            submitted_on: evaluation.submitted_on,
+        })
+    }
+
+    /// Saves her evaluation; `submit` marks it as finished.
+    pub async fn save_evaluation(
+        &self,
+        form: EvaluationForm,
+        submit: bool,
+        today: NaiveDate,
+    ) -> Result<EvaluationForm, ActionError> {
+        let programme: ProgrammeDoc = self.device.read(&form.programme).await?;
+        let id = self
+            .own_doc("evaluation", &programme.programme_id)
+            .await?
+            .ok_or(ActionError::NoServer)?;
+        let update = form.clone();
+        self.device
+            .change::<EvaluationDoc, _>(&id, move |e| {
+                e.experience = update.experience;
+                e.good = update.good;
+                e.less_good = update.less_good;
+                e.useful_topics = update.useful_topics;
+                e.less_useful_topics = update.less_useful_topics;
+                e.ratings = update
+                    .ratings
+                    .iter()
+                    .filter_map(|(topic, _, _, r)| {
+                        r.filter(|r| (1..=5).contains(r))
+                            .map(|r| (topic.clone(), u64::from(r)))
+                    })
+                    .collect();
+                if submit {
+                    e.submitted_on = Some(today.to_string());
+                }
+                Ok(())
+            })
+            .await?;
+        self.evaluation_form(&form.programme).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pasted_link_gives_both_server_and_code() {
+        let code = codes::new_code();
+        let link = format!("https://sync.school.nl/join/{}", codes::display(&code));
+        let (server, read) = read_invitation("ignored.example", &link).unwrap();
+        assert_eq!(server.as_str(), "https://sync.school.nl/");
+        assert_eq!(read, code);
+        let (server, _) =
+            read_invitation("127.0.0.1:3030", &codes::display(&code).to_lowercase()).unwrap();
+        assert_eq!(server.as_str(), "https://127.0.0.1:3030/");
+        let (server, _) = read_invitation("http://127.0.0.1:3030", &code).unwrap();
+        assert_eq!(server.as_str(), "http://127.0.0.1:3030/");
+        assert!(matches!(
+            read_invitation("", &code),
+            Err(ActionError::BadServer(_))
+        ));
+        assert!(matches!(
+            read_invitation("http://x", "ABCD"),
+            Err(ActionError::Code(_))
+        ));
+    }
+}

@@ -1,0 +1,554 @@
+//! What a person does in the app, as operations on her device: her profile and the demo
+//! ([this module](self)), a mentor's and mentee's pair ([`pair`]), accepting or declining an
+//! invitation and leaving a programme ([`joining`]), and running a programme as its coordinator
+//! ([`coordinator`]). Each operation reads and changes documents through the [`Device`], talks
+//! to the server's API through [`ServerApi`], and builds its answer with [`crate::views`]; the
+//! app shell only translates requests into these calls.
+
+mod coordinator;
+mod joining;
+mod pair;
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveTime};
+use url::Url;
+
+pub use coordinator::ProgrammeForm;
+
+use crate::access::DocEntry;
+use crate::api::{Profile, TextValue};
+use crate::client::{ApiFailure, ServerApi};
+use crate::codes::CodeError;
+use crate::demo;
+use crate::device::{Device, DeviceError, Sharing};
+use crate::docs::{
+    self, DocError, DocSchema, GroupDoc, NotesDoc, PreparationDoc, PrivateDoc, ProgrammeDoc,
+};
+use crate::model::{DocKind, Language, Role};
+use crate::wire::{Directory, RegisterDocument};
+
+/// Longest name accepted, in characters.
+pub const MAX_NAME: usize = 80;
+/// Longest place accepted, in characters.
+pub const MAX_PLACE: usize = 200;
+
+/// Something the person asked for that cannot be done, with a code the window words in her
+/// language (`error.<code>` in [`crate::i18n`]).
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("a name is needed")]
+    NameRequired,
+    #[error("the name is longer than {MAX_NAME} characters")]
+    NameTooLong,
+    #[error("choose mentor or mentee first")]
+    RoleRequired,
+    #[error("not a date: {0:?} (expected YYYY-MM-DD)")]
+    BadDate(String),
+    #[error("not a time: {0:?} (expected HH:MM)")]
+    BadTime(String),
+    #[error("the place is longer than {MAX_PLACE} characters")]
+    PlaceTooLong,
+    #[error("the text is empty")]
+    TextRequired,
+    #[error("ask the mentee about her own experience before marking the meeting as held")]
+    AskFirst,
+    #[error("the meeting has no date yet")]
+    NoDate,
+    #[error("no such pair on this device: {0}")]
+    UnknownGroup(String),
+    #[error("no such meeting: {0}")]
+    UnknownMeeting(String),
+    #[error("not a field that can be changed: {0}")]
+    BadField(String),
+    #[error("not a server address: {0}")]
+    BadServer(String),
+    #[error("this device is not connected to a programme's server yet")]
+    NoServer,
+    #[error("{0}")]
+    Code(#[from] CodeError),
+    #[error(transparent)]
+    Api(#[from] ApiFailure),
+    #[error("only the programme's coordinator can do this")]
+    NotCoordinator,
+    #[error("this mentor has no room for another mentee")]
+    MentorFull,
+    #[error("this person is already in a pair")]
+    AlreadyPaired,
+    #[error("this person has not accepted her invitation (yet)")]
+    NotAccepted,
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+}
+
+impl From<DocError> for ActionError {
+    fn from(e: DocError) -> Self {
+        match e {
+            DocError::NoSuchMeeting(id) => ActionError::UnknownMeeting(id),
+            other => ActionError::Device(DeviceError::Doc(other)),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for ActionError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ActionError::Device(DeviceError::Store(e))
+    }
+}
+
+impl ActionError {
+    /// The stable code the window translates.
+    pub fn code(&self) -> String {
+        match self {
+            ActionError::NameRequired => "name_required",
+            ActionError::NameTooLong => "name_too_long",
+            ActionError::RoleRequired => "role_required",
+            ActionError::BadDate(_) => "bad_date",
+            ActionError::BadTime(_) => "bad_time",
+            ActionError::PlaceTooLong => "place_too_long",
+            ActionError::TextRequired => "text_required",
+            ActionError::AskFirst => "ask_first",
+            ActionError::NoDate => "no_date",
+            ActionError::UnknownGroup(_) => "unknown_group",
+            ActionError::UnknownMeeting(_) => "unknown_meeting",
+            ActionError::BadField(_) => "bad_field",
+            ActionError::BadServer(_) => "bad_server",
+            ActionError::NoServer => "no_server",
+            ActionError::Code(e) => e.code(),
+            ActionError::Api(e) => return e.code().to_owned(),
+            ActionError::NotCoordinator => "not_coordinator",
+            ActionError::MentorFull => "mentor_full",
+            ActionError::AlreadyPaired => "already_paired",
+            ActionError::NotAccepted => "not_accepted",
+            ActionError::Device(DeviceError::Store(_)) => "storage_failed",
+            ActionError::Device(_) => "device_failed",
+        }
+        .to_owned()
+    }
+}
+
+/// Reads a date typed by a person.
+pub fn parse_date(text: &str) -> Result<NaiveDate, ActionError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ActionError::BadDate(text.to_owned()))
+}
+
+/// Reads a time typed by a person ("14:30").
+pub fn parse_time(text: &str) -> Result<NaiveTime, ActionError> {
+    NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| ActionError::BadTime(text.to_owned()))
+}
+
+/// Reads a server address as typed: with or without `http://`, with or without a path.
+pub fn parse_server(text: &str) -> Result<Url, ActionError> {
+    let text = text.trim();
+    let with_scheme = if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("https://{text}")
+    };
+    let mut url = Url::parse(&with_scheme).map_err(|_| ActionError::BadServer(text.to_owned()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(ActionError::BadServer(text.to_owned()));
+    }
+    url.set_path("/");
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
+fn check_name(name: &str) -> Result<String, ActionError> {
+    let name = name.trim();
+    if name.is_empty() {
+        Err(ActionError::NameRequired)
+    } else if name.chars().count() > MAX_NAME {
+        Err(ActionError::NameTooLong)
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+/// The documents of one pair.
+struct PairDocs {
+    programme: ProgrammeDoc,
+    group: GroupDoc,
+    notes_id: String,
+    notes: NotesDoc,
+}
+
+/// A person working on her device.
+#[derive(Clone)]
+pub struct Session {
+    device: Arc<Device>,
+}
+
+impl Session {
+    pub fn new(device: Arc<Device>) -> Session {
+        Session { device }
+    }
+
+    pub fn device(&self) -> &Arc<Device> {
+        &self.device
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>, ActionError> {
+        Ok(self.device.store().setting(key)?)
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), ActionError> {
+        Ok(self.device.store().set_setting(key, value)?)
+    }
+
+    // -- The server -----------------------------------------------------------------------------
+
+    /// The server this device belongs to, and its credential there.
+    fn api(&self) -> Result<(ServerApi, String), ActionError> {
+        let server = self.setting("server")?.ok_or(ActionError::NoServer)?;
+        let credential = self.setting("credential")?.ok_or(ActionError::NoServer)?;
+        let url = Url::parse(&server).map_err(|_| ActionError::BadServer(server.clone()))?;
+        Ok((ServerApi::new(&url), credential))
+    }
+
+    /// Connects to the server this device belongs to, if it belongs to one. `fallback` is a server
+    /// given at launch, used until the device has one of its own.
+    pub fn connect_saved(&self, fallback: Option<&Url>) -> Result<(), ActionError> {
+        let saved = self.setting("server")?.and_then(|s| Url::parse(&s).ok());
+        let credential = self.setting("credential")?;
+        if let Some(server) = saved.as_ref().or(fallback) {
+            self.device.connect(server, credential)?;
+        }
+        Ok(())
+    }
+
+    /// The server a launch option or an earlier invitation named, to prefill forms with.
+    pub fn known_server(&self) -> Result<Option<String>, ActionError> {
+        Ok(self.setting("server")?.or(self.setting("launch_server")?))
+    }
+
+    /// Remembers the server given at launch, to prefill forms with.
+    pub fn remember_launch_server(&self, server: &Url) -> Result<(), ActionError> {
+        self.set_setting("launch_server", server.as_str())
+    }
+
+    /// Saves this device's credential for `server` and connects with it.
+    fn join_server(&self, server: &Url, credential: &str) -> Result<(), ActionError> {
+        self.set_setting("server", server.as_str())?;
+        self.set_setting("credential", credential)?;
+        self.device.connect(server, Some(credential.to_owned()))?;
+        Ok(())
+    }
+
+    /// Makes a document and tells the server who may have it. Offline, the registration waits
+    /// (see [`Session::flush_registrations`]) and the document stays on the device until then.
+    async fn create_registered<T: DocSchema>(
+        &self,
+        value: &T,
+        title: &str,
+        entry: DocEntry,
+    ) -> Result<String, ActionError> {
+        let id = self.device.create(value, title, Sharing::Later).await?;
+        self.register(&id, entry).await?;
+        Ok(id)
+    }
+
+    async fn register(&self, id: &str, entry: DocEntry) -> Result<(), ActionError> {
+        let request = RegisterDocument {
+            id: id.to_owned(),
+            entry,
+        };
+        let (api, credential) = self.api()?;
+        match api.register(&credential, &request).await {
+            Ok(()) => Ok(self.device.publish(id)?),
+            Err(ApiFailure::Offline(why)) => {
+                tracing::info!(%id, %why, "server unreachable; the registration waits");
+                let json = serde_json::to_string(&request)
+                    .map_err(|e| ActionError::BadField(e.to_string()))?;
+                Ok(self.device.store().add_pending_registration(id, &json)?)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sends registrations that waited for the server; returns how many went through.
+    pub async fn flush_registrations(&self) -> Result<usize, ActionError> {
+        let pending = self.device.store().pending_registrations()?;
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        let (api, credential) = self.api()?;
+        let mut sent = 0;
+        for (id, json) in pending {
+            let Ok(request) = serde_json::from_str::<RegisterDocument>(&json) else {
+                self.device.store().remove_pending_registration(&id)?;
+                continue;
+            };
+            match api.register(&credential, &request).await {
+                Ok(()) => {
+                    self.device.publish(&id)?;
+                    self.device.store().remove_pending_registration(&id)?;
+                    sent += 1;
+                }
+                Err(ApiFailure::Offline(_)) => break,
+                Err(e) => {
+                    tracing::warn!(%id, error = %e, "the server refused a waiting registration; dropping it");
+                    self.device.store().remove_pending_registration(&id)?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Asks the server which documents this person may have now, and fetches the new ones (a
+    /// pair just formed, a programme just joined). The answer is kept for offline use.
+    pub async fn sync_directory(&self) -> Result<(), ActionError> {
+        let (api, credential) = self.api()?;
+        let directory = api.directory(&credential).await?;
+        for doc in &directory.documents {
+            if !self.device.has(&doc.id) {
+                let fetched = self.device.fetch(&doc.id, doc.entry.kind.as_str()).await?;
+                if !fetched {
+                    tracing::info!(id = %doc.id, "a listed document is not on the server yet");
+                }
+            }
+        }
+        let json =
+            serde_json::to_string(&directory).map_err(|e| ActionError::BadField(e.to_string()))?;
+        self.set_setting("directory", &json)
+    }
+
+    /// The last directory the server gave, if any.
+    fn directory(&self) -> Result<Option<Directory>, ActionError> {
+        Ok(self
+            .setting("directory")?
+            .and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
+    // -- Profile ------------------------------------------------------------------------------
+
+    /// The person on this device (a person id is made on first use).
+    pub fn profile(&self) -> Result<Profile, ActionError> {
+        let person_id = match self.setting("person_id")? {
+            Some(id) => id,
+            None => {
+                let id = docs::new_id();
+                self.set_setting("person_id", &id)?;
+                id
+            }
+        };
+        let role = match self.setting("role")?.as_deref() {
+            Some("mentor") => Some(Role::Mentor),
+            Some("mentee") => Some(Role::Mentee),
+            _ => None,
+        };
+        Ok(Profile {
+            person_id,
+            name: self.setting("name")?.unwrap_or_default(),
+            role,
+            language: self.language()?,
+            onboarded: self.setting("onboarded")?.is_some(),
+        })
+    }
+
+    pub fn language(&self) -> Result<Language, ActionError> {
+        Ok(self
+            .setting("language")?
+            .and_then(|l| Language::from_code(&l))
+            .unwrap_or_default())
+    }
+
+    pub fn set_language(&self, language: Language) -> Result<Profile, ActionError> {
+        self.set_setting("language", language.code())?;
+        self.profile()
+    }
+
+    /// Saves her name (and, for the demo, which side she wants to see it from); the name also
+    /// changes in every pair she is in.
+    pub async fn save_profile(
+        &self,
+        name: &str,
+        role: Option<Role>,
+    ) -> Result<Profile, ActionError> {
+        let name = check_name(name)?;
+        match role {
+            Some(Role::Mentor) => self.set_setting("role", "mentor")?,
+            Some(Role::Mentee) => self.set_setting("role", "mentee")?,
+            Some(_) => return Err(ActionError::RoleRequired),
+            None => {}
+        }
+        self.set_setting("name", &name)?;
+        self.set_setting("onboarded", "yes")?;
+        let me = self.profile()?.person_id;
+        for group in self.my_groups().await? {
+            let (me, name) = (me.clone(), name.clone());
+            self.device
+                .change::<GroupDoc, _>(&group, move |g| {
+                    if let Some(member) = g.members.get_mut(&me) {
+                        member.name = name;
+                    }
+                    Ok(())
+                })
+                .await?;
+        }
+        self.profile()
+    }
+
+    /// Which side she wants to see the demo from, without a name yet.
+    pub fn set_demo_role(&self, role: Option<Role>) -> Result<(), ActionError> {
+        match role {
+            Some(Role::Mentor) => self.set_setting("role", "mentor")?,
+            Some(Role::Mentee) | None => self.set_setting("role", "mentee")?,
+            Some(_) => return Err(ActionError::RoleRequired),
+        }
+        self.set_setting("onboarded", "yes")
+    }
+
+    // -- Pairs on this device -------------------------------------------------------------------
+
+    /// The groups this person is a member of (and, as far as the server last said, still in).
+    async fn my_groups(&self) -> Result<Vec<String>, ActionError> {
+        let me = self.profile()?.person_id;
+        let active = self.directory()?.map(|d| d.groups);
+        let demo = self.setting("demo_group")?;
+        let mut groups = Vec::new();
+        for entry in self.device.documents()? {
+            if entry.kind != DocKind::Group.as_str() {
+                continue;
+            }
+            let Ok(group) = self.device.read::<GroupDoc>(&entry.doc_id).await else {
+                continue;
+            };
+            let still_in = Some(&entry.doc_id) == demo.as_ref()
+                || active.as_ref().is_none_or(|a| a.contains(&group.group_id));
+            if group.members.contains_key(&me) && still_in {
+                groups.push(entry.doc_id);
+            }
+        }
+        Ok(groups)
+    }
+
+    /// Opens the demo programme (made on first use, kept on this device only).
+    pub async fn open_demo(&self, today: NaiveDate) -> Result<String, ActionError> {
+        if let Some(existing) = self.setting("demo_group")?
+            && self.device.has(&existing)
+        {
+            return Ok(existing);
+        }
+        let profile = self.profile()?;
+        let role = profile.role.unwrap_or(Role::Mentee);
+        let demo = demo::demo(
+            today,
+            &profile.person_id,
+            &profile.name,
+            role,
+            profile.language,
+        );
+        let mut programme = demo.programme;
+        let mut group = demo.group;
+        let title = programme.name.clone();
+        let never = Sharing::Never;
+        programme.preparation_doc = self
+            .device
+            .create(&PreparationDoc::new(), &title, never)
+            .await?;
+        group.programme_doc = self.device.create(&programme, &title, never).await?;
+        let notes = self.device.create(&demo.notes, &title, never).await?;
+        group.notes_doc = notes.clone();
+        let group_id = self.device.create(&group, &title, never).await?;
+        for (meeting, text) in demo.shared_notes {
+            self.write(&notes, shared_path(&meeting), "", &text).await?;
+        }
+        self.set_setting("demo_group", &group_id)?;
+        if !profile.onboarded {
+            self.set_setting("onboarded", "yes")?;
+        }
+        Ok(group_id)
+    }
+
+    /// This person's private document for a pair (made on first use; on the server, hers alone).
+    async fn private_doc(&self, group: &str) -> Result<String, ActionError> {
+        let key = format!("private:{group}");
+        if let Some(id) = self.setting(&key)?
+            && self.device.has(&id)
+        {
+            return Ok(id);
+        }
+        let me = self.profile()?.person_id;
+        let programme = self.pair_docs(group).await?.programme;
+        let private = PrivateDoc::new(&me);
+        let id = if programme.demo || programme.programme_id.is_empty() {
+            self.device
+                .create(&private, "private", Sharing::Never)
+                .await?
+        } else {
+            let entry = DocEntry {
+                kind: DocKind::Private,
+                programme: programme.programme_id.clone(),
+                group: None,
+                owner: Some(me),
+            };
+            self.create_registered(&private, "private", entry).await?
+        };
+        self.set_setting(&key, &id)?;
+        Ok(id)
+    }
+
+    async fn pair_docs(&self, group_id: &str) -> Result<PairDocs, ActionError> {
+        let group: GroupDoc = self.device.read(group_id).await.map_err(|e| match e {
+            DeviceError::NotFound(id) => ActionError::UnknownGroup(id),
+            other => other.into(),
+        })?;
+        let programme: ProgrammeDoc = self.device.read(&group.programme_doc).await?;
+        let notes: NotesDoc = self.device.read(&group.notes_doc).await?;
+        Ok(PairDocs {
+            notes_id: group.notes_doc.clone(),
+            programme,
+            group,
+            notes,
+        })
+    }
+
+    async fn text(&self, doc: &str, path: Vec<String>) -> Result<TextValue, ActionError> {
+        let (text, heads) = self
+            .device
+            .with_doc(doc, move |d| {
+                docs::read_text(d, &path.iter().map(String::as_str).collect::<Vec<_>>())
+            })
+            .await?;
+        let base = docs::heads_to_string(&heads);
+        Ok(TextValue {
+            text,
+            edit_base: base.clone(),
+            base,
+        })
+    }
+
+    async fn write(
+        &self,
+        doc: &str,
+        path: Vec<String>,
+        base: &str,
+        text: &str,
+    ) -> Result<TextValue, ActionError> {
+        let base = docs::heads_from_string(base);
+        let new = text.to_owned();
+        let read_path = path.clone();
+        let own = self
+            .device
+            .with_doc(doc, move |d| {
+                docs::write_text(
+                    d,
+                    &path.iter().map(String::as_str).collect::<Vec<_>>(),
+                    &base,
+                    &new,
+                )
+            })
+            .await?;
+        let mut merged = self.text(doc, read_path).await?;
+        merged.edit_base = docs::heads_to_string(&own);
+        Ok(merged)
+    }
+}
+
+fn shared_path(meeting: &str) -> Vec<String> {
+    docs::shared_note_path(meeting).map(str::to_owned).to_vec()
+}

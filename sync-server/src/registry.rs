@@ -1,0 +1,755 @@
+//! What the server knows about people and documents, in its SQLite file: programmes, members,
+//! devices and their (hashed) credentials, invitations, groups, and for each document only what
+//! [`mentoring::access`] needs (kind, programme, group, owner). Never any content.
+//!
+//! Every change bumps a version that share-policy streams watch, so access follows a change (a
+//! dissolved pair, a withdrawn person) while connections stay open.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use mentoring::access::{Actor, DocEntry, Membership};
+use mentoring::model::{DocKind, Role};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use tokio::sync::watch;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("registry database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS registry_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS programmes (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, school TEXT NOT NULL,
+    coordinator TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS members (
+    programme TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL,
+    active INTEGER NOT NULL, invitation TEXT, joined_at TEXT NOT NULL,
+    PRIMARY KEY (programme, person));
+CREATE TABLE IF NOT EXISTS devices (
+    peer TEXT PRIMARY KEY, person TEXT NOT NULL, credential_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL, last_seen TEXT);
+CREATE TABLE IF NOT EXISTS invitations (
+    id TEXT PRIMARY KEY, code_hash TEXT NOT NULL UNIQUE, programme TEXT NOT NULL,
+    role TEXT NOT NULL, name TEXT NOT NULL, expires_at TEXT NOT NULL,
+    state TEXT NOT NULL, person TEXT, decided_at TEXT);
+CREATE TABLE IF NOT EXISTS groups (
+    id TEXT PRIMARY KEY, programme TEXT NOT NULL, kind TEXT NOT NULL, active INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS group_members (
+    grp TEXT NOT NULL, person TEXT NOT NULL, PRIMARY KEY (grp, person));
+CREATE TABLE IF NOT EXISTS doc_access (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, programme TEXT NOT NULL, grp TEXT, owner TEXT);
+";
+
+/// SHA-256 of a secret, hex. Credentials and codes are long random strings, so a fast hash is
+/// enough to make a stolen database useless for logging in.
+pub fn hash(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn role_code(role: Role) -> &'static str {
+    match role {
+        Role::Coordinator => "coordinator",
+        Role::Mentor => "mentor",
+        Role::Mentee => "mentee",
+        Role::Student => "student",
+        Role::Professional => "professional",
+        Role::Facilitator => "facilitator",
+    }
+}
+
+fn role_from(code: &str) -> Option<Role> {
+    [
+        Role::Coordinator,
+        Role::Mentor,
+        Role::Mentee,
+        Role::Student,
+        Role::Professional,
+        Role::Facilitator,
+    ]
+    .into_iter()
+    .find(|r| role_code(*r) == code)
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// An invitation as the invitee may see it before deciding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: String,
+    pub programme: String,
+    pub programme_name: String,
+    pub school: String,
+    pub coordinator_name: String,
+    pub role: Role,
+    pub name: String,
+    pub expires_at: String,
+    pub state: InvitationState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationState {
+    Open,
+    Accepted,
+    Declined,
+    Revoked,
+}
+
+impl InvitationState {
+    fn code(self) -> &'static str {
+        match self {
+            InvitationState::Open => "open",
+            InvitationState::Accepted => "accepted",
+            InvitationState::Declined => "declined",
+            InvitationState::Revoked => "revoked",
+        }
+    }
+
+    fn parse(s: &str) -> InvitationState {
+        match s {
+            "accepted" => InvitationState::Accepted,
+            "declined" => InvitationState::Declined,
+            "revoked" => InvitationState::Revoked,
+            _ => InvitationState::Open,
+        }
+    }
+}
+
+/// A member of a programme as the coordinator's dashboard sees her.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MemberStatus {
+    pub person: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    pub invitation: Option<String>,
+    pub last_seen: Option<String>,
+}
+
+/// An invitation as the coordinator's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InvitationStatus {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub state: &'static str,
+    pub expires_at: String,
+    pub person: Option<String>,
+}
+
+/// The registry; cheap to clone.
+#[derive(Clone)]
+pub struct Registry {
+    db: Arc<Mutex<Connection>>,
+    version: Arc<watch::Sender<u64>>,
+}
+
+impl Registry {
+    pub fn open(path: &Path) -> Result<Registry, RegistryError> {
+        let db = Connection::open(path)?;
+        db.busy_timeout(std::time::Duration::from_secs(5))?;
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.execute_batch(SCHEMA)?;
+        Ok(Registry {
+            db: Arc::new(Mutex::new(db)),
+            version: Arc::new(watch::channel(0).0),
+        })
+    }
+
+    fn db(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Fires after every change that can alter who may see what.
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.version.subscribe()
+    }
+
+    fn changed(&self) {
+        self.version.send_modify(|v| *v += 1);
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, RegistryError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT value FROM registry_settings WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), RegistryError> {
+        self.db().execute(
+            "INSERT INTO registry_settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    // -- Programmes, members, devices -----------------------------------------------------------
+
+    /// Creates a programme with its coordinator and her first device. False if the programme
+    /// exists already.
+    pub fn create_programme(
+        &self,
+        programme: &str,
+        name: &str,
+        school: &str,
+        coordinator: &str,
+        coordinator_name: &str,
+    ) -> Result<bool, RegistryError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO programmes (id, name, school, coordinator, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![programme, name, school, coordinator, now()],
+        )?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO members (programme, person, role, name, active, joined_at)
+             VALUES (?1, ?2, 'coordinator', ?3, 1, ?4)",
+            params![programme, coordinator, coordinator_name, now()],
+        )?;
+        tx.commit()?;
+        drop(db);
+        self.changed();
+        Ok(true)
+    }
+
+    /// Gives a device of `person` a credential (stored hashed). A device id already bound to
+    /// someone else is refused (false).
+    pub fn add_device(
+        &self,
+        peer: &str,
+        person: &str,
+        credential: &str,
+    ) -> Result<bool, RegistryError> {
+        let db = self.db();
+        let owner: Option<String> = db
+            .query_row("SELECT person FROM devices WHERE peer = ?1", [peer], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if owner.as_deref().is_some_and(|o| o != person) {
+            return Ok(false);
+        }
+        db.execute(
+            "INSERT INTO devices (peer, person, credential_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(peer) DO UPDATE SET credential_hash = excluded.credential_hash",
+            params![peer, person, hash(credential), now()],
+        )?;
+        Ok(true)
+    }
+
+    /// The device and person a credential belongs to.
+    pub fn device_for(&self, credential: &str) -> Result<Option<(String, String)>, RegistryError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT peer, person FROM devices WHERE credential_hash = ?1",
+                [hash(credential)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    pub fn person_of_peer(&self, peer: &str) -> Result<Option<String>, RegistryError> {
+        Ok(self
+            .db()
+            .query_row("SELECT person FROM devices WHERE peer = ?1", [peer], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Records that a device was heard from.
+    pub fn seen(&self, peer: &str) -> Result<(), RegistryError> {
+        self.db().execute(
+            "UPDATE devices SET last_seen = ?2 WHERE peer = ?1",
+            params![peer, now()],
+        )?;
+        Ok(())
+    }
+
+    /// What the access rules need to know about a person.
+    pub fn actor(&self, person: &str) -> Result<Actor, RegistryError> {
+        let db = self.db();
+        let memberships = db
+            .prepare_cached("SELECT programme, role, active FROM members WHERE person = ?1")?
+            .query_map([person], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter_map(|(programme, role, active)| {
+                role_from(&role).map(|role| Membership {
+                    programme,
+                    role,
+                    active,
+                })
+            })
+            .collect();
+        let groups = db
+            .prepare_cached(
+                "SELECT gm.grp FROM group_members gm JOIN groups g ON g.id = gm.grp
+                 WHERE gm.person = ?1 AND g.active = 1",
+            )?
+            .query_map([person], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(Actor {
+            person: person.to_owned(),
+            memberships,
+            groups,
+        })
+    }
+
+    /// The role of a person in a programme, if she is an active member.
+    pub fn role(&self, programme: &str, person: &str) -> Result<Option<Role>, RegistryError> {
+        let role: Option<String> = self
+            .db()
+            .query_row(
+                "SELECT role FROM members WHERE programme = ?1 AND person = ?2 AND active = 1",
+                params![programme, person],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(role.as_deref().and_then(role_from))
+    }
+
+    /// Ends a person's part in a programme: she loses access to all of it at once.
+    pub fn withdraw(&self, programme: &str, person: &str) -> Result<bool, RegistryError> {
+        let n = self.db().execute(
+            "UPDATE members SET active = 0 WHERE programme = ?1 AND person = ?2 AND active = 1",
+            params![programme, person],
+        )?;
+        self.changed();
+        Ok(n > 0)
+    }
+
+    pub fn members(&self, programme: &str) -> Result<Vec<MemberStatus>, RegistryError> {
+        let db = self.db();
+        let rows = db
+            .prepare_cached(
+                "SELECT m.person, m.name, m.role, m.active, m.invitation,
+                        (SELECT max(d.last_seen) FROM devices d WHERE d.person = m.person)
+                 FROM members m WHERE m.programme = ?1 ORDER BY m.joined_at",
+            )?
+            .query_map([programme], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, bool>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(person, name, role, active, invitation, last_seen)| {
+                Some(MemberStatus {
+                    person,
+                    name,
+                    role: role_from(&role)?,
+                    active,
+                    invitation,
+                    last_seen,
+                })
+            })
+            .collect())
+    }
+
+    // -- Invitations ----------------------------------------------------------------------------
+
+    pub fn create_invitation(
+        &self,
+        id: &str,
+        code: &str,
+        programme: &str,
+        role: Role,
+        name: &str,
+        expires_at: &str,
+    ) -> Result<(), RegistryError> {
+        self.db().execute(
+            "INSERT INTO invitations (id, code_hash, programme, role, name, expires_at, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
+            params![id, hash(code), programme, role_code(role), name, expires_at],
+        )?;
+        Ok(())
+    }
+
+    pub fn invitation(&self, code: &str) -> Result<Option<Invitation>, RegistryError> {
+        let row = self
+            .db()
+            .query_row(
+                "SELECT i.id, i.programme, p.name, p.school,
+                        (SELECT m.name FROM members m WHERE m.programme = p.id AND m.person = p.coordinator),
+                        i.role, i.name, i.expires_at, i.state
+                 FROM invitations i JOIN programmes p ON p.id = i.programme
+                 WHERE i.code_hash = ?1",
+                [hash(code)],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, String>(8)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(row.and_then(
+            |(
+                id,
+                programme,
+                programme_name,
+                school,
+                coordinator,
+                role,
+                name,
+                expires_at,
+                state,
+            )| {
+                Some(Invitation {
+                    id,
+                    programme,
+                    programme_name,
+                    school,
+                    coordinator_name: coordinator.unwrap_or_default(),
+                    role: role_from(&role)?,
+                    name,
+                    expires_at,
+                    state: InvitationState::parse(&state),
+                })
+            },
+        ))
+    }
+
+    /// Accepts an open invitation for `person` with her device; false if it was no longer open.
+    pub fn accept(
+        &self,
+        invitation: &Invitation,
+        person: &str,
+        name: &str,
+    ) -> Result<bool, RegistryError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let taken = tx.execute(
+            "UPDATE invitations SET state = 'accepted', person = ?2, decided_at = ?3
+             WHERE id = ?1 AND state = 'open'",
+            params![invitation.id, person, now()],
+        )?;
+        if taken == 0 {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO members (programme, person, role, name, active, invitation, joined_at)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+             ON CONFLICT(programme, person) DO UPDATE SET role = excluded.role, active = 1,
+                 name = excluded.name, invitation = excluded.invitation",
+            params![
+                invitation.programme,
+                person,
+                role_code(invitation.role),
+                name,
+                invitation.id,
+                now()
+            ],
+        )?;
+        tx.commit()?;
+        drop(db);
+        self.changed();
+        Ok(true)
+    }
+
+    pub fn decline(&self, invitation: &Invitation) -> Result<bool, RegistryError> {
+        let n = self.db().execute(
+            "UPDATE invitations SET state = 'declined', decided_at = ?2 WHERE id = ?1 AND state = 'open'",
+            params![invitation.id, now()],
+        )?;
+        Ok(n > 0)
+    }
+
+    pub fn revoke_invitation(&self, programme: &str, id: &str) -> Result<bool, RegistryError> {
+        let n = self.db().execute(
+            "UPDATE invitations SET state = 'revoked', decided_at = ?3
+             WHERE id = ?1 AND programme = ?2 AND state = 'open'",
+            params![id, programme, now()],
+        )?;
+        Ok(n > 0)
+    }
+
+    pub fn invitations(&self, programme: &str) -> Result<Vec<InvitationStatus>, RegistryError> {
+        let db = self.db();
+        let rows = db
+            .prepare_cached(
+                "SELECT id, name, role, state, expires_at, person FROM invitations
+                 WHERE programme = ?1 ORDER BY rowid",
+            )?
+            .query_map([programme], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, name, role, state, expires_at, person)| {
+                Some(InvitationStatus {
+                    id,
+                    name,
+                    role: role_from(&role)?,
+                    state: InvitationState::parse(&state).code(),
+                    expires_at,
+                    person,
+                })
+            })
+            .collect())
+    }
+
+    // -- Groups and documents ---------------------------------------------------------------------
+
+    pub fn create_group(
+        &self,
+        group: &str,
+        programme: &str,
+        kind: &str,
+        members: &[String],
+    ) -> Result<(), RegistryError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute(
+            "INSERT INTO groups (id, programme, kind, active) VALUES (?1, ?2, ?3, 1)
+             ON CONFLICT(id) DO UPDATE SET active = 1",
+            params![group, programme, kind],
+        )?;
+        tx.execute("DELETE FROM group_members WHERE grp = ?1", [group])?;
+        for person in members {
+            tx.execute(
+                "INSERT INTO group_members (grp, person) VALUES (?1, ?2)",
+                params![group, person],
+            )?;
+        }
+        tx.commit()?;
+        drop(db);
+        self.changed();
+        Ok(())
+    }
+
+    /// The programme a group belongs to, and whether it is still active.
+    pub fn group(&self, group: &str) -> Result<Option<(String, bool)>, RegistryError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT programme, active FROM groups WHERE id = ?1",
+                [group],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Dissolves a group: its members lose access to its documents at once.
+    pub fn dissolve_group(&self, group: &str) -> Result<bool, RegistryError> {
+        let n = self.db().execute(
+            "UPDATE groups SET active = 0 WHERE id = ?1 AND active = 1",
+            [group],
+        )?;
+        self.changed();
+        Ok(n > 0)
+    }
+
+    /// Records a document's description; false if the id is taken by another description.
+    pub fn register(&self, id: &str, doc: &DocEntry) -> Result<bool, RegistryError> {
+        let db = self.db();
+        let existing = db
+            .query_row(
+                "SELECT kind, programme, grp, owner FROM doc_access WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        if let Some(existing) = existing {
+            let same = existing
+                == (
+                    doc.kind.as_str().to_owned(),
+                    doc.programme.clone(),
+                    doc.group.clone(),
+                    doc.owner.clone(),
+                );
+            return Ok(same);
+        }
+        db.execute(
+            "INSERT INTO doc_access (id, kind, programme, grp, owner) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, doc.kind.as_str(), doc.programme, doc.group, doc.owner],
+        )?;
+        drop(db);
+        self.changed();
+        Ok(true)
+    }
+
+    pub fn document(&self, id: &str) -> Result<Option<DocEntry>, RegistryError> {
+        let row = self
+            .db()
+            .query_row(
+                "SELECT kind, programme, grp, owner FROM doc_access WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(row.and_then(|(kind, programme, group, owner)| {
+            Some(DocEntry {
+                kind: DocKind::parse(&kind)?,
+                programme,
+                group,
+                owner,
+            })
+        }))
+    }
+
+    /// Every document in the programmes a person is in, with its description.
+    pub fn documents_near(&self, person: &str) -> Result<Vec<(String, DocEntry)>, RegistryError> {
+        let db = self.db();
+        let rows = db
+            .prepare_cached(
+                "SELECT d.id, d.kind, d.programme, d.grp, d.owner FROM doc_access d
+                 WHERE d.programme IN (SELECT programme FROM members WHERE person = ?1 AND active = 1)
+                 ORDER BY d.rowid",
+            )?
+            .query_map([person], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, kind, programme, group, owner)| {
+                Some((
+                    id,
+                    DocEntry {
+                        kind: DocKind::parse(&kind)?,
+                        programme,
+                        group,
+                        owner,
+                    },
+                ))
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_credential_is_stored_only_as_its_hash_and_finds_its_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        assert!(
+            registry
+                .create_programme("p", "ICT", "School", "c", "Carla")
+                .unwrap()
+        );
+        assert!(
+            !registry
+                .create_programme("p", "again", "", "x", "X")
+                .unwrap()
+        );
+        assert!(
+            registry
+                .add_device("dev-1", "c", "secret-credential")
+                .unwrap()
+        );
+        assert!(
+            !registry
+                .add_device("dev-1", "someone-else", "other")
+                .unwrap()
+        );
+        assert_eq!(
+            registry.device_for("secret-credential").unwrap(),
+            Some(("dev-1".into(), "c".into()))
+        );
+        assert_eq!(registry.device_for("wrong").unwrap(), None);
+        let bytes = std::fs::read(dir.path().join("r.sqlite")).unwrap();
+        let wal = std::fs::read(dir.path().join("r.sqlite-wal")).unwrap_or_default();
+        for file in [bytes, wal] {
+            assert!(!file.windows(17).any(|w| w == b"secret-credential"));
+        }
+    }
+
+    #[test]
+    fn an_invitation_is_accepted_once_and_makes_a_member() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        registry
+            .create_programme("p", "ICT", "School", "c", "Carla")
+            .unwrap();
+        registry
+            .create_invitation(
+                "i1",
+                "CODE",
+                "p",
+                Role::Mentor,
+                "Sanne",
+                "2099-01-01T00:00:00Z",
+            )
+            .unwrap();
+        let invitation = registry.invitation("CODE").unwrap().unwrap();
+        assert_eq!(invitation.coordinator_name, "Carla");
+        assert!(registry.accept(&invitation, "m", "Sanne").unwrap());
+        assert!(!registry.accept(&invitation, "x", "Someone").unwrap());
+        assert_eq!(registry.role("p", "m").unwrap(), Some(Role::Mentor));
+        assert_eq!(registry.role("p", "x").unwrap(), None);
+        let changes = registry.changes();
+        assert!(registry.withdraw("p", "m").unwrap());
+        assert!(changes.has_changed().unwrap());
+        assert_eq!(registry.role("p", "m").unwrap(), None);
+    }
+}
