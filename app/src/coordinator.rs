@@ -55,7 +55,7 @@ pub fn NewProgramme() -> impl IntoView {
         }
     };
     view! {
-        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
         <section id="new-programme" class="card narrow">
             <h2><Tr k="setup.title" /></h2>
             <p class="hint"><Tr k="setup.intro" /></p>
@@ -73,23 +73,18 @@ pub fn NewProgramme() -> impl IntoView {
     }
 }
 
+/// One side of a settings axis: input id, label key, whether it is chosen, how to choose it.
+type Choice = (
+    &'static str,
+    &'static str,
+    fn(&Settings) -> bool,
+    fn(&mut Settings),
+);
+
 /// The four choices of the toolbox, as radio pairs.
 #[component]
 fn SettingsChoice(settings: RwSignal<Settings>) -> impl IntoView {
-    let axis = |name: &'static str,
-                legend: &'static str,
-                a: (
-        &'static str,
-        &'static str,
-        fn(&Settings) -> bool,
-        fn(&mut Settings),
-    ),
-                b: (
-        &'static str,
-        &'static str,
-        fn(&Settings) -> bool,
-        fn(&mut Settings),
-    )| {
+    let axis = |name: &'static str, legend: &'static str, a: Choice, b: Choice| {
         view! {
             <fieldset class="axis">
                 <legend><Tr k=legend /></legend>
@@ -133,6 +128,8 @@ pub fn Programme(programme: String) -> impl IntoView {
     let ctx = use_ctx();
     let dashboard = RwSignal::new(None::<Dashboard>);
     let tab = RwSignal::new(Tab::Overview);
+    // The tabs are made once; they follow the dashboard's changes themselves.
+    let loaded = Memo::new(move |_| dashboard.with(|d| d.is_some()));
     let id = StoredValue::new(programme.clone());
     let load = move || {
         ctx.run(
@@ -168,7 +165,7 @@ pub fn Programme(programme: String) -> impl IntoView {
         }
     };
     view! {
-        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
         <header class="group-header">
             <h2 id="programme-name">{move || dashboard.get().map(|d| d.setup.name)}</h2>
             <p class="muted">{move || dashboard.get().map(|d| format!("{} · {}", d.setup.school, d.setup.academic_year))}</p>
@@ -181,7 +178,7 @@ pub fn Programme(programme: String) -> impl IntoView {
             {tab_button(Tab::Setup, "tab-setup", "coord.tab.setup")}
             {tab_button(Tab::Evaluation, "tab-evaluation", "coord.tab.evaluation")}
         </nav>
-        {move || dashboard.get().is_some().then(|| match tab.get() {
+        {move || loaded.get().then(|| match tab.get() {
             Tab::Overview => view! { <Overview dashboard=dashboard /> }.into_any(),
             Tab::People => view! { <People programme=id.get_value() dashboard=dashboard /> }.into_any(),
             Tab::Pairing => view! { <PairingTab programme=id.get_value() dashboard=dashboard /> }.into_any(),

@@ -59,7 +59,7 @@ pub fn Join() -> impl IntoView {
         ctx.run("decline_invitation", args, move |_: ()| declined.set(true));
     };
     view! {
-        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
         <section id="join-page" class="card narrow">
             <h2><Tr k="join.title" /></h2>
             <p><Tr k="join.intro" /></p>
@@ -142,7 +142,7 @@ pub fn ProfilePage(programme: String) -> impl IntoView {
     };
     let loaded = move || form.with(|f| f.as_ref().map(|f| f.role));
     view! {
-        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
         {move || loaded().map(|role| view! {
             <section id="profile-page" class="card narrow">
                 <h2><Tr k="profile.title" /></h2>
@@ -257,7 +257,7 @@ pub fn EvaluationPage(programme: String) -> impl IntoView {
         }
     };
     view! {
-        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
         <Show when=move || form.get().is_some()>
             <section id="evaluation-page" class="card narrow">
                 <h2><Tr k="eval.title" /></h2>

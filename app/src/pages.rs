@@ -153,7 +153,7 @@ pub fn Invite(group: String) -> impl IntoView {
         }
     };
     view! {
-        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
         <section id="invite-page" class="card narrow">
             <h2><Tr k="invite.title" /></h2>
             <p><Tr k="invite.intro" /></p>
@@ -215,7 +215,7 @@ pub fn Preparation(group: String) -> impl IntoView {
         })
     });
     view! {
-        <button class="link back" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
         <section id="preparation-page">
             <h2><Tr k="prep.title" /></h2>
             <p><Tr k="prep.intro" /></p>

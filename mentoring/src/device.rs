@@ -180,6 +180,25 @@ impl Device {
         Ok(())
     }
 
+    /// Waits (up to `timeout`) until the server holds exactly what this device has of a document.
+    pub async fn wait_on_server(&self, id: &str, timeout: Duration) -> bool {
+        let Some(doc) = self.open_doc(id) else {
+            return false;
+        };
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(connection) = self.engine.server_connection()
+                && matches!(doc.sync_with(connection).await, Ok(DocSync::Synced { .. }))
+            {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Whether a document is on this device's list.
     pub fn has(&self, id: &str) -> bool {
         self.open_doc(id).is_some()
@@ -211,17 +230,24 @@ impl Device {
         Ok(true)
     }
 
-    /// Looks for a document on the server. A lookup made while the link is still coming up can
-    /// end before the server was asked; such a miss is retried once the link is up.
+    /// Looks for a document on the server. A lookup made while the link is still coming up (or
+    /// answered just as it came up) can end before the server was asked; such a miss is retried.
+    /// Offline or refused, a miss is final.
     async fn find_remote(&self, id: &str) -> Result<Option<Doc>, DeviceError> {
-        for attempt in 0..3 {
+        for attempt in 1..=3u64 {
             if let Some(doc) = self.engine.find(id).await? {
                 return Ok(Some(doc));
             }
-            if !self.wait_online(Duration::from_secs(5)).await {
+            let link = self.engine.link().borrow().clone();
+            let worth_retrying = match link {
+                Link::Connecting => self.wait_online(Duration::from_secs(5)).await,
+                Link::Online => true,
+                Link::Off | Link::Offline { .. } | Link::Refused { .. } => false,
+            };
+            if !worth_retrying || attempt == 3 {
                 break;
             }
-            tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
+            tokio::time::sleep(Duration::from_millis(150 * attempt)).await;
         }
         Ok(None)
     }
@@ -291,6 +317,8 @@ impl Device {
         let changes = doc.changes();
         let peers = doc.peer_updates();
         lock(&self.docs).insert(id.clone(), doc);
+        // A document new to this device is a change the screens must show.
+        let _ = self.changed.send(id.clone());
         let changed = self.changed.clone();
         let wake = self.wake.clone();
         let on_change = tokio::spawn(async move {

@@ -215,6 +215,17 @@ fn sync_url(server: &Url) -> Result<Url, SyncError> {
 
 async fn follow_dialer(dialer: DialerHandle<DialFailure>, link: Arc<watch::Sender<Link>>) {
     let mut events = dialer.events();
+    // A connection made before this task subscribed sent its event to nobody: start from the
+    // dialer's current state.
+    if dialer.is_connected() {
+        link.send_if_modified(|current| {
+            let changed = *current == Link::Connecting;
+            if changed {
+                *current = Link::Online;
+            }
+            changed
+        });
+    }
     let mut reason = String::new();
     while let Some(event) = events.next().await {
         let next = match event {

@@ -139,9 +139,7 @@ async fn open_device(launch: &launch::Launch) -> Result<Arc<Device>, String> {
     {
         tracing::warn!(error = %e, "could not remember the server address");
     }
-    session
-        .connect_saved(launch.server.as_ref())
-        .map_err(|e| e.to_string())?;
+    session.connect_saved().map_err(|e| e.to_string())?;
     Ok(device)
 }
 

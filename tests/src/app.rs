@@ -72,18 +72,25 @@ impl App {
 
     /// Waits (up to 30 s) until the attribute `attr` of the element `css` equals `value`.
     pub async fn wait_attr(&mut self, css: &str, attr: &str, value: &str) {
-        let client = self.client.clone();
-        let what = format!("{css} [{attr}={value}]");
-        eventually(Duration::from_secs(30), &what, || {
-            let client = client.clone();
-            async move {
-                match client.find(Locator::Css(css)).await {
-                    Ok(el) => el.attr(attr).await.ok().flatten().as_deref() == Some(value),
-                    Err(_) => false,
-                }
+        let start = Instant::now();
+        loop {
+            let (current, text) = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => (
+                    el.attr(attr).await.ok().flatten(),
+                    el.text().await.unwrap_or_default(),
+                ),
+                Err(_) => (None, String::new()),
+            };
+            if current.as_deref() == Some(value) {
+                return;
             }
-        })
-        .await;
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!(
+                    "{css} [{attr}] is {current:?}, not {value:?}, after 30 s (it says {text:?})"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// The visible text of the whole page.
@@ -219,6 +226,15 @@ impl App {
 impl Drop for App {
     fn drop(&mut self) {
         self.stop_driver();
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.data_dir.with_extension("driver.log"))
+                .unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            eprintln!("--- app log ({}) ---", self.data_dir.display());
+            for line in tail.into_iter().rev() {
+                eprintln!("{line}");
+            }
+        }
     }
 }
 

@@ -1,9 +1,20 @@
 //! The real app in its real webview, driven through tauri-driver under Xvfb.
 
 use mentoring::i18n::{has, t};
-use mentoring::model::Language;
-use system_tests::SyncServer;
+use mentoring::model::{Language, Role, Settings};
 use system_tests::app::App;
+use system_tests::{SyncServer, programme};
+
+/// Accepts an invitation in the app, as a person would: name, code, look, accept.
+async fn accept_in_app(app: &mut App, code: &str, name: &str) {
+    app.type_into("#profile-name", name).await;
+    app.click("#welcome-join").await;
+    app.type_into("#join-code", code).await;
+    app.click("#lookup-invitation").await;
+    app.wait_text("#invitation", "vrijwillig").await;
+    app.click("#accept-invitation").await;
+    app.wait_for("#waiting-for-pair, .partner-name").await;
+}
 
 /// Every translated label on screen shows its text in `language`; none is missing.
 async fn assert_labels_in(app: &App, language: Language) -> usize {
@@ -38,6 +49,35 @@ async fn the_app_shows_its_first_screen_and_live_sync_status() {
 
     assert_eq!(app.text(".brand").await, "Peer Mentoring");
     app.wait_text("#welcome h2", "Welkom").await;
+    // Not yet in a programme: nothing leaves the device.
+    app.wait_attr("#sync-status", "data-state", "off").await;
+    assert!(
+        app.text("#sync-status")
+            .await
+            .contains("Alleen op dit apparaat")
+    );
+
+    // Once she joined a programme, the device syncs, and shows it.
+    let (coordinator, programme) = programme::coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    let code = coordinator
+        .session
+        .invite(
+            &programme,
+            Role::Mentor,
+            "Sanne",
+            "",
+            14,
+            programme::today(),
+        )
+        .await
+        .unwrap()
+        .code;
+    accept_in_app(&mut app, &code, "Sanne").await;
     app.wait_attr("#sync-status", "data-state", "synced").await;
     assert!(app.text("#sync-status").await.contains("Gesynchroniseerd"));
     app.screenshot("first-screen-synced-1280x800", 1280, 800)
@@ -123,26 +163,64 @@ async fn a_mentor_sees_her_mentee_what_is_due_and_what_is_overdue() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_app_refuses_a_bad_date_and_a_wrong_pair_code_in_dutch() {
+async fn the_app_refuses_bad_invitation_codes_and_a_bad_date_in_dutch() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut app = App::start(&tmp.path().join("mentor"), None).await;
-    app.type_into("#profile-name", "Sanne").await;
-    app.click("#role-mentor").await;
-    app.click("#save-profile").await;
-    app.wait_for("#add-pair").await;
-    app.type_into("#join-code", "PM1:dit-is-geen-code").await;
-    app.click("#join-pair").await;
-    app.wait_text("#error", "Dit is geen koppelcode").await;
-
-    app.type_into("#pair-programme", "Peer mentoring HBO-ICT")
+    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let (coordinator, programme) = programme::coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    let code = coordinator
+        .session
+        .invite(
+            &programme,
+            Role::Mentee,
+            "Aylin",
+            "",
+            14,
+            programme::today(),
+        )
+        .await
+        .unwrap()
+        .code;
+    let mut app = App::start(&tmp.path().join("mentee"), Some(&server.url())).await;
+    app.click("#welcome-join").await;
+    app.wait_text("#join-server", "127.0.0.1").await;
+    app.type_into("#join-code", "HALLO").await;
+    app.click("#lookup-invitation").await;
+    app.wait_text("#error", "Dit is geen uitnodigingscode")
         .await;
-    app.type_into("#pair-partner", "Aylin").await;
-    app.click("#create-pair").await;
-    app.wait_for("#pair-code").await;
-    app.set_value("#home-date", "31-02-2027").await;
-    app.click("#home-plan").await;
+
+    // One symbol off: caught before anything is sent.
+    let mut typo = code.clone();
+    let last = typo.pop().unwrap();
+    typo.push(if last == '0' { '1' } else { '0' });
+    app.set_value("#join-code", &typo).await;
+    app.click("#lookup-invitation").await;
+    app.wait_text("#error", "verkeerd overgetypt").await;
+
+    // The right code shows the programme; declining keeps nothing.
+    app.set_value("#join-code", &code).await;
+    app.click("#lookup-invitation").await;
+    app.wait_text("#invitation", "Peer mentoring HBO-ICT").await;
+    app.wait_text("#invitation", "vrijwillig").await;
+    app.click("#decline-invitation").await;
+    app.wait_for("#declined").await;
+    app.click("#lookup-invitation").await;
+    app.wait_text("#error", "afgeslagen").await;
+    assert_labels_in(&app, Language::Nl).await;
+
+    // In the demo, a meeting with an impossible date is refused.
+    app.click("#back-home").await;
+    app.click("#open-demo").await;
+    app.wait_for("#demo-badge").await;
+    app.click("#meetings li:last-child button").await;
+    app.wait_for("#next-plan").await;
+    app.set_value("#next-date", "2027-02-31").await;
+    app.click("#next-plan").await;
     app.wait_text("#error", "geen geldige datum").await;
-    assert!(app.body_text().await.contains("Nog geen afspraak gepland"));
     app.stop().await;
 }
 
@@ -158,22 +236,54 @@ async fn mentor_and_mentee_work_offline_and_see_each_other_after_sync() {
     let mut mentor = App::start(&tmp.path().join("mentor"), Some(&server.url())).await;
     let mut mentee = App::start(&tmp.path().join("mentee"), Some(&server.url())).await;
 
-    // Online: the mentor sets up the pair, the mentee joins with the pair code.
-    mentor.type_into("#profile-name", "Sanne").await;
-    mentor.click("#role-mentor").await;
-    mentor.click("#save-profile").await;
-    mentor
-        .type_into("#pair-programme", "Peer mentoring HBO-ICT")
-        .await;
-    mentor.type_into("#pair-partner", "Aylin").await;
-    mentor.click("#create-pair").await;
-    let code = mentor.text("#pair-code").await;
-    assert!(code.starts_with("PM1:"), "{code}");
-    mentee.type_into("#profile-name", "Aylin").await;
-    mentee.click("#role-mentee").await;
-    mentee.click("#save-profile").await;
-    mentee.type_into("#join-code", &code).await;
-    mentee.click("#join-pair").await;
+    // Online: the coordinator (on her own device) invites both; each accepts in her own app; the
+    // coordinator pairs them and both apps find their pair.
+    let (coordinator, programme) = programme::coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    for (app, role, name) in [
+        (&mut mentor, Role::Mentor, "Sanne"),
+        (&mut mentee, Role::Mentee, "Aylin"),
+    ] {
+        let code = coordinator
+            .session
+            .invite(&programme, role, name, "", 14, programme::today())
+            .await
+            .unwrap()
+            .code;
+        accept_in_app(app, &code, name).await;
+    }
+    coordinator
+        .session
+        .refresh_status(&programme)
+        .await
+        .unwrap();
+    let people = coordinator
+        .session
+        .dashboard(&programme, programme::today())
+        .await
+        .unwrap()
+        .people;
+    let person = |name: &str| {
+        people
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.person.clone())
+            .unwrap()
+    };
+    coordinator
+        .session
+        .form_pair(
+            &programme,
+            &person("Sanne"),
+            &person("Aylin"),
+            programme::today(),
+        )
+        .await
+        .unwrap();
     mentee.wait_text(".partner-name", "Sanne").await;
     mentor.wait_text(".partner-name", "Aylin").await;
 
@@ -318,4 +428,103 @@ async fn mentor_and_mentee_work_offline_and_see_each_other_after_sync() {
 
     mentor.stop().await;
     mentee.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_sets_up_a_programme_invites_and_pairs_in_the_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let mut coordinator = App::start(&tmp.path().join("coordinator"), Some(&server.url())).await;
+    let mut mentor = App::start(&tmp.path().join("mentor"), Some(&server.url())).await;
+    let mut mentee = App::start(&tmp.path().join("mentee"), Some(&server.url())).await;
+
+    // The coordinator sets up the programme with the server's setup key.
+    coordinator.type_into("#profile-name", "Carla").await;
+    coordinator.click("#welcome-coordinate").await;
+    coordinator.wait_text("#setup-server", "127.0.0.1").await;
+    coordinator
+        .type_into("#setup-key", &programme::setup_key(&server))
+        .await;
+    coordinator
+        .type_into("#setup-name", "Peer mentoring HBO-ICT")
+        .await;
+    coordinator
+        .type_into("#setup-school", "Hogeschool Windesheim, HBO-ICT")
+        .await;
+    coordinator.click("#create-programme").await;
+    coordinator
+        .wait_text("#programme-name", "Peer mentoring HBO-ICT")
+        .await;
+
+    // She invites a mentor and a mentee; the codes come from her screen.
+    coordinator.click("#tab-people").await;
+    coordinator.type_into("#invite-name", "Sanne").await;
+    coordinator
+        .type_into("#invite-email", "sanne@student.example.nl")
+        .await;
+    coordinator.click("#send-invitation").await;
+    let mentor_code = coordinator.text("#invite-code").await;
+    assert_eq!(mentor_code.len(), 16, "{mentor_code}");
+    assert!(
+        coordinator
+            .text("#invite-link")
+            .await
+            .contains(&format!("/join/{mentor_code}"))
+    );
+    coordinator.set_value("#invite-role", "mentee").await;
+    coordinator
+        .wait_text("#template-subject", "Een mentor voor je eerste jaar")
+        .await;
+    coordinator.type_into("#invite-name", "Aylin").await;
+    coordinator.click("#send-invitation").await;
+    let coordinator_client = coordinator.client.clone();
+    system_tests::eventually(std::time::Duration::from_secs(20), "a second code", || {
+        let client = coordinator_client.clone();
+        let first = mentor_code.clone();
+        async move {
+            match client.find(fantoccini::Locator::Css("#invite-code")).await {
+                Ok(el) => el.text().await.is_ok_and(|t| !t.is_empty() && t != first),
+                Err(_) => false,
+            }
+        }
+    })
+    .await;
+    let mentee_code = coordinator.text("#invite-code").await;
+    coordinator.wait_text("#people", "Nog geen antwoord").await;
+
+    // Both accept, each in her own app.
+    accept_in_app(&mut mentor, &mentor_code, "Sanne").await;
+    accept_in_app(&mut mentee, &mentee_code, "Aylin").await;
+
+    // The coordinator sees them accept, pairs them from the suggestions, and the mentor sees
+    // her mentee.
+    coordinator.click("#refresh-status").await;
+    coordinator.wait_text("#people", "Doet mee").await;
+    coordinator.click("#tab-pairing").await;
+    coordinator.click(".mentee-choice").await;
+    coordinator.wait_text("#suggestions", "Sanne").await;
+    coordinator.wait_text("#suggestions", "plek").await;
+    coordinator.click(".suggestion .pair-button").await;
+    mentor.wait_text(".partner-name", "Aylin").await;
+    mentee.wait_text(".partner-name", "Sanne").await;
+
+    // The dashboard shows the pair, with no meeting yet.
+    coordinator.click("#tab-overview").await;
+    coordinator.wait_text("#pairs", "Sanne").await;
+    coordinator.wait_text("#pairs", "Aylin").await;
+    coordinator.wait_for("#pairs .no-meeting").await;
+    assert_labels_in(&coordinator, Language::Nl).await;
+    coordinator
+        .screenshot("coordinator-dashboard-1280x800", 1280, 800)
+        .await;
+    coordinator
+        .screenshot("coordinator-dashboard-360x740", 360, 740)
+        .await;
+    coordinator.click("#tab-pairing").await;
+    coordinator
+        .screenshot("coordinator-pairing-1280x800", 1280, 800)
+        .await;
+    for app in [coordinator, mentor, mentee] {
+        app.stop().await;
+    }
 }

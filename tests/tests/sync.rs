@@ -250,8 +250,8 @@ async fn offline_edits_on_two_devices_merge_and_survive_a_server_restart() {
         );
         assert_eq!(meeting(device, &pair).await.time.as_deref(), Some("15:30"));
     }
-    pair.mentor.session.connect_saved(None).unwrap();
-    pair.mentee.session.connect_saved(None).unwrap();
+    pair.mentor.session.connect_saved().unwrap();
+    pair.mentee.session.connect_saved().unwrap();
     let m = pair.meeting.clone();
     mentee
         .change::<GroupDoc, _>(&pair.group, move |g| {

@@ -739,6 +739,14 @@ impl Session {
             })
             .await?;
         self.device.publish(&group_doc)?;
+        // The pair's devices look for the group on the server as soon as they hear of it.
+        if !self
+            .device
+            .wait_on_server(&group_doc, std::time::Duration::from_secs(10))
+            .await
+        {
+            tracing::warn!(%group_doc, "the server does not have the new pair yet; it follows when it can");
+        }
         let pair = PairDoc {
             group_doc: group_doc.clone(),
             mentor: mentor.to_owned(),
@@ -755,17 +763,24 @@ impl Session {
         Ok(group_doc)
     }
 
-    /// Dissolves a pair: both lose access to its documents at once; both can be paired again.
+    /// Dissolves a pair (given by its group document): both lose access to its documents at once;
+    /// both can be paired again.
     pub async fn dissolve(
         &self,
         programme_doc: &str,
-        group: &str,
+        group_doc: &str,
         today: NaiveDate,
     ) -> Result<(), ActionError> {
         let p = self.programme(programme_doc).await?;
+        let group = p
+            .roster
+            .pairs
+            .iter()
+            .find(|(id, pair)| pair.group_doc == group_doc || id.as_str() == group_doc)
+            .map(|(id, _)| id.clone())
+            .ok_or_else(|| ActionError::UnknownGroup(group_doc.to_owned()))?;
         let (api, credential) = self.api()?;
-        api.dissolve_group(&credential, group).await?;
-        let group = group.to_owned();
+        api.dissolve_group(&credential, &group).await?;
         self.device
             .change::<RosterDoc, _>(&p.roster_doc, move |r| {
                 if let Some(pair) = r.pairs.get_mut(&group) {

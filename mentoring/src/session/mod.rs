@@ -209,13 +209,12 @@ impl Session {
         Ok((ServerApi::new(&url), credential))
     }
 
-    /// Connects to the server this device belongs to, if it belongs to one. `fallback` is a server
-    /// given at launch, used until the device has one of its own.
-    pub fn connect_saved(&self, fallback: Option<&Url>) -> Result<(), ActionError> {
-        let saved = self.setting("server")?.and_then(|s| Url::parse(&s).ok());
-        let credential = self.setting("credential")?;
-        if let Some(server) = saved.as_ref().or(fallback) {
-            self.device.connect(server, credential)?;
+    /// Connects to the server this device belongs to, if it has joined one (a device that has
+    /// not is refused by the server, so it does not try).
+    pub fn connect_saved(&self) -> Result<(), ActionError> {
+        let server = self.setting("server")?.and_then(|s| Url::parse(&s).ok());
+        if let (Some(server), Some(credential)) = (server, self.setting("credential")?) {
+            self.device.connect(&server, Some(credential))?;
         }
         Ok(())
     }
