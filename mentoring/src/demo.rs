@@ -76,6 +76,7 @@ pub fn demo(today: NaiveDate, me: &str, my_name: &str, role: Role, language: Lan
                 },
                 held_on: held.then(|| day.to_string()),
                 asked_mentee: held,
+                session: None,
             },
         );
         if held {

@@ -12,6 +12,7 @@ use automerge::{
 };
 use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile};
 
+use crate::circle::Facilitator;
 use crate::guide::DEFAULT_TOPICS;
 use crate::model::{DocKind, GoalKind, GroupKind, MeetingStatus, Role, Settings};
 
@@ -272,8 +273,23 @@ pub struct GroupDoc {
     pub members: BTreeMap<String, MemberDoc>,
     /// Document id of the group's notes (shared notes and goals).
     pub notes_doc: String,
-    /// Meeting id to meeting.
+    /// Meeting id to meeting (a circle's sessions).
     pub meetings: BTreeMap<String, MeetingDoc>,
+    /// What only a circle has; `None` for a pair.
+    pub circle: Option<CircleDoc>,
+}
+
+/// A Mentoring Circle's own details.
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct CircleDoc {
+    pub name: String,
+    /// The external organisation that leads the first session ("VHTO").
+    pub organisation: String,
+    /// Person id of the school's teacher who is present at the first session and leads the others.
+    pub teacher: String,
+    /// Person id to what the circle shows of her: a student's programme and year, a
+    /// professional's field and job.
+    pub details: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
@@ -297,6 +313,22 @@ pub struct MeetingDoc {
     pub held_on: Option<String>,
     /// The mentor asked the mentee about her own experience (the guide's rule).
     pub asked_mentee: bool,
+    /// What only a circle session has; `None` for a pair's meeting.
+    pub session: Option<SessionDoc>,
+}
+
+/// A circle session's facilitation, place and attendance.
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct SessionDoc {
+    pub facilitator: Facilitator,
+    /// Person id of the professional whose company hosts it; `None` means at school.
+    pub host: Option<String>,
+    /// Why at school rather than at a company.
+    pub school_reason: String,
+    /// Why the toolbox's limits (three sessions, two hours) are exceeded, if they are.
+    pub override_reason: String,
+    /// Person id to present (true) or absent (false), as the facilitator recorded it.
+    pub attendance: BTreeMap<String, bool>,
 }
 
 impl DocSchema for GroupDoc {
@@ -334,6 +366,38 @@ impl GroupDoc {
             members,
             notes_doc: notes_doc.to_owned(),
             meetings: BTreeMap::new(),
+            circle: None,
+        }
+    }
+
+    /// A circle of `members` (person id, name, role) with its details; its notes document
+    /// follows from the server.
+    pub fn new_circle(
+        programme_doc: &str,
+        circle: CircleDoc,
+        members: &[(String, String, Role)],
+    ) -> GroupDoc {
+        GroupDoc {
+            kind: DocKind::Group.as_str().to_owned(),
+            schema: SCHEMA,
+            group_id: new_id(),
+            programme_doc: programme_doc.to_owned(),
+            group_kind: GroupKind::Circle,
+            members: members
+                .iter()
+                .map(|(person, name, role)| {
+                    (
+                        person.clone(),
+                        MemberDoc {
+                            name: name.clone(),
+                            role: *role,
+                        },
+                    )
+                })
+                .collect(),
+            notes_doc: String::new(),
+            meetings: BTreeMap::new(),
+            circle: Some(circle),
         }
     }
 
@@ -355,6 +419,7 @@ impl MeetingDoc {
             status: MeetingStatus::Planned,
             held_on: None,
             asked_mentee: false,
+            session: None,
         }
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod access;
 pub mod api;
+pub mod circle;
 pub mod codes;
 pub mod guide;
 pub mod i18n;
@@ -28,6 +29,8 @@ pub mod demo;
 pub mod device;
 #[cfg(feature = "native")]
 pub mod docs;
+#[cfg(feature = "native")]
+pub mod pdf;
 #[cfg(feature = "native")]
 pub mod monitoring;
 #[cfg(feature = "native")]

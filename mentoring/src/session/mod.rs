@@ -77,6 +77,16 @@ pub enum ActionError {
     AlreadyPaired,
     #[error("this person has not accepted her invitation (yet)")]
     NotAccepted,
+    #[error("this session cannot be planned so: {0:?}")]
+    Plan(crate::circle::PlanProblem),
+    #[error("choose the teacher who guides the circle")]
+    TeacherRequired,
+    #[error("this person takes part in another role")]
+    WrongRole,
+    #[error("only the circle's teacher can do this")]
+    NotFacilitator,
+    #[error("no certificate: {0}")]
+    NoCertificate(String),
     #[error(transparent)]
     Device(#[from] DeviceError),
 }
@@ -120,6 +130,17 @@ impl ActionError {
             ActionError::MentorFull => "mentor_full",
             ActionError::AlreadyPaired => "already_paired",
             ActionError::NotAccepted => "not_accepted",
+            ActionError::Plan(problem) => match problem {
+                crate::circle::PlanProblem::ExtraSession { .. } => "extra_session",
+                crate::circle::PlanProblem::TooLong { .. } => "session_too_long",
+                crate::circle::PlanProblem::BadDuration { .. } => "bad_duration",
+                crate::circle::PlanProblem::SchoolWithoutReason => "school_reason",
+                crate::circle::PlanProblem::HostNotProfessional => "host_not_professional",
+            },
+            ActionError::TeacherRequired => "teacher_required",
+            ActionError::WrongRole => "wrong_role",
+            ActionError::NotFacilitator => "not_facilitator",
+            ActionError::NoCertificate(_) => "no_certificate",
             ActionError::Device(DeviceError::Store(_)) => "storage_failed",
             ActionError::Device(_) => "device_failed",
         }
