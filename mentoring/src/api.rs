@@ -87,6 +87,7 @@ pub struct TextValue {
 pub struct Home {
     pub profile: Profile,
     pub groups: Vec<GroupHome>,
+    pub circles: Vec<CircleHome>,
     pub programmes: Vec<ProgrammeCard>,
     /// Programmes she takes part in (as mentor or mentee), for her profile and evaluation.
     pub memberships: Vec<ProgrammeCard>,
@@ -486,4 +487,149 @@ pub struct EvaluationAnswer {
     pub less_good: String,
     pub useful_topics: String,
     pub less_useful_topics: String,
+}
+
+// -- Mentoring Circles ------------------------------------------------------------------------
+
+/// A circle on its member's home screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircleHome {
+    /// Document id of the circle's group document.
+    pub group: String,
+    pub name: String,
+    pub programme: String,
+    pub school: String,
+    pub my_role: Role,
+    pub members: Vec<CircleMember>,
+    pub sessions: Vec<SessionCard>,
+    /// Warnings about the circle's size, in words.
+    pub warnings: Vec<String>,
+    pub can_plan: bool,
+    /// The professionals whose company can host a session.
+    pub hosts: Vec<PersonRef>,
+    /// For a student: whether her certificate can be downloaded, or why not (yet).
+    pub certificate: Option<CertificateState>,
+}
+
+/// Someone in a circle, with what the circle shows of her.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircleMember {
+    pub person: String,
+    pub name: String,
+    pub role: Role,
+    /// A student's programme and year, a professional's field and job.
+    pub detail: String,
+}
+
+/// One circle session in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionCard {
+    pub meeting: String,
+    pub number: usize,
+    /// ISO date, for editing.
+    pub date: String,
+    pub date_label: String,
+    pub time: String,
+    pub minutes: u64,
+    pub place: String,
+    /// Who leads it, in words.
+    pub leads: String,
+    /// Who from the school must be there, in words.
+    pub present: String,
+    pub status: MeetingStatus,
+    /// "4 of 6 students present", once attendance is taken.
+    pub attendance: String,
+    /// Whether the reader attended (students, once attendance is taken).
+    pub i_attended: Option<bool>,
+    /// Why the toolbox's limits are exceeded, if they are, in words.
+    pub exception: String,
+}
+
+/// Whether a student's certificate can be downloaded, and if not, why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateState {
+    pub available: bool,
+    pub explanation: String,
+}
+
+/// A circle session's own screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircleSessionPage {
+    pub group: String,
+    pub circle: String,
+    pub card: SessionCard,
+    /// The agenda: (theme, question to open it with).
+    pub agenda: Vec<(String, String)>,
+    pub shared_notes: TextValue,
+    pub reflection: TextValue,
+    pub attendance: Vec<AttendanceRow>,
+    pub can_take_attendance: bool,
+}
+
+/// One person on the attendance list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceRow {
+    pub person: String,
+    pub name: String,
+    pub role: Role,
+    /// `None` until the facilitator recorded her.
+    pub present: Option<bool>,
+}
+
+/// A session as the planner fills it in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionForm {
+    pub date: String,
+    pub time: String,
+    pub minutes: u32,
+    /// Person id of the hosting professional; empty means at school.
+    pub host: String,
+    pub school_reason: String,
+    /// Address or room.
+    pub place: String,
+    pub override_reason: String,
+}
+
+/// What the coordinator needs to form circles: who can take part, and the circles so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircleSetup {
+    pub students: Vec<CircleCandidate>,
+    pub professionals: Vec<CircleCandidate>,
+    pub teachers: Vec<CircleCandidate>,
+    pub circles: Vec<CircleRow>,
+}
+
+/// Someone who accepted an invitation to take part in circles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircleCandidate {
+    pub person: String,
+    pub name: String,
+    /// A student's programme and year, a professional's field and job.
+    pub detail: String,
+    /// The circle she is already in, if any.
+    pub circle: Option<String>,
+}
+
+/// A circle on the coordinator's list: its make-up and its sessions (dates and attendance, never
+/// notes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircleRow {
+    pub group: String,
+    pub name: String,
+    pub students: usize,
+    pub professionals: usize,
+    pub teacher: String,
+    pub warnings: Vec<String>,
+    pub sessions: Vec<SessionCard>,
+    pub held: usize,
+}
+
+/// What the coordinator fills in to form a circle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircleForm {
+    pub name: String,
+    pub organisation: String,
+    pub teacher: String,
+    pub students: Vec<String>,
+    pub professionals: Vec<String>,
 }

@@ -72,7 +72,10 @@ pub fn warning_text(warning: CompositionWarning, language: Language) -> String {
 
 /// Who leads a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(autosurgeon::Hydrate, autosurgeon::Reconcile))]
+#[cfg_attr(
+    feature = "native",
+    derive(autosurgeon::Hydrate, autosurgeon::Reconcile)
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Facilitator {
     /// The external organisation (VHTO in the toolbox), with the school's teacher present.
@@ -349,7 +352,12 @@ mod tests {
         );
         assert_eq!(
             check_session(
-                &plan("2026-09-15", 150, at_company(), "rondleiding door de fabriek"),
+                &plan(
+                    "2026-09-15",
+                    150,
+                    at_company(),
+                    "rondleiding door de fabriek"
+                ),
                 &[],
                 &pros
             ),
@@ -445,7 +453,10 @@ mod tests {
             }
         );
         let text = certificate_explanation(&decision, Language::Nl);
-        assert!(text.contains("1 van de 3") && text.contains("minstens 2"), "{text}");
+        assert!(
+            text.contains("1 van de 3") && text.contains("minstens 2"),
+            "{text}"
+        );
         let early = [s("2026-09-15", true, true), s("2027-01-12", false, false)];
         assert_eq!(
             certificate_decision(&early),

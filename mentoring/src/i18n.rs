@@ -277,6 +277,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("leaflet.give", "Steun van andere meiden in de techniek, contacten in het vak, en na de laatste bijeenkomst een certificaat van deelname voor je loopbaandossier.", "Support from other girls in technology, contacts in the field, and after the last session a certificate of participation for your career portfolio."),
     ("leaflet.join.h", "Meedoen?", "Taking part?"),
     ("leaflet.join", "Meedoen is vrijwillig. Je krijgt een uitnodiging van je school; je kiest zelf of je ja zegt en je kunt altijd stoppen. Wat jullie bespreken blijft in de groep: de school ziet wie er was, niet wat er gezegd is.", "Taking part is voluntary. You get an invitation from your school; you decide whether to say yes and you can always stop. What you discuss stays in the group: the school sees who was there, not what was said."),
+    ("leaflet.file", "mentoring-circle-folder", "mentoring-circle-leaflet"),
+    ("certificate.file", "certificaat", "certificate"),
     ("leaflet.print", "Afdrukken", "Print"),
     ("leaflet.save_pdf", "Opslaan als PDF", "Save as PDF"),
     ("error.extra_session", "Deze circle heeft dit schooljaar al 3 bijeenkomsten. Geef een reden om er nog een te plannen.", "This circle already has 3 sessions this school year. Give a reason to plan another one."),

@@ -30,9 +30,9 @@ pub mod device;
 #[cfg(feature = "native")]
 pub mod docs;
 #[cfg(feature = "native")]
-pub mod pdf;
-#[cfg(feature = "native")]
 pub mod monitoring;
+#[cfg(feature = "native")]
+pub mod pdf;
 #[cfg(feature = "native")]
 pub mod session;
 #[cfg(feature = "native")]

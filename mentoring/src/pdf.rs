@@ -33,9 +33,19 @@ pub fn certificate(c: &Certificate) -> Vec<u8> {
     let mut page = Page::new(&t(lang, "certificate.title"), lang);
     page.border = true;
     page.gap(40.0);
-    page.block(Role::Heading, Style::title(), Align::Center, &t(lang, "certificate.title"));
+    page.block(
+        Role::Heading,
+        Style::title(),
+        Align::Center,
+        &t(lang, "certificate.title"),
+    );
     page.gap(24.0);
-    page.block(Role::Text, Style::body(), Align::Center, &t(lang, "certificate.awarded_to"));
+    page.block(
+        Role::Text,
+        Style::body(),
+        Align::Center,
+        &t(lang, "certificate.awarded_to"),
+    );
     page.gap(8.0);
     page.block(Role::Text, Style::name(), Align::Center, &c.student);
     page.gap(16.0);
@@ -46,9 +56,19 @@ pub fn certificate(c: &Certificate) -> Vec<u8> {
     );
     page.block(Role::Text, Style::body(), Align::Center, &took_part);
     page.gap(20.0);
-    page.block(Role::Text, Style::bold(), Align::Center, &t(lang, "certificate.dates"));
+    page.block(
+        Role::Text,
+        Style::bold(),
+        Align::Center,
+        &t(lang, "certificate.dates"),
+    );
     for date in &c.dates {
-        page.block(Role::Text, Style::body(), Align::Center, &format_date(lang, *date));
+        page.block(
+            Role::Text,
+            Style::body(),
+            Align::Center,
+            &format_date(lang, *date),
+        );
     }
     page.gap(20.0);
     let about = tf(
@@ -81,11 +101,21 @@ pub fn certificate(c: &Certificate) -> Vec<u8> {
 /// The leaflet for students about what a Mentoring Circle is, as a one-page A4 PDF.
 pub fn leaflet(language: Language) -> Vec<u8> {
     let mut page = Page::new(&t(language, "leaflet.title"), language);
-    page.block(Role::Heading, Style::title(), Align::Left, &t(language, "leaflet.title"));
+    page.block(
+        Role::Heading,
+        Style::title(),
+        Align::Left,
+        &t(language, "leaflet.title"),
+    );
     page.gap(10.0);
     for (heading, body) in LEAFLET_SECTIONS {
         page.gap(10.0);
-        page.block(Role::Heading2, Style::bold(), Align::Left, &t(language, heading));
+        page.block(
+            Role::Heading2,
+            Style::bold(),
+            Align::Left,
+            &t(language, heading),
+        );
         page.gap(2.0);
         page.block(Role::Text, Style::body(), Align::Left, &t(language, body));
     }
@@ -307,8 +337,7 @@ impl Page {
             let mut doc = pdf.struct_element(document);
             doc.kind(StructRole::Document);
             doc.parent(Ref::new(1));
-            doc.children()
-                .items((0..self.blocks.len()).map(block_ref));
+            doc.children().items((0..self.blocks.len()).map(block_ref));
         }
         for (mcid, block) in self.blocks.iter().enumerate() {
             let mut element = pdf.struct_element(block_ref(mcid));
@@ -319,7 +348,9 @@ impl Page {
             });
             element.parent(document);
             element.page(page);
-            element.marked_content_child().marked_content_id(mcid as i32);
+            element
+                .marked_content_child()
+                .marked_content_id(mcid as i32);
             element.finish();
         }
         pdf.finish()

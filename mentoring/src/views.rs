@@ -5,9 +5,10 @@
 use chrono::{NaiveDate, NaiveTime};
 
 use crate::api::{
-    Attention, FieldConflict, GoalItem, GroupHome, MeetingCard, MeetingPage, PastNotes, TextValue,
-    TopicStatus,
+    Attention, FieldConflict, GoalItem, GroupHome, MeetingCard, MeetingPage, PastNotes,
+    SessionCard, TextValue, TopicStatus,
 };
+use crate::circle::Facilitator;
 use crate::docs::{Conflict, GroupDoc, MeetingDoc, NotesDoc, ProgrammeDoc, TopicDoc};
 use crate::guide::{self, Due, Timing, TopicProgress};
 use crate::i18n::{format_date, t, tf};
@@ -494,6 +495,160 @@ pub fn meeting_page(
         next,
         next_topic,
     })
+}
+
+// -- Mentoring Circles ------------------------------------------------------------------------
+
+/// A circle's sessions, not cancelled, in the order they happen.
+pub fn circle_sessions(group: &GroupDoc) -> Vec<(&String, &MeetingDoc)> {
+    meetings_in_order(group)
+        .into_iter()
+        .filter(|(_, m)| m.status != MeetingStatus::Cancelled)
+        .collect()
+}
+
+fn member_name(group: &GroupDoc, person: &str) -> String {
+    group
+        .members
+        .get(person)
+        .map(|m| m.name.clone())
+        .unwrap_or_default()
+}
+
+/// A circle's members of one role.
+pub fn circle_members_of(group: &GroupDoc, role: Role) -> Vec<&String> {
+    group
+        .members
+        .iter()
+        .filter(|(_, m)| m.role == role)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The circle's sessions as cards, for `reader` (her own attendance is shown to students).
+pub fn session_cards(group: &GroupDoc, reader: &str, language: Language) -> Vec<SessionCard> {
+    let Some(circle) = &group.circle else {
+        return Vec::new();
+    };
+    let students = circle_members_of(group, Role::Student);
+    let teacher = member_name(group, &circle.teacher);
+    circle_sessions(group)
+        .into_iter()
+        .enumerate()
+        .map(|(index, (id, m))| {
+            let session = m.session.as_ref();
+            let facilitator =
+                session.map_or(crate::circle::default_facilitator(index), |s| s.facilitator);
+            let leads = match facilitator {
+                Facilitator::Organisation => tf(
+                    language,
+                    "facilitator.organisation",
+                    &[("organisation", &circle.organisation)],
+                ),
+                Facilitator::Teacher => {
+                    tf(language, "facilitator.teacher", &[("teacher", &teacher)])
+                }
+            };
+            let mut place = match session.and_then(|s| s.host.as_ref()) {
+                Some(host) => tf(
+                    language,
+                    "circle.at_company",
+                    &[("name", &member_name(group, host))],
+                ),
+                None => tf(
+                    language,
+                    "circle.at_school",
+                    &[("reason", session.map_or("", |s| s.school_reason.as_str()))],
+                ),
+            };
+            if !m.place.is_empty() {
+                place = format!("{place}, {}", m.place);
+            }
+            let attendance = session.map(|s| &s.attendance);
+            let taken = attendance.is_some_and(|a| !a.is_empty());
+            let present = students
+                .iter()
+                .filter(|p| attendance.and_then(|a| a.get(**p)) == Some(&true))
+                .count();
+            let is_student = students.iter().any(|p| p.as_str() == reader);
+            SessionCard {
+                meeting: id.clone(),
+                number: index + 1,
+                date: m.date.clone().unwrap_or_default(),
+                date_label: parse_date(&m.date)
+                    .map(|d| format_date(language, d))
+                    .unwrap_or_default(),
+                time: m.time.clone().unwrap_or_default(),
+                minutes: m.duration_minutes,
+                place,
+                leads,
+                present: teacher.clone(),
+                status: m.status,
+                attendance: if taken {
+                    tf(
+                        language,
+                        "circle.attendance_count",
+                        &[
+                            ("present", &present.to_string()),
+                            ("total", &students.len().to_string()),
+                        ],
+                    )
+                } else {
+                    String::new()
+                },
+                i_attended: (is_student && taken)
+                    .then(|| attendance.and_then(|a| a.get(reader)) == Some(&true)),
+                exception: session
+                    .map(|s| s.override_reason.trim())
+                    .filter(|r| !r.is_empty())
+                    .map(|r| tf(language, "circle.override", &[("reason", r)]))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// One student's record of the circle's sessions, for the certificate rule.
+pub fn attended(group: &GroupDoc, student: &str) -> Vec<crate::circle::Attended> {
+    circle_sessions(group)
+        .into_iter()
+        .filter_map(|(_, m)| {
+            Some(crate::circle::Attended {
+                date: parse_date(&m.date)?,
+                held: m.status == MeetingStatus::Held,
+                present: m
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.attendance.get(student))
+                    .copied()
+                    .unwrap_or(false),
+            })
+        })
+        .collect()
+}
+
+/// The circle's size warnings, in words.
+pub fn circle_warnings(group: &GroupDoc, language: Language) -> Vec<String> {
+    crate::circle::composition_warnings(
+        circle_members_of(group, Role::Student).len(),
+        circle_members_of(group, Role::Professional).len(),
+    )
+    .into_iter()
+    .map(|w| crate::circle::warning_text(w, language))
+    .collect()
+}
+
+/// The agenda every circle session follows: the toolbox's four themes, each with a question.
+pub fn circle_agenda(language: Language) -> Vec<(String, String)> {
+    ["challenges", "obstacles", "ambitions", "jobs"]
+        .into_iter()
+        .map(|theme| {
+            (
+                t(language, &format!("circle.theme.{theme}")),
+                t(language, &format!("circle.theme.{theme}.ask")),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

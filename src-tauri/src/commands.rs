@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate, Utc};
 use mentoring::api::{
-    Dashboard, Email, EvaluationForm, EvaluationSummary, GoalItem, Home, InvitationView,
-    InviteResult, MeetingPage, PreparationPage, Profile, ProfileForm, ProgrammeSetup, ProposalView,
-    SavedFile, SuggestionView, SyncStatus, TextValue,
+    CircleForm, CircleSessionPage, CircleSetup, Dashboard, Email, EvaluationForm,
+    EvaluationSummary, GoalItem, Home, InvitationView, InviteResult, MeetingPage, PreparationPage,
+    Profile, ProfileForm, ProgrammeSetup, ProposalView, SavedFile, SessionForm, SuggestionView,
+    SyncStatus, TextValue,
 };
 use mentoring::model::{GoalKind, Language, Role, Settings};
 use mentoring::session::{ActionError, ProgrammeForm, Session};
@@ -502,6 +503,84 @@ pub async fn export_calendar(
         None => "mentoring-schema.ics".to_owned(),
     };
     let path = write_export(&dir, &name, ics.as_bytes())?;
+    Ok(SavedFile {
+        path: path.display().to_string(),
+    })
+}
+
+// -- Mentoring Circles -------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn circle_setup(shell: State<'_, Shell>, programme: String) -> Answer<CircleSetup> {
+    Ok(session(&shell)?.circle_setup(&programme).await?)
+}
+
+#[tauri::command]
+pub async fn create_circle(
+    shell: State<'_, Shell>,
+    programme: String,
+    form: CircleForm,
+) -> Answer<String> {
+    Ok(session(&shell)?.create_circle(&programme, form).await?)
+}
+
+#[tauri::command]
+pub async fn plan_session(
+    shell: State<'_, Shell>,
+    group: String,
+    form: SessionForm,
+) -> Answer<String> {
+    Ok(session(&shell)?.plan_session(&group, form).await?)
+}
+
+#[tauri::command]
+pub async fn circle_session(
+    shell: State<'_, Shell>,
+    group: String,
+    meeting: String,
+) -> Answer<CircleSessionPage> {
+    Ok(session(&shell)?.circle_session(&group, &meeting).await?)
+}
+
+#[tauri::command]
+pub async fn set_attendance(
+    shell: State<'_, Shell>,
+    group: String,
+    meeting: String,
+    person: String,
+    present: bool,
+) -> Answer<()> {
+    Ok(session(&shell)?
+        .set_attendance(&group, &meeting, &person, present)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn mark_session_held(
+    shell: State<'_, Shell>,
+    group: String,
+    meeting: String,
+) -> Answer<()> {
+    Ok(session(&shell)?
+        .mark_session_held(&group, &meeting, today())
+        .await?)
+}
+
+/// Makes her certificate of participation here, offline, and writes it into the export folder.
+#[tauri::command]
+pub async fn save_certificate(shell: State<'_, Shell>, group: String) -> Answer<SavedFile> {
+    let (name, bytes) = session(&shell)?.certificate(&group, today()).await?;
+    let path = write_export(&shell.launch.export_dir, &name, &bytes)?;
+    Ok(SavedFile {
+        path: path.display().to_string(),
+    })
+}
+
+/// Writes the circle leaflet, as a PDF in her language, into the export folder.
+#[tauri::command]
+pub async fn save_leaflet(shell: State<'_, Shell>) -> Answer<SavedFile> {
+    let (name, bytes) = session(&shell)?.leaflet()?;
+    let path = write_export(&shell.launch.export_dir, &name, &bytes)?;
     Ok(SavedFile {
         path: path.display().to_string(),
     })

@@ -111,6 +111,14 @@ fn main() {
             commands::open_mail,
             commands::preparation,
             commands::write_preparation,
+            commands::circle_setup,
+            commands::create_circle,
+            commands::plan_session,
+            commands::circle_session,
+            commands::set_attendance,
+            commands::mark_session_held,
+            commands::save_certificate,
+            commands::save_leaflet,
         ])
         .build(tauri::generate_context!());
     let app = match app {

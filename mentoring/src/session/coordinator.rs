@@ -44,9 +44,9 @@ pub struct ProgrammeForm {
 }
 
 /// The documents of a programme the coordinator keeps.
-struct Programme {
-    doc: String,
-    programme: ProgrammeDoc,
+pub(super) struct Programme {
+    pub(super) doc: String,
+    pub(super) programme: ProgrammeDoc,
     roster_doc: String,
     roster: RosterDoc,
 }
@@ -140,7 +140,7 @@ impl Session {
         Ok(programme_doc)
     }
 
-    async fn programme(&self, programme_doc: &str) -> Result<Programme, ActionError> {
+    pub(super) async fn programme(&self, programme_doc: &str) -> Result<Programme, ActionError> {
         let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
         let roster_doc = match self.setting(&format!("roster:{programme_doc}"))? {
             Some(id) if self.device.has(&id) => id,
@@ -516,7 +516,10 @@ impl Session {
     // -- Pairing ------------------------------------------------------------------------------
 
     /// Profiles of the programme's participants, by person.
-    async fn profiles(&self, p: &Programme) -> Result<BTreeMap<String, ProfileDoc>, ActionError> {
+    pub(super) async fn profiles(
+        &self,
+        p: &Programme,
+    ) -> Result<BTreeMap<String, ProfileDoc>, ActionError> {
         let mut profiles = BTreeMap::new();
         for entry in self.device.documents()? {
             if entry.kind != DocKind::Profile.as_str() {
@@ -532,7 +535,11 @@ impl Session {
     }
 
     /// Accepted, active participants of a role: (person, name).
-    fn participants(&self, p: &Programme, role: Role) -> Result<Vec<PersonRef>, ActionError> {
+    pub(super) fn participants(
+        &self,
+        p: &Programme,
+        role: Role,
+    ) -> Result<Vec<PersonRef>, ActionError> {
         let status = self.cached_status(&p.doc)?;
         Ok(status
             .members

@@ -5,6 +5,7 @@
 //! to the server's API through [`ServerApi`], and builds its answer with [`crate::views`]; the
 //! app shell only translates requests into these calls.
 
+mod circle;
 mod coordinator;
 mod joining;
 mod pair;

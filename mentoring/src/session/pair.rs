@@ -8,7 +8,7 @@ use super::{ActionError, MAX_PLACE, Session, parse_date, parse_time, shared_path
 use crate::api::{Email, GoalItem, Home, MeetingPage, PreparationPage, TextValue};
 use crate::docs::{self, GoalDoc, GroupDoc, MeetingDoc, NotesDoc};
 use crate::i18n::format_date;
-use crate::model::{GoalKind, MeetingStatus};
+use crate::model::{GoalKind, GroupKind, MeetingStatus};
 use crate::{ics, mail, views};
 
 impl Session {
@@ -18,7 +18,14 @@ impl Session {
     pub async fn home(&self, today: NaiveDate) -> Result<Home, ActionError> {
         let profile = self.profile()?;
         let mut groups = Vec::new();
+        let mut circles = Vec::new();
         for group_id in self.my_groups().await? {
+            if let Ok(group) = self.device.read::<GroupDoc>(&group_id).await
+                && group.group_kind == GroupKind::Circle
+            {
+                circles.push(self.circle_home(&group_id, &group).await?);
+                continue;
+            }
             let Ok(pair) = self.pair_docs(&group_id).await else {
                 // A pair whose documents have not all arrived yet is shown once they have.
                 continue;
@@ -52,6 +59,7 @@ impl Session {
         Ok(Home {
             profile,
             groups,
+            circles,
             programmes,
             memberships,
             server: self.known_server()?,
