@@ -39,7 +39,7 @@ step "build (workspace, all targets)" cargo build --all-targets
 step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
 step "lint (clippy, webview)" cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
 step "unit tests" cargo test --lib --bins
-step "system tests: devices and the real server" cargo test --test sync --test pair --test privacy --test invitations
+step "system tests: devices and the real server" cargo test --test sync --test pair --test privacy --test invitations --test circles
 step "system tests: the real app (Xvfb, tauri-driver)" with_display cargo test --test app -- --test-threads=1
 
 printf '\n\033[1m== Summary\033[0m\n'

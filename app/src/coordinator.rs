@@ -119,6 +119,7 @@ enum Tab {
     People,
     Pairing,
     Setup,
+    Circles,
     Evaluation,
 }
 
@@ -176,6 +177,7 @@ pub fn Programme(programme: String) -> impl IntoView {
             {tab_button(Tab::People, "tab-people", "coord.tab.people")}
             {tab_button(Tab::Pairing, "tab-pairing", "coord.tab.pairing")}
             {tab_button(Tab::Setup, "tab-setup", "coord.tab.setup")}
+            {tab_button(Tab::Circles, "tab-circles", "coord.tab.circles")}
             {tab_button(Tab::Evaluation, "tab-evaluation", "coord.tab.evaluation")}
         </nav>
         {move || loaded.get().then(|| match tab.get() {
@@ -183,6 +185,7 @@ pub fn Programme(programme: String) -> impl IntoView {
             Tab::People => view! { <People programme=id.get_value() dashboard=dashboard /> }.into_any(),
             Tab::Pairing => view! { <PairingTab programme=id.get_value() dashboard=dashboard /> }.into_any(),
             Tab::Setup => view! { <SetupTab programme=id.get_value() dashboard=dashboard /> }.into_any(),
+            Tab::Circles => view! { <crate::circle::CirclesTab programme=id.get_value() /> }.into_any(),
             Tab::Evaluation => view! { <EvaluationTab programme=id.get_value() /> }.into_any(),
         })}
     }
@@ -305,11 +308,20 @@ fn People(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl Int
             <p class="hint"><Tr k="coord.invite_hint" /></p>
             <label for="invite-role"><Tr k="coord.role" /></label>
             <select id="invite-role" on:change=move |ev| {
-                role.set(if event_target_value(&ev) == "mentee" { Role::Mentee } else { Role::Mentor });
+                role.set(match event_target_value(&ev).as_str() {
+                    "mentee" => Role::Mentee,
+                    "student" => Role::Student,
+                    "professional" => Role::Professional,
+                    "facilitator" => Role::Facilitator,
+                    _ => Role::Mentor,
+                });
                 load_template();
             }>
                 <option value="mentor" selected=true>{move || ctx.t("role.mentor")}</option>
                 <option value="mentee">{move || ctx.t("role.mentee")}</option>
+                <option value="student">{move || ctx.t("role.student")}</option>
+                <option value="professional">{move || ctx.t("role.professional")}</option>
+                <option value="facilitator">{move || ctx.t("role.facilitator")}</option>
             </select>
             <label for="invite-name"><Tr k="coord.name" /></label>
             <input id="invite-name" type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
@@ -353,7 +365,7 @@ fn People(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl Int
                                 "withdrawn" => "state.withdrawn",
                                 _ => "state.open",
                             };
-                            let role_key = if p.role == Role::Mentor { "role.mentor" } else { "role.mentee" };
+                            let role_key = crate::circle::role_key(p.role);
                             let (invitation, person) = (p.invitation.clone(), p.person.clone());
                             let open = p.state == "open";
                             view! {
@@ -718,7 +730,7 @@ fn EvaluationTab(programme: String) -> impl IntoView {
                 <h4><Tr k="eval.answers" /></h4>
                 {s.answers.iter().map(|a| view! {
                     <article class="answer">
-                        <p><strong><Tr k=if a.role == Role::Mentor { "role.mentor" } else { "role.mentee" } /></strong></p>
+                        <p><strong><Tr k=crate::circle::role_key(a.role) /></strong></p>
                         <p>{a.experience.clone()}</p>
                         <p><Tr k="eval.good" /> " " {a.good.clone()}</p>
                         <p><Tr k="eval.less_good" /> " " {a.less_good.clone()}</p>

@@ -27,11 +27,11 @@ pub fn Home() -> impl IntoView {
         <div id="home">
             {move || match home.get() {
                 None => view! { <p class="muted"><Tr k="app.loading" /></p> }.into_any(),
-                Some(h) if h.groups.is_empty() && h.programmes.is_empty() && h.memberships.is_empty() => view! {
+                Some(h) if h.groups.is_empty() && h.circles.is_empty() && h.programmes.is_empty() && h.memberships.is_empty() => view! {
                     <h2><Tr k="start.title" /></h2>
                     <p><Tr k="start.intro" /></p>
                 }.into_any(),
-                Some(h) if h.groups.is_empty() && !h.memberships.is_empty() => view! {
+                Some(h) if h.groups.is_empty() && h.circles.is_empty() && !h.memberships.is_empty() => view! {
                     <p class="card" id="waiting-for-pair"><Tr k="home.waiting_for_pair" /></p>
                 }.into_any(),
                 Some(_) => ().into_any(),
@@ -41,10 +41,13 @@ pub fn Home() -> impl IntoView {
                 key=|id| id.clone()
                 children=move |id| view! { <GroupSection id=id home=home /> }
             />
+            {move || home.get().map(|h| h.circles.into_iter().map(|c| view! {
+                <crate::circle::CircleSection circle=c />
+            }).collect_view())}
             <ProgrammeLists home=home />
             <Show when=move || group_ids.get().is_some()>
                 <StartChoices has_groups=Signal::derive(move || {
-                    home.get().is_some_and(|h| !h.groups.is_empty() || !h.programmes.is_empty())
+                    home.get().is_some_and(|h| !h.groups.is_empty() || !h.circles.is_empty() || !h.programmes.is_empty())
                 }) />
             </Show>
         </div>

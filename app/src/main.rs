@@ -3,6 +3,7 @@
 //! The Peer Mentoring window, a Leptos client-side app. It shows what the device shell hands it
 //! (view values from `mentoring::api`) and asks the shell to act; it decides nothing itself.
 
+mod circle;
 mod coordinator;
 mod home;
 mod joining;
@@ -35,6 +36,8 @@ pub enum Route {
     Programme { programme: String },
     Profile { programme: String },
     Evaluation { programme: String },
+    CircleSession { group: String, meeting: String },
+    Leaflet,
 }
 
 /// What every screen shares.
@@ -204,6 +207,8 @@ fn App() -> impl IntoView {
                 Route::Programme { programme } => view! { <coordinator::Programme programme=programme /> }.into_any(),
                 Route::Profile { programme } => view! { <joining::ProfilePage programme=programme /> }.into_any(),
                 Route::Evaluation { programme } => view! { <joining::EvaluationPage programme=programme /> }.into_any(),
+                Route::CircleSession { group, meeting } => view! { <circle::CircleSession group=group meeting=meeting /> }.into_any(),
+                Route::Leaflet => view! { <circle::Leaflet /> }.into_any(),
             }}
         </main>
     }

@@ -25,6 +25,16 @@ pub const LONGEST_SESSION_MINUTES: u32 = 480;
 /// Sessions a student attended to receive a certificate of participation: most of the three.
 pub const CERTIFICATE_MIN_SESSIONS: usize = 2;
 
+/// The leaflet's sections (heading key, text key), also shown in the app.
+pub const LEAFLET_SECTIONS: [(&str, &str); 6] = [
+    ("leaflet.what.h", "leaflet.what"),
+    ("leaflet.who.h", "leaflet.who"),
+    ("leaflet.when.h", "leaflet.when"),
+    ("leaflet.talk.h", "leaflet.talk"),
+    ("leaflet.give.h", "leaflet.give"),
+    ("leaflet.join.h", "leaflet.join"),
+];
+
 /// Something about a circle's make-up that the toolbox advises against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use pdf_writer::types::StructRole;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
+use crate::circle::LEAFLET_SECTIONS;
 use crate::i18n::{format_date, t, tf};
 use crate::model::Language;
 
@@ -121,16 +122,6 @@ pub fn leaflet(language: Language) -> Vec<u8> {
     }
     page.finish()
 }
-
-/// The leaflet's sections (heading key, text key), also shown in the app.
-pub const LEAFLET_SECTIONS: [(&str, &str); 6] = [
-    ("leaflet.what.h", "leaflet.what"),
-    ("leaflet.who.h", "leaflet.who"),
-    ("leaflet.when.h", "leaflet.when"),
-    ("leaflet.talk.h", "leaflet.talk"),
-    ("leaflet.give.h", "leaflet.give"),
-    ("leaflet.join.h", "leaflet.join"),
-];
 
 // -- A small page layout: blocks of wrapped text, top to bottom -------------------------------
 

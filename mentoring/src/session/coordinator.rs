@@ -377,11 +377,7 @@ impl Session {
 
     /// The e-mail template for inviting someone in `role`: her own edit, or the default.
     pub fn invitation_template(&self, role: Role) -> Result<(String, String), ActionError> {
-        let key = if role == Role::Mentor {
-            "mentor"
-        } else {
-            "mentee"
-        };
+        let key = template_key(role);
         let language = self.language()?;
         Ok((
             self.setting(&format!("mail.invite.{key}.subject"))?
@@ -398,11 +394,7 @@ impl Session {
         subject: &str,
         body: &str,
     ) -> Result<(), ActionError> {
-        let key = if role == Role::Mentor {
-            "mentor"
-        } else {
-            "mentee"
-        };
+        let key = template_key(role);
         self.set_setting(&format!("mail.invite.{key}.subject"), subject)?;
         self.set_setting(&format!("mail.invite.{key}.body"), body)
     }
@@ -981,6 +973,15 @@ fn setup_view(p: &Programme, language: Language, today: NaiveDate) -> ProgrammeS
                 )
             })
             .collect(),
+    }
+}
+
+/// Which invitation e-mail a role gets.
+fn template_key(role: Role) -> &'static str {
+    match role {
+        Role::Mentor => "mentor",
+        Role::Mentee => "mentee",
+        _ => "circle",
     }
 }
 
