@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use mentoring::api::{
-    CircleForm, CircleHome, CircleSessionPage, CircleSetup, SavedFile, SessionCard, SessionForm,
+    CircleForm, CircleHome, Home as HomeView, CircleSessionPage, CircleSetup, SavedFile, SessionCard, SessionForm,
     TextValue,
 };
 use mentoring::circle::{LEAFLET_SECTIONS, composition_warnings, warning_text};
@@ -64,14 +64,23 @@ fn SessionItem(group: String, card: SessionCard) -> impl IntoView {
     }
 }
 
-/// A circle on its member's home screen.
+/// A circle on its member's home screen. The planning form lives outside the parts that
+/// re-render on every change, so what she types survives a sync.
 #[component]
-pub fn CircleSection(circle: CircleHome) -> impl IntoView {
+pub fn CircleSection(id: String, home: RwSignal<Option<HomeView>>) -> impl IntoView {
     let ctx = use_ctx();
-    let group = circle.group.clone();
+    let circle = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            home.with(|h| {
+                h.as_ref()
+                    .and_then(|h| h.circles.iter().find(|c| c.group == id).cloned())
+            })
+        })
+    };
     let saved = RwSignal::new(None::<String>);
     let download = {
-        let group = group.clone();
+        let group = id.clone();
         move |_| {
             ctx.run(
                 "save_certificate",
@@ -82,44 +91,52 @@ pub fn CircleSection(circle: CircleHome) -> impl IntoView {
             )
         }
     };
-    let sessions = circle.sessions.clone();
+    let first = circle.get_untracked();
+    let name = first.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+    let planner = first.filter(|c| c.can_plan);
     view! {
-        <section class="card circle-home" id=format!("circle-{}", circle.group) data-name=circle.name.clone()>
-            <header class="group-header">
-                <h2>{circle.name.clone()}</h2>
-                <span class="badge"><Tr k="circle.badge" /></span>
-                <p class="muted">{circle.programme.clone()} " · " {circle.school.clone()} " · " <Tr k=role_key(circle.my_role) /></p>
-            </header>
-            {circle.warnings.iter().map(|w| view! { <p class="warning circle-warning">{w.clone()}</p> }).collect_view()}
-            <h3><Tr k="circle.sessions" /></h3>
-            {sessions.is_empty().then(|| view! { <p class="muted"><Tr k="circle.no_sessions" /></p> })}
-            <ul class="sessions">
-                {sessions.into_iter().map(|card| view! { <SessionItem group=group.clone() card=card /> }).collect_view()}
-            </ul>
-            {circle.can_plan.then(|| view! { <PlanSession circle=circle.clone() /> })}
-            {circle.certificate.clone().map(|c| view! {
-                <div class="certificate" id="certificate">
-                    <h3><Tr k="circle.certificate" /></h3>
-                    {if c.available {
-                        view! {
-                            <p><Tr k="circle.certificate_hint" /></p>
-                            <button id="download-certificate" on:click=download.clone()><Tr k="circle.certificate_button" /></button>
-                        }.into_any()
-                    } else {
-                        view! { <p id="certificate-state" class="muted">{c.explanation.clone()}</p> }.into_any()
-                    }}
-                    {move || saved.get().map(|p| view! { <p id="certificate-saved" class="saved">{p}</p> })}
-                </div>
+        <section class="card circle-home" id=format!("circle-{id}") data-name=name>
+            {move || circle.get().map(|circle| {
+                let group = circle.group.clone();
+                let download = download.clone();
+                view! {
+                    <header class="group-header">
+                        <h2>{circle.name.clone()}</h2>
+                        <span class="badge"><Tr k="circle.badge" /></span>
+                        <p class="muted">{circle.programme.clone()} " · " {circle.school.clone()} " · " <Tr k=role_key(circle.my_role) /></p>
+                    </header>
+                    {circle.warnings.iter().map(|w| view! { <p class="warning circle-warning">{w.clone()}</p> }).collect_view()}
+                    <h3><Tr k="circle.sessions" /></h3>
+                    {circle.sessions.is_empty().then(|| view! { <p class="muted"><Tr k="circle.no_sessions" /></p> })}
+                    <ul class="sessions">
+                        {circle.sessions.iter().cloned().map(|card| view! { <SessionItem group=group.clone() card=card /> }).collect_view()}
+                    </ul>
+                    {circle.certificate.clone().map(|c| view! {
+                        <div class="certificate" id="certificate">
+                            <h3><Tr k="circle.certificate" /></h3>
+                            {if c.available {
+                                view! {
+                                    <p><Tr k="circle.certificate_hint" /></p>
+                                    <button id="download-certificate" on:click=download.clone()><Tr k="circle.certificate_button" /></button>
+                                }.into_any()
+                            } else {
+                                view! { <p id="certificate-state" class="muted">{c.explanation.clone()}</p> }.into_any()
+                            }}
+                        </div>
+                    })}
+                    <details class="members">
+                        <summary><Tr k="circle.members" /> " (" {circle.members.len()} ")"</summary>
+                        <ul>
+                            {circle.members.iter().map(|m| view! {
+                                <li class="circle-member"><strong>{m.name.clone()}</strong> " · " <Tr k=role_key(m.role) />
+                                    {(!m.detail.is_empty()).then(|| format!(" · {}", m.detail))}</li>
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                }
             })}
-            <details class="members">
-                <summary><Tr k="circle.members" /> " (" {circle.members.len()} ")"</summary>
-                <ul>
-                    {circle.members.iter().map(|m| view! {
-                        <li class="circle-member"><strong>{m.name.clone()}</strong> " · " <Tr k=role_key(m.role) />
-                            {(!m.detail.is_empty()).then(|| format!(" · {}", m.detail))}</li>
-                    }).collect_view()}
-                </ul>
-            </details>
+            {move || saved.get().map(|p| view! { <p id="certificate-saved" class="saved">{p}</p> })}
+            {planner.map(|circle| view! { <PlanSession circle=circle /> })}
             <button class="link" id="open-leaflet" on:click=move |_| ctx.go(Route::Leaflet)><Tr k="circle.leaflet" /></button>
         </section>
     }

@@ -23,6 +23,12 @@ pub fn Home() -> impl IntoView {
                 .map(|h| h.groups.iter().map(|g| g.group.clone()).collect::<Vec<_>>())
         })
     });
+    let circle_ids = Memo::new(move |_| {
+        home.with(|h| {
+            h.as_ref()
+                .map(|h| h.circles.iter().map(|c| c.group.clone()).collect::<Vec<_>>())
+        })
+    });
     view! {
         <div id="home">
             {move || match home.get() {
@@ -41,9 +47,11 @@ pub fn Home() -> impl IntoView {
                 key=|id| id.clone()
                 children=move |id| view! { <GroupSection id=id home=home /> }
             />
-            {move || home.get().map(|h| h.circles.into_iter().map(|c| view! {
-                <crate::circle::CircleSection circle=c />
-            }).collect_view())}
+            <For
+                each=move || circle_ids.get().unwrap_or_default()
+                key=|id| id.clone()
+                children=move |id| view! { <crate::circle::CircleSection id=id home=home /> }
+            />
             <ProgrammeLists home=home />
             <Show when=move || group_ids.get().is_some()>
                 <StartChoices has_groups=Signal::derive(move || {

@@ -528,3 +528,263 @@ async fn a_coordinator_sets_up_a_programme_invites_and_pairs_in_the_app() {
         app.stop().await;
     }
 }
+
+/// Invites someone from the coordinator's People tab; returns the code her screen shows.
+async fn invite_in_app(app: &mut App, role: &str, name: &str, previous: &str) -> String {
+    app.set_value("#invite-role", role).await;
+    app.type_into("#invite-name", name).await;
+    app.click("#send-invitation").await;
+    let client = app.client.clone();
+    system_tests::eventually(std::time::Duration::from_secs(20), "a new code", || {
+        let client = client.clone();
+        let previous = previous.to_owned();
+        async move {
+            match client.find(fantoccini::Locator::Css("#invite-code")).await {
+                Ok(el) => el
+                    .text()
+                    .await
+                    .is_ok_and(|t| !t.is_empty() && t != previous),
+                Err(_) => false,
+            }
+        }
+    })
+    .await;
+    app.text("#invite-code").await
+}
+
+/// Ticks a checkbox and waits until the screen shows it ticked (the list re-renders after each).
+async fn tick(app: &mut App, css: &str) {
+    let script = "const el = document.querySelector(arguments[0]); return !!(el && el.checked);";
+    for _ in 0..3 {
+        app.click(css).await;
+        let client = app.client.clone();
+        let ticked = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            loop {
+                if client
+                    .execute(script, vec![css.into()])
+                    .await
+                    .is_ok_and(|v| v.as_bool() == Some(true))
+                {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        })
+        .await;
+        if ticked.is_ok() {
+            return;
+        }
+    }
+    panic!("{css} does not stay ticked");
+}
+
+/// Waits up to a minute for `css` (e.g. until a device reconnected and synced).
+async fn wait_long(app: &App, css: &str) {
+    let client = app.client.clone();
+    system_tests::eventually(std::time::Duration::from_secs(60), css, || {
+        let client = client.clone();
+        async move { client.find(fantoccini::Locator::Css(css)).await.is_ok() }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_gets_her_certificate()
+{
+    use chrono::NaiveDate;
+    use system_tests::programme::Person;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let mut coordinator = App::start(&tmp.path().join("coordinator"), Some(&server.url())).await;
+    let mut teacher = App::start(&tmp.path().join("teacher"), Some(&server.url())).await;
+    let mut noor = App::start(&tmp.path().join("noor"), Some(&server.url())).await;
+
+    // The school's contact person sets up the programme and invites everyone.
+    coordinator.type_into("#profile-name", "Carla").await;
+    coordinator.click("#welcome-coordinate").await;
+    coordinator.wait_text("#setup-server", "127.0.0.1").await;
+    coordinator
+        .type_into("#setup-key", &programme::setup_key(&server))
+        .await;
+    coordinator
+        .type_into("#setup-name", "Meer meisjes in mbo Techniek")
+        .await;
+    coordinator
+        .type_into("#setup-school", "ROC Midden Nederland")
+        .await;
+    coordinator.click("#create-programme").await;
+    coordinator
+        .wait_text("#programme-name", "Meer meisjes in mbo Techniek")
+        .await;
+    coordinator.click("#tab-people").await;
+    let mut code = String::new();
+    let mut codes = Vec::new();
+    for (role, name) in [
+        ("student", "Noor"),
+        ("facilitator", "Marieke"),
+        ("student", "Fatima"),
+        ("student", "Lisa"),
+        ("student", "Emma"),
+        ("student", "Yara"),
+        ("student", "Sanne"),
+        ("professional", "Ingrid"),
+        ("professional", "Priya"),
+    ] {
+        code = invite_in_app(&mut coordinator, role, name, &code).await;
+        codes.push((name, code.clone()));
+    }
+    coordinator
+        .wait_text("#template-subject", "Mentoring Circle")
+        .await;
+
+    // Noor and the teacher accept in their apps; the others on their own devices.
+    accept_in_app(&mut noor, &codes[0].1, "Noor").await;
+    accept_in_app(&mut teacher, &codes[1].1, "Marieke").await;
+    let mut others = Vec::new();
+    for (name, code) in &codes[2..] {
+        let person = Person::new(&tmp.path().join(name.to_lowercase())).await;
+        // The server throttles code attempts from one address; wait as it asks.
+        loop {
+            match person
+                .session
+                .accept_invitation(server.url().as_str(), code, name)
+                .await
+            {
+                Ok(_) => break,
+                Err(e) if e.code() == "too_many_attempts" => {
+                    tokio::time::sleep(std::time::Duration::from_millis(1100)).await
+                }
+                Err(e) => panic!("{name} accepts: {e}"),
+            }
+        }
+        others.push(person);
+    }
+
+    // She forms the circle: the app warns while it is too small, not once it is right.
+    coordinator.click("#refresh-status").await;
+    coordinator.wait_text("#people", "Doet mee").await;
+    coordinator.click("#tab-circles").await;
+    coordinator.type_into("#circle-name", "Circle Techniek").await;
+    for name in ["Noor", "Fatima", "Lisa", "Emma"] {
+        tick(&mut coordinator, &format!(".choose-student[data-name='{name}']")).await;
+    }
+    tick(&mut coordinator, ".choose-professional[data-name='Ingrid']").await;
+    coordinator
+        .wait_text("#circle-warnings", "minstens 5")
+        .await;
+    coordinator
+        .wait_text("#circle-warnings", "minstens 2")
+        .await;
+    for name in ["Yara", "Sanne"] {
+        tick(&mut coordinator, &format!(".choose-student[data-name='{name}']")).await;
+    }
+    tick(&mut coordinator, ".choose-professional[data-name='Priya']").await;
+    tick(&mut coordinator, ".choose-teacher[data-name='Marieke']").await;
+    assert_eq!(coordinator.text("#circle-warnings").await.trim(), "");
+    coordinator.click("#create-circle").await;
+    coordinator
+        .wait_text(".circle-row", "6 Studentes, 2 Vakvrouwen")
+        .await;
+
+    // The teacher plans the year's three sessions; a fourth needs a reason.
+    wait_long(&teacher, ".circle-home").await;
+    let year = mentoring::guide::academic_year_of(programme::today());
+    let dates = [
+        NaiveDate::from_ymd_opt(year, 9, 15).unwrap(),
+        NaiveDate::from_ymd_opt(year + 1, 1, 12).unwrap(),
+        NaiveDate::from_ymd_opt(year + 1, 5, 11).unwrap(),
+    ];
+    teacher.click("#plan-session-open").await;
+    for (i, date) in dates.iter().enumerate() {
+        teacher
+            .set_value("#session-date", &date.to_string())
+            .await;
+        if i == 1 {
+            teacher.set_value("#session-host", "").await;
+            teacher
+                .type_into("#session-school-reason", "reistijd")
+                .await;
+        }
+        teacher.click("#plan-session").await;
+        teacher
+            .wait_for(&format!(".session-card[data-number='{}']", i + 1))
+            .await;
+    }
+    teacher.set_value("#session-date", &dates[2].to_string()).await;
+    teacher.click("#plan-session").await;
+    teacher.wait_text("#error", "al 3 bijeenkomsten").await;
+    teacher
+        .wait_text(".session-card[data-number='1']", "VHTO")
+        .await;
+    teacher
+        .wait_text(".session-card[data-number='2']", "Marieke")
+        .await;
+
+    // With the server gone, she takes attendance at each session and closes it.
+    server.stop();
+    let students = ["Noor", "Fatima", "Lisa", "Emma", "Yara", "Sanne"];
+    for n in 1..=3 {
+        teacher
+            .click(&format!(".session-card[data-number='{n}'] .open-session"))
+            .await;
+        teacher.wait_for("#agenda").await;
+        for name in students {
+            tick(&mut teacher, &format!(".attend[data-name='{name}']")).await;
+        }
+        if n == 1 {
+            teacher
+                .screenshot("circle-session-teacher-360x740", 360, 740)
+                .await;
+        }
+        teacher.click("#mark-session-held").await;
+        teacher.wait_for("#session-held").await;
+        teacher.click("#back-home").await;
+        teacher.wait_for(".circle-home").await;
+    }
+    teacher.wait_text("#sync-status", "Offline").await;
+
+    // Back online, it syncs; Noor downloads her certificate, made on her device.
+    server.restart().await;
+    wait_long(&noor, "#download-certificate").await;
+    noor.wait_text(".session-card[data-number='3']", "Jij was erbij")
+        .await;
+    noor.screenshot("circle-student-360x740", 360, 740).await;
+    noor.click("#download-certificate").await;
+    let path = std::path::PathBuf::from(noor.text("#certificate-saved").await);
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Noor"), "{text}");
+    for date in dates {
+        let label = mentoring::i18n::format_date(Language::Nl, date);
+        assert!(text.contains(&label), "{label} not in {text}");
+    }
+    let png = system_tests::app::screenshot_dir().join("certificate-page1");
+    let rendered = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&path)
+        .arg(&png)
+        .status()
+        .expect("pdftoppm");
+    assert!(rendered.success());
+
+    // The coordinator sees the sessions held and who came, not what was said.
+    coordinator
+        .wait_text(".circle-row", "3 van 3 bijeenkomsten gehouden")
+        .await;
+    coordinator
+        .wait_text(".circle-row", "6 van 6 studentes aanwezig")
+        .await;
+    assert_labels_in(&coordinator, Language::Nl).await;
+    coordinator
+        .screenshot("coordinator-circles-1280x800", 1280, 800)
+        .await;
+    for app in [coordinator, teacher, noor] {
+        app.stop().await;
+    }
+    drop(others);
+}
