@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use mentoring::api::{
-    CircleForm, CircleHome, Home as HomeView, CircleSessionPage, CircleSetup, SavedFile, SessionCard, SessionForm,
-    TextValue,
+    CircleForm, CircleHome, CircleSessionPage, CircleSetup, Home as HomeView, SavedFile,
+    SessionCard, SessionForm, TextValue,
 };
 use mentoring::circle::{LEAFLET_SECTIONS, composition_warnings, warning_text};
 use mentoring::model::{MeetingStatus, Role};

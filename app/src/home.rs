@@ -25,8 +25,12 @@ pub fn Home() -> impl IntoView {
     });
     let circle_ids = Memo::new(move |_| {
         home.with(|h| {
-            h.as_ref()
-                .map(|h| h.circles.iter().map(|c| c.group.clone()).collect::<Vec<_>>())
+            h.as_ref().map(|h| {
+                h.circles
+                    .iter()
+                    .map(|c| c.group.clone())
+                    .collect::<Vec<_>>()
+            })
         })
     });
     view! {

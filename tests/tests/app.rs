@@ -665,9 +665,15 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
     coordinator.click("#refresh-status").await;
     coordinator.wait_text("#people", "Doet mee").await;
     coordinator.click("#tab-circles").await;
-    coordinator.type_into("#circle-name", "Circle Techniek").await;
+    coordinator
+        .type_into("#circle-name", "Circle Techniek")
+        .await;
     for name in ["Noor", "Fatima", "Lisa", "Emma"] {
-        tick(&mut coordinator, &format!(".choose-student[data-name='{name}']")).await;
+        tick(
+            &mut coordinator,
+            &format!(".choose-student[data-name='{name}']"),
+        )
+        .await;
     }
     tick(&mut coordinator, ".choose-professional[data-name='Ingrid']").await;
     coordinator
@@ -677,7 +683,11 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
         .wait_text("#circle-warnings", "minstens 2")
         .await;
     for name in ["Yara", "Sanne"] {
-        tick(&mut coordinator, &format!(".choose-student[data-name='{name}']")).await;
+        tick(
+            &mut coordinator,
+            &format!(".choose-student[data-name='{name}']"),
+        )
+        .await;
     }
     tick(&mut coordinator, ".choose-professional[data-name='Priya']").await;
     tick(&mut coordinator, ".choose-teacher[data-name='Marieke']").await;
@@ -697,9 +707,7 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
     ];
     teacher.click("#plan-session-open").await;
     for (i, date) in dates.iter().enumerate() {
-        teacher
-            .set_value("#session-date", &date.to_string())
-            .await;
+        teacher.set_value("#session-date", &date.to_string()).await;
         if i == 1 {
             teacher.set_value("#session-host", "").await;
             teacher
@@ -711,7 +719,9 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
             .wait_for(&format!(".session-card[data-number='{}']", i + 1))
             .await;
     }
-    teacher.set_value("#session-date", &dates[2].to_string()).await;
+    teacher
+        .set_value("#session-date", &dates[2].to_string())
+        .await;
     teacher.click("#plan-session").await;
     teacher.wait_text("#error", "al 3 bijeenkomsten").await;
     teacher
