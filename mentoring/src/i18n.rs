@@ -296,7 +296,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("home.memberships", "Mijn programma's", "My programmes"),
     ("home.my_profile", "Mijn profiel", "My profile"),
     ("home.my_evaluation", "Evaluatie invullen", "Fill in the evaluation"),
-    ("home.waiting_for_pair", "Je doet mee. Zodra de coördinator je aan je mentor of mentee koppelt, verschijnt jullie koppel hier. Vul intussen je profiel in.", "You are in. As soon as the coordinator pairs you with your mentor or mentee, your pair appears here. Meanwhile, fill in your profile."),
+    ("home.waiting_for_pair", "Je doet mee. Zodra de coördinator je koppelt aan je mentor of mentee, of je in een Mentoring Circle plaatst, verschijnt dat hier. Vul intussen je profiel in.", "You are in. As soon as the coordinator pairs you with your mentor or mentee, or places you in a Mentoring Circle, it appears here. Meanwhile, fill in your profile."),
     ("join.title", "Uitnodiging openen", "Open an invitation"),
     ("join.intro", "Vul het serveradres en de code uit je uitnodiging in, of plak de link uit de e-mail in het codeveld.", "Enter the server address and the code from your invitation, or paste the link from the e-mail into the code field."),
     ("join.server", "Serveradres", "Server address"),
