@@ -16,6 +16,19 @@ async fn accept_in_app(app: &mut App, code: &str, name: &str) {
     app.wait_for("#waiting-for-pair, .partner-name").await;
 }
 
+/// Sets up a programme in the app as Carla, with the server's setup key.
+async fn set_up_programme(app: &mut App, server: &SyncServer, name: &str, school: &str) {
+    app.type_into("#profile-name", "Carla").await;
+    app.click("#welcome-coordinate").await;
+    app.wait_text("#setup-server", "127.0.0.1").await;
+    app.type_into("#setup-key", &programme::setup_key(server))
+        .await;
+    app.type_into("#setup-name", name).await;
+    app.type_into("#setup-school", school).await;
+    app.click("#create-programme").await;
+    app.wait_text("#programme-name", name).await;
+}
+
 /// Every translated label on screen shows its text in `language`; none is missing.
 async fn assert_labels_in(app: &App, language: Language) -> usize {
     let labels = app.labels().await;
@@ -439,22 +452,13 @@ async fn a_coordinator_sets_up_a_programme_invites_and_pairs_in_the_app() {
     let mut mentee = App::start(&tmp.path().join("mentee"), Some(&server.url())).await;
 
     // The coordinator sets up the programme with the server's setup key.
-    coordinator.type_into("#profile-name", "Carla").await;
-    coordinator.click("#welcome-coordinate").await;
-    coordinator.wait_text("#setup-server", "127.0.0.1").await;
-    coordinator
-        .type_into("#setup-key", &programme::setup_key(&server))
-        .await;
-    coordinator
-        .type_into("#setup-name", "Peer mentoring HBO-ICT")
-        .await;
-    coordinator
-        .type_into("#setup-school", "Hogeschool Windesheim, HBO-ICT")
-        .await;
-    coordinator.click("#create-programme").await;
-    coordinator
-        .wait_text("#programme-name", "Peer mentoring HBO-ICT")
-        .await;
+    set_up_programme(
+        &mut coordinator,
+        &server,
+        "Peer mentoring HBO-ICT",
+        "Hogeschool Windesheim, HBO-ICT",
+    )
+    .await;
 
     // She invites a mentor and a mentee; the codes come from her screen.
     coordinator.click("#tab-people").await;
@@ -601,22 +605,13 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
     let mut noor = App::start(&tmp.path().join("noor"), Some(&server.url())).await;
 
     // The school's contact person sets up the programme and invites everyone.
-    coordinator.type_into("#profile-name", "Carla").await;
-    coordinator.click("#welcome-coordinate").await;
-    coordinator.wait_text("#setup-server", "127.0.0.1").await;
-    coordinator
-        .type_into("#setup-key", &programme::setup_key(&server))
-        .await;
-    coordinator
-        .type_into("#setup-name", "Meer meisjes in mbo Techniek")
-        .await;
-    coordinator
-        .type_into("#setup-school", "ROC Midden Nederland")
-        .await;
-    coordinator.click("#create-programme").await;
-    coordinator
-        .wait_text("#programme-name", "Meer meisjes in mbo Techniek")
-        .await;
+    set_up_programme(
+        &mut coordinator,
+        &server,
+        "Meer meisjes in mbo Techniek",
+        "ROC Midden Nederland",
+    )
+    .await;
     coordinator.click("#tab-people").await;
     let mut code = String::new();
     let mut codes = Vec::new();

@@ -15,7 +15,6 @@ use crate::circle::{self, CertificateDecision, Location, SessionPlan};
 use crate::docs::{self, CircleDoc, GroupDoc, MeetingDoc, ProfileDoc, ProgrammeDoc, SessionDoc};
 use crate::i18n::t;
 use crate::model::{GroupKind, Language, MeetingStatus, Role};
-use crate::wire::CreateGroup;
 use crate::{pdf, views};
 
 /// What a circle shows of a person: a student's programme and year, a professional's field.
@@ -177,45 +176,8 @@ impl Session {
             details,
         };
         let group = GroupDoc::new_circle(programme_doc, circle, &members);
-        let group_id = group.group_id.clone();
-        let group_doc = self
-            .device
-            .create(&group, &name, crate::device::Sharing::Later)
-            .await?;
-        let (api, credential) = self.api()?;
-        let created = api
-            .create_group(
-                &credential,
-                &CreateGroup {
-                    programme: p.programme.programme_id.clone(),
-                    group: group_id,
-                    kind: GroupKind::Circle,
-                    members: members.iter().map(|(id, _, _)| id.clone()).collect(),
-                    group_doc: group_doc.clone(),
-                },
-            )
-            .await;
-        let created = match created {
-            Ok(created) => created,
-            Err(e) => {
-                self.device.forget(&group_doc)?;
-                return Err(e.into());
-            }
-        };
-        self.device
-            .change::<GroupDoc, _>(&group_doc, move |g| {
-                g.notes_doc = created.notes_doc;
-                Ok(())
-            })
-            .await?;
-        self.device.publish(&group_doc)?;
-        if !self
-            .device
-            .wait_on_server(&group_doc, std::time::Duration::from_secs(10))
-            .await
-        {
-            tracing::warn!(%group_doc, "the server does not have the new circle yet; it follows when it can");
-        }
+        let members = members.into_iter().map(|(id, _, _)| id).collect();
+        let group_doc = self.form_group(&p, group, &name, members).await?;
         Ok(group_doc)
     }
 

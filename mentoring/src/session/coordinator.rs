@@ -23,7 +23,7 @@ use crate::docs::{
 };
 use crate::i18n::{format_date, t, tf};
 use crate::matching::{self, Criteria, Mentee, Mentor, Reason};
-use crate::model::{DocKind, GroupKind, Language, Pairing, Role, Settings, Steering};
+use crate::model::{DocKind, Language, Pairing, Role, Settings, Steering};
 use crate::wire::{
     CreateGroup, CreateInvitation, CreateProgramme, ProgrammeStatus, RevokeInvitation, Withdraw,
 };
@@ -697,7 +697,7 @@ impl Session {
         if Self::active_pairs(&p).any(|(_, pair)| pair.mentee == mentee) {
             return Err(ActionError::AlreadyPaired);
         }
-        let mut group = GroupDoc::new_pair(
+        let group = GroupDoc::new_pair(
             programme_doc,
             "",
             (mentor, &mentor_info.name),
@@ -706,46 +706,13 @@ impl Session {
         let group_id = group.group_id.clone();
         let title = format!("{} & {}", mentor_info.name, mentee_ref.name);
         let group_doc = self
-            .device
-            .create(&group, &title, crate::device::Sharing::Later)
-            .await?;
-        let (api, credential) = self.api()?;
-        let created = api
-            .create_group(
-                &credential,
-                &CreateGroup {
-                    programme: p.programme.programme_id.clone(),
-                    group: group_id.clone(),
-                    kind: GroupKind::Pair,
-                    members: vec![mentor.to_owned(), mentee.to_owned()],
-                    group_doc: group_doc.clone(),
-                },
+            .form_group(
+                &p,
+                group,
+                &title,
+                vec![mentor.to_owned(), mentee.to_owned()],
             )
-            .await;
-        let created = match created {
-            Ok(created) => created,
-            Err(e) => {
-                self.device.forget(&group_doc)?;
-                return Err(e.into());
-            }
-        };
-        group.notes_doc = created.notes_doc;
-        let notes_doc = group.notes_doc.clone();
-        self.device
-            .change::<GroupDoc, _>(&group_doc, move |g| {
-                g.notes_doc = notes_doc;
-                Ok(())
-            })
             .await?;
-        self.device.publish(&group_doc)?;
-        // The pair's devices look for the group on the server as soon as they hear of it.
-        if !self
-            .device
-            .wait_on_server(&group_doc, std::time::Duration::from_secs(10))
-            .await
-        {
-            tracing::warn!(%group_doc, "the server does not have the new pair yet; it follows when it can");
-        }
         let pair = PairDoc {
             group_doc: group_doc.clone(),
             mentor: mentor.to_owned(),
@@ -759,6 +726,57 @@ impl Session {
                 Ok(())
             })
             .await?;
+        Ok(group_doc)
+    }
+
+    /// Makes a pair's or circle's group document, has the server form the group (it makes the
+    /// group's notes, which this device never holds) and shares it. Returns the document id.
+    pub(super) async fn form_group(
+        &self,
+        p: &Programme,
+        group: GroupDoc,
+        title: &str,
+        members: Vec<String>,
+    ) -> Result<String, ActionError> {
+        let group_doc = self
+            .device
+            .create(&group, title, crate::device::Sharing::Later)
+            .await?;
+        let (api, credential) = self.api()?;
+        let created = api
+            .create_group(
+                &credential,
+                &CreateGroup {
+                    programme: p.programme.programme_id.clone(),
+                    group: group.group_id.clone(),
+                    kind: group.group_kind,
+                    members,
+                    group_doc: group_doc.clone(),
+                },
+            )
+            .await;
+        let created = match created {
+            Ok(created) => created,
+            Err(e) => {
+                self.device.forget(&group_doc)?;
+                return Err(e.into());
+            }
+        };
+        self.device
+            .change::<GroupDoc, _>(&group_doc, move |g| {
+                g.notes_doc = created.notes_doc;
+                Ok(())
+            })
+            .await?;
+        self.device.publish(&group_doc)?;
+        // The members' devices look for the group on the server as soon as they hear of it.
+        if !self
+            .device
+            .wait_on_server(&group_doc, std::time::Duration::from_secs(10))
+            .await
+        {
+            tracing::warn!(%group_doc, "the server does not have the new group yet; it follows when it can");
+        }
         Ok(group_doc)
     }
 
