@@ -1,20 +1,22 @@
-//! Who may see which document, and who may register one: the programme's privacy rules as plain
-//! functions over plain values. The sync server answers every share question with these; nothing
-//! else decides access.
+//! Who may read and who may write which document, who may register one, and who may be in a
+//! group: the programme's privacy rules as plain functions over plain values. The sync server
+//! answers every share question with these; nothing else decides access.
 //!
-//! | kind | who may have it |
-//! |---|---|
-//! | programme | every active member of the programme |
-//! | roster | the programme's coordinator |
-//! | group | the group's members and the programme's coordinator |
-//! | notes | the group's members only |
-//! | private | its owner only |
-//! | preparation | the programme's mentors and coordinator |
-//! | profile, evaluation | its owner and the programme's coordinator |
+//! | kind | who may read it | who may also write it |
+//! |---|---|---|
+//! | programme | every active member of the programme | the coordinator |
+//! | roster | the programme's coordinator | the coordinator |
+//! | group | the group's members and the programme's coordinator | the coordinator; in a pair the mentor and mentee; in a circle its teacher (facilitator), so attendance is hers alone |
+//! | notes | the group's members only | the group's members |
+//! | private | its owner only | its owner |
+//! | preparation | the programme's mentors and coordinator | the same |
+//! | profile, evaluation | its owner and the programme's coordinator | its owner |
+//!
+//! A document's kind is what the server registered, never what the document says about itself.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DocKind, Role};
+use crate::model::{DocKind, GroupKind, Role};
 
 /// What the server knows about a document: enough to decide who may see it, nothing of its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +67,61 @@ impl Actor {
     }
 }
 
-/// Whether `actor` may have (read and write) the document.
+/// What a person may do with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Access {
+    /// She may not have it at all.
+    None,
+    /// She may have it, but her changes are not accepted.
+    Read,
+    /// She may have it and change it.
+    Write,
+}
+
+/// What `actor` may do with the document now.
+pub fn access(actor: &Actor, doc: &DocEntry) -> Access {
+    if !may_read(actor, doc) {
+        Access::None
+    } else if may_write(actor, doc) {
+        Access::Write
+    } else {
+        Access::Read
+    }
+}
+
+/// Whether `actor` may change a document she may read. Read-only readers: every participant for
+/// the programme document; students and professionals for their circle's group document (its
+/// sessions and attendance are the teacher's); the coordinator for profiles and evaluations.
+fn may_write(actor: &Actor, doc: &DocEntry) -> bool {
+    let role = actor.role_in(&doc.programme);
+    match doc.kind {
+        DocKind::Programme | DocKind::Roster => role == Some(Role::Coordinator),
+        DocKind::Group => match role {
+            Some(Role::Coordinator) => true,
+            Some(Role::Mentor | Role::Mentee | Role::Facilitator) => actor.in_group(doc),
+            _ => false,
+        },
+        DocKind::Notes => actor.in_group(doc),
+        DocKind::Private => actor.owns(doc),
+        DocKind::Preparation => matches!(role, Some(Role::Coordinator | Role::Mentor)),
+        DocKind::Profile | DocKind::Evaluation => actor.owns(doc) && role.is_some(),
+    }
+}
+
+/// Whether a person with `role` may be a member of a group of `kind`: mentors and mentees form
+/// pairs; students, professionals and teachers form circles. A coordinator is never a member, so
+/// she is never in the audience of a group's notes.
+pub fn may_join_group(kind: GroupKind, role: Role) -> bool {
+    match kind {
+        GroupKind::Pair => matches!(role, Role::Mentor | Role::Mentee),
+        GroupKind::Circle => matches!(
+            role,
+            Role::Student | Role::Professional | Role::Facilitator
+        ),
+    }
+}
+
+/// Whether `actor` may have the document (see [`access`] for whether she may also change it).
 pub fn may_read(actor: &Actor, doc: &DocEntry) -> bool {
     let coordinator = actor.is_coordinator_of(&doc.programme);
     match doc.kind {
@@ -84,14 +140,14 @@ pub fn may_read(actor: &Actor, doc: &DocEntry) -> bool {
     }
 }
 
-/// Whether `actor` may register a new document of this description with the server. Notes are
-/// never registered by a device: the server makes them when a group is formed, so that the
-/// coordinator who forms it never holds them.
+/// Whether `actor` may register a new document of this description with the server. Group and
+/// notes documents are never registered one by one: the server records both when a group is
+/// formed (and makes the notes itself, so that the coordinator who forms it never holds them).
 pub fn may_register(actor: &Actor, doc: &DocEntry) -> bool {
     let coordinator = actor.is_coordinator_of(&doc.programme);
     match doc.kind {
-        DocKind::Programme | DocKind::Roster | DocKind::Preparation | DocKind::Group => coordinator,
-        DocKind::Notes => false,
+        DocKind::Programme | DocKind::Roster | DocKind::Preparation => coordinator,
+        DocKind::Group | DocKind::Notes => false,
         DocKind::Private | DocKind::Profile | DocKind::Evaluation => {
             actor.owns(doc) && actor.role_in(&doc.programme).is_some()
         }
@@ -191,13 +247,51 @@ mod tests {
     }
 
     #[test]
+    fn writers_are_fewer_than_readers() {
+        let coordinator = member("c", Role::Coordinator, &[]);
+        let mentee = member("e", Role::Mentee, &["g1"]);
+        let student = member("s", Role::Student, &["c1"]);
+        let teacher = member("t", Role::Facilitator, &["c1"]);
+        let programme = doc(DocKind::Programme, None, None);
+        assert_eq!(access(&coordinator, &programme), Access::Write);
+        assert_eq!(access(&mentee, &programme), Access::Read);
+        let pair = doc(DocKind::Group, Some("g1"), None);
+        assert_eq!(access(&mentee, &pair), Access::Write);
+        assert_eq!(access(&coordinator, &pair), Access::Write);
+        let circle = doc(DocKind::Group, Some("c1"), None);
+        assert_eq!(access(&student, &circle), Access::Read);
+        assert_eq!(access(&teacher, &circle), Access::Write);
+        assert_eq!(access(&student, &pair), Access::None);
+        let circle_notes = doc(DocKind::Notes, Some("c1"), None);
+        assert_eq!(access(&student, &circle_notes), Access::Write);
+        assert_eq!(access(&coordinator, &circle_notes), Access::None);
+        let evaluation = doc(DocKind::Evaluation, None, Some("e"));
+        assert_eq!(access(&mentee, &evaluation), Access::Write);
+        assert_eq!(access(&coordinator, &evaluation), Access::Read);
+        let profile = doc(DocKind::Profile, None, Some("e"));
+        assert_eq!(access(&coordinator, &profile), Access::Read);
+    }
+
+    #[test]
+    fn pairs_are_mentors_and_mentees_circles_students_professionals_and_a_teacher() {
+        assert!(may_join_group(GroupKind::Pair, Role::Mentor));
+        assert!(may_join_group(GroupKind::Pair, Role::Mentee));
+        assert!(!may_join_group(GroupKind::Pair, Role::Student));
+        assert!(may_join_group(GroupKind::Circle, Role::Facilitator));
+        for kind in [GroupKind::Pair, GroupKind::Circle] {
+            assert!(!may_join_group(kind, Role::Coordinator), "{kind:?}");
+        }
+    }
+
+    #[test]
     fn only_coordinators_register_programme_documents_and_nobody_registers_notes() {
         let coordinator = member("c", Role::Coordinator, &[]);
         let mentee = member("e", Role::Mentee, &["g1"]);
-        assert!(may_register(
+        assert!(!may_register(
             &coordinator,
             &doc(DocKind::Group, Some("g1"), None)
         ));
+        assert!(may_register(&coordinator, &doc(DocKind::Roster, None, None)));
         assert!(!may_register(
             &mentee,
             &doc(DocKind::Group, Some("g1"), None)

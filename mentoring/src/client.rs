@@ -9,8 +9,9 @@ use url::Url;
 
 use crate::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
-    CreateProgramme, Credential, Directory, DissolveGroup, GroupCreated, InvitationCreated,
-    InvitationInfo, ProgrammeStatus, RegisterDocument, RevokeInvitation, Withdraw,
+    CreateProgramme, Credential, Devices, Directory, DissolveGroup, GroupCreated,
+    InvitationCreated, InvitationInfo, JoinDevice, LinkCode, ProgrammeStatus, RegisterDocument,
+    RemoveDevice, RevokeInvitation, Withdraw,
 };
 
 /// Why a call to the server did not give an answer.
@@ -146,8 +147,14 @@ impl ServerApi {
             .ok_or_else(|| ApiFailure::Unexpected(format!("{path} answered without a body")))
     }
 
-    pub async fn create_programme(&self, req: &CreateProgramme) -> Result<Credential, ApiFailure> {
-        self.post("/api/programmes", None, req).await
+    /// Sets up a programme; with the credential of a device already known here, she is the
+    /// same person there.
+    pub async fn create_programme(
+        &self,
+        credential: Option<&str>,
+        req: &CreateProgramme,
+    ) -> Result<Credential, ApiFailure> {
+        self.post("/api/programmes", credential, req).await
     }
 
     pub async fn programme_status(
@@ -183,8 +190,35 @@ impl ServerApi {
         self.post("/api/invitations/lookup", None, &req).await
     }
 
-    pub async fn accept_invitation(&self, req: &AcceptInvitation) -> Result<Accepted, ApiFailure> {
-        self.post("/api/invitations/accept", None, req).await
+    /// Accepts an invitation; with the credential of a device already known here, she joins
+    /// as the same person.
+    pub async fn accept_invitation(
+        &self,
+        credential: Option<&str>,
+        req: &AcceptInvitation,
+    ) -> Result<Accepted, ApiFailure> {
+        self.post("/api/invitations/accept", credential, req).await
+    }
+
+    pub async fn link_device(&self, credential: &str) -> Result<LinkCode, ApiFailure> {
+        self.post("/api/devices/link", Some(credential), &serde_json::json!({}))
+            .await
+    }
+
+    pub async fn join_device(&self, req: &JoinDevice) -> Result<Credential, ApiFailure> {
+        self.post("/api/devices/join", None, req).await
+    }
+
+    pub async fn devices(&self, credential: &str) -> Result<Devices, ApiFailure> {
+        self.get("/api/devices", credential).await
+    }
+
+    pub async fn remove_device(&self, credential: &str, peer: &str) -> Result<(), ApiFailure> {
+        let req = RemoveDevice {
+            peer: peer.to_owned(),
+        };
+        self.post_empty("/api/devices/remove", Some(credential), &req)
+            .await
     }
 
     pub async fn decline_invitation(&self, code: &str) -> Result<(), ApiFailure> {

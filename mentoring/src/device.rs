@@ -36,6 +36,8 @@ pub enum DeviceError {
     Doc(#[from] DocError),
     #[error("document {0} is not on this device")]
     NotFound(String),
+    #[error("document {0} may be read but not changed by this person")]
+    ReadOnly(String),
 }
 
 /// Whether a new document may go to the sync server.
@@ -60,6 +62,8 @@ pub struct Device {
     changed: broadcast::Sender<String>,
     wake: Arc<Notify>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Documents the server lets her read but not change (its directory says which).
+    read_only: Mutex<HashSet<String>>,
 }
 
 impl Device {
@@ -89,6 +93,7 @@ impl Device {
             changed: broadcast::channel(256).0,
             wake: Arc::new(Notify::new()),
             tasks: Mutex::default(),
+            read_only: Mutex::default(),
         });
         for entry in device.store.documents()? {
             device
@@ -264,7 +269,8 @@ impl Device {
         self.with_doc(id, |doc| docs::read::<T>(doc)).await
     }
 
-    /// Changes a document of a known kind (see [`docs::change`]).
+    /// Changes a document of a known kind (see [`docs::change`]); refused for a document she
+    /// may only read, rather than kept here while the server ignores it.
     pub async fn change<T, R>(
         &self,
         id: &str,
@@ -274,8 +280,23 @@ impl Device {
         T: DocSchema + Send + 'static,
         R: Send + 'static,
     {
+        self.check_writable(id)?;
         self.with_doc(id, |doc| docs::change::<T, R>(doc, edit))
             .await
+    }
+
+    /// Records which documents she may read but not change (from the server's directory).
+    pub fn set_read_only(&self, ids: HashSet<String>) {
+        *lock(&self.read_only) = ids;
+    }
+
+    /// Refuses a change to a document she may only read.
+    pub fn check_writable(&self, id: &str) -> Result<(), DeviceError> {
+        if lock(&self.read_only).contains(id) {
+            Err(DeviceError::ReadOnly(id.to_owned()))
+        } else {
+            Ok(())
+        }
     }
 
     /// Runs a document function from [`crate::docs`] on a document.

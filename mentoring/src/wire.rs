@@ -4,25 +4,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::{DocEntry, Membership};
+use crate::access::{Access, DocEntry, Membership};
 use crate::model::{GroupKind, Role};
 
-/// `POST /api/programmes`: a coordinator sets up a programme (needs the server's setup key).
+/// `POST /api/programmes`: a coordinator sets up a programme (needs the server's setup key). The
+/// server decides who she is: the person of the credential sent along, or a new person.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateProgramme {
     pub setup_key: String,
     pub programme: String,
     pub name: String,
     pub school: String,
-    pub coordinator: String,
     pub coordinator_name: String,
     pub peer: String,
 }
 
-/// A device's credential, handed out once.
+/// A device's credential, handed out once, and the person the server made it for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Credential {
     pub credential: String,
+    pub person: String,
 }
 
 /// `POST /api/invitations` (coordinator).
@@ -61,11 +62,11 @@ pub struct InvitationInfo {
     pub expires_at: String,
 }
 
-/// `POST /api/invitations/accept`.
+/// `POST /api/invitations/accept`. Who accepts is the server's decision: the person of the
+/// credential sent along (someone joining a second programme), or a new person.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AcceptInvitation {
     pub code: String,
-    pub person: String,
     pub name: String,
     pub peer: String,
 }
@@ -73,8 +74,48 @@ pub struct AcceptInvitation {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Accepted {
     pub credential: String,
+    pub person: String,
     pub programme: String,
     pub role: Role,
+}
+
+/// `POST /api/devices/link` (a device of hers): a short-lived, single-use code to link another
+/// device to her.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LinkCode {
+    pub code: String,
+    pub expires_at: String,
+}
+
+/// `POST /api/devices/join`: the new device trades a linking code for its own credential.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JoinDevice {
+    pub code: String,
+    pub peer: String,
+    /// What she calls this device ("telefoon", "laptop").
+    pub label: String,
+}
+
+/// `GET /api/devices`: her devices.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Devices {
+    pub devices: Vec<DeviceInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub peer: String,
+    pub label: String,
+    pub added_at: String,
+    pub last_seen: Option<String>,
+    /// The device that asked.
+    pub this_device: bool,
+}
+
+/// `POST /api/devices/remove`: one of her devices loses its credential at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RemoveDevice {
+    pub peer: String,
 }
 
 /// `POST /api/invitations/revoke` (coordinator).
@@ -91,12 +132,22 @@ pub struct RegisterDocument {
     pub entry: DocEntry,
 }
 
-/// `GET /api/directory`: the person's memberships and every document she may have.
+/// `GET /api/directory`: the person herself, her memberships and every document she may have,
+/// with what she may do with it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Directory {
+    pub person: String,
     pub memberships: Vec<Membership>,
     pub groups: Vec<String>,
-    pub documents: Vec<RegisterDocument>,
+    pub documents: Vec<DirectoryEntry>,
+}
+
+/// A document in the directory: what the server registered about it, and her access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    pub id: String,
+    pub entry: DocEntry,
+    pub access: Access,
 }
 
 /// `POST /api/groups` (coordinator): form a pair or circle. The server makes its notes

@@ -1,12 +1,13 @@
-//! Who is connecting, and which documents they may sync. A connection is bound at the websocket
-//! upgrade to the device its bearer credential belongs to; samod then disconnects it if its
-//! handshake claims another peer id. Each document/peer question is answered by
-//! [`mentoring::access::may_read`] over the registry, again whenever the registry changes, so a
-//! dissolved pair or a withdrawn person loses access on open connections too.
+//! Who is connecting, and which documents they may read and write. A connection is bound at the
+//! websocket upgrade to the device its bearer credential belongs to; a frame whose sender claims
+//! another peer id closes it. Each document/peer question is answered by
+//! [`mentoring::access::access`] over the registry, again whenever the registry changes, so a
+//! dissolved pair or a withdrawn person loses access on open connections too; a reader who may
+//! not write gets samod's read-only share, which ignores her changes.
 
 use axum::http::HeaderMap;
 use futures::Stream;
-use mentoring::access::may_read;
+use mentoring::access::{Access, access};
 use samod::{DocumentId, PeerId, ShareConfig};
 
 use crate::registry::{Registry, RegistryError};
@@ -60,24 +61,42 @@ impl Gate {
         Ok(Identity { peer, person })
     }
 
-    /// Whether `peer` may have document `doc` now.
-    fn decide(&self, doc: &str, peer: &str) -> ShareConfig {
-        let allowed = (|| -> Result<bool, RegistryError> {
+    /// The device a request's credential belongs to, if it carries one; a credential that is
+    /// not valid is refused rather than ignored.
+    pub fn authenticate_if_present(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Option<Identity>, AuthError> {
+        if headers.get("authorization").is_none() {
+            return Ok(None);
+        }
+        self.authenticate(headers).map(Some)
+    }
+
+    /// What `peer` may do with document `doc` now. A failing check refuses.
+    pub fn access(&self, doc: &str, peer: &str) -> Access {
+        let decided = (|| -> Result<Access, RegistryError> {
             let Some(person) = self.registry.person_of_peer(peer)? else {
-                return Ok(false);
+                return Ok(Access::None);
             };
             let Some(entry) = self.registry.document(doc)? else {
-                return Ok(false);
+                return Ok(Access::None);
             };
-            Ok(may_read(&self.registry.actor(&person)?, &entry))
+            Ok(access(&self.registry.actor(&person)?, &entry))
         })();
-        match allowed {
-            Ok(true) => ShareConfig::read_write(),
-            Ok(false) => ShareConfig::none(),
-            Err(e) => {
-                tracing::error!(%doc, %peer, error = %e, "access check failed; refusing");
-                ShareConfig::none()
-            }
+        decided.unwrap_or_else(|e| {
+            tracing::error!(%doc, %peer, error = %e, "access check failed; refusing");
+            Access::None
+        })
+    }
+
+    /// The share decision samod applies: read-only peers get our changes but theirs are
+    /// ignored (not stored, not passed on).
+    fn decide(&self, doc: &str, peer: &str) -> ShareConfig {
+        match self.access(doc, peer) {
+            Access::Write => ShareConfig::read_write(),
+            Access::Read => ShareConfig::read_only(),
+            Access::None => ShareConfig::none(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! The HTTP API (`/api/…`, JSON; types in [`mentoring::wire`]): setting up programmes,
-//! invitations, registering documents, the directory, forming and dissolving groups, withdrawing.
-//! Handlers translate HTTP into registry calls and [`mentoring::access`] rules, nothing more.
+//! invitations, a person's devices, registering documents, the directory, forming and dissolving
+//! groups, withdrawing. Handlers translate HTTP into registry calls and [`mentoring::access`]
+//! rules, nothing more. Who a request acts for is decided here from its credential, never taken
+//! from its body.
 
 use std::net::SocketAddr;
 
@@ -9,20 +11,24 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
-use mentoring::access::{DocEntry, may_read, may_register};
+use mentoring::access::{Access, access, may_join_group, may_register};
 use mentoring::codes::{self, CodeError};
 use mentoring::docs::{self, NotesDoc};
-use mentoring::model::{DocKind, GroupKind, Role};
+use mentoring::model::{GroupKind, Role};
 use mentoring::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
-    CreateProgramme, Credential, Directory, DissolveGroup, GroupCreated, InvitationCreated,
-    InvitationInfo, InvitationState as WireInvitationState, MemberInfo, ProgrammeStatus,
-    RegisterDocument, RevokeInvitation, Withdraw,
+    CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry, DissolveGroup,
+    GroupCreated, InvitationCreated, InvitationInfo, InvitationState as WireInvitationState,
+    JoinDevice, LinkCode, MemberInfo, ProgrammeStatus, RegisterDocument, RemoveDevice,
+    RevokeInvitation, Withdraw,
 };
 
 use crate::access::{AuthError, Identity};
-use crate::registry::{Invitation, InvitationState, RegistryError};
-use crate::server::App;
+use crate::registry::{Accept, Formed, Invitation, InvitationState, NewGroup, RegistryError};
+use crate::state::App;
+
+/// How long a code that links another device stays valid.
+const LINK_VALID_MINUTES: i64 = 10;
 
 /// An error answer.
 pub struct Failure {
@@ -52,6 +58,20 @@ impl Failure {
 
     fn bad(message: impl ToString) -> Failure {
         Failure::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    fn conflict(message: impl ToString) -> Failure {
+        Failure::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    fn throttled(wait: std::time::Duration) -> Failure {
+        let mut failure = Failure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "too many wrong attempts; try again later",
+        );
+        failure.body.retry_after = Some(wait.as_secs().max(1));
+        failure
     }
 }
 
@@ -122,53 +142,57 @@ fn require_coordinator(app: &App, who: &Identity, programme: &str) -> Result<(),
 
 pub async fn create_programme(
     State(app): State<App>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Json(req): Json<CreateProgramme>,
-) -> Response {
-    let result = (|| -> Result<(StatusCode, Json<Credential>), Failure> {
-        if req.setup_key.trim() != app.setup_key {
-            return Err(Failure::new(
-                StatusCode::FORBIDDEN,
-                "setup_key_wrong",
-                "the setup key is not this server's",
-            ));
-        }
-        if !is_id(&req.programme) || !is_id(&req.coordinator) || req.peer.trim().is_empty() {
-            return Err(Failure::bad(
-                "programme, coordinator and peer ids are needed",
-            ));
-        }
-        let created = app.registry.create_programme(
-            &req.programme,
-            &name(&req.name)?,
-            req.school.trim(),
-            &req.coordinator,
-            &name(&req.coordinator_name)?,
-        )?;
-        if !created {
-            return Err(Failure::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                "this programme exists already",
-            ));
-        }
-        let credential = new_credential();
-        if !app
-            .registry
-            .add_device(&req.peer, &req.coordinator, &credential)?
-        {
-            return Err(Failure::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                "this device belongs to someone else",
-            ));
-        }
-        tracing::info!(programme = %req.programme, "programme created");
-        Ok((StatusCode::CREATED, Json(Credential { credential })))
-    })();
-    match result {
-        Ok(ok) => ok.into_response(),
-        Err(e) => e.into_response(),
+) -> Result<(StatusCode, Json<Credential>), Failure> {
+    app.guard.check(client.ip()).map_err(Failure::throttled)?;
+    if !app.setup_key.matches(&req.setup_key) {
+        app.guard.wrong(client.ip());
+        tracing::warn!(client = %client.ip(), "a wrong setup key was tried");
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "setup_key_wrong",
+            "the setup key is not this server's",
+        ));
     }
+    let known = app.gate.authenticate_if_present(&headers)?;
+    if !is_id(&req.programme) || !is_peer(&req.peer) {
+        return Err(Failure::bad("programme and peer ids are needed"));
+    }
+    let Some(person) = app.registry.create_programme(
+        &req.programme,
+        &name(&req.name)?,
+        req.school.trim(),
+        known.as_ref().map(|k| k.person.as_str()),
+        &name(&req.coordinator_name)?,
+    )?
+    else {
+        return Err(Failure::conflict("this programme exists already"));
+    };
+    let credential = issue_credential(&app, &req.peer, &person, "")?;
+    tracing::info!(programme = %req.programme, "programme created");
+    Ok((
+        StatusCode::CREATED,
+        Json(Credential { credential, person }),
+    ))
+}
+
+/// Gives `peer` a new credential for `person`; refused if that device is someone else's.
+fn issue_credential(app: &App, peer: &str, person: &str, label: &str) -> Result<String, Failure> {
+    let credential = new_credential();
+    if app.registry.add_device(peer, person, &credential, label)? {
+        Ok(credential)
+    } else {
+        Err(Failure::conflict("this device belongs to someone else"))
+    }
+}
+
+fn is_peer(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 80
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 pub async fn programme_status(
@@ -288,21 +312,17 @@ pub async fn revoke_invitation(
     }
 }
 
-/// Finds the open invitation a typed code stands for, throttling attempts per client.
+/// Finds the open invitation a typed code stands for. Valid codes cost nothing; unknown codes
+/// count against the client's address, codes no longer open against their programme.
 fn open_invitation(app: &App, client: SocketAddr, typed: &str) -> Result<Invitation, Failure> {
-    if let Err(wait) = app.limiter.attempt(client.ip()) {
+    app.guard.check(client.ip()).map_err(|wait| {
         tracing::warn!(client = %client.ip(), "invitation code attempts throttled");
-        let mut failure = Failure::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            "too many attempts; try again later",
-        );
-        failure.body.retry_after = Some(wait.as_secs().max(1));
-        return Err(failure);
-    }
+        Failure::throttled(wait)
+    })?;
     let code = codes::normalize(typed)
         .map_err(|e: CodeError| Failure::new(StatusCode::BAD_REQUEST, e.code(), e))?;
     let Some(invitation) = app.registry.invitation(&code)? else {
+        app.guard.wrong(client.ip());
         return Err(Failure::new(
             StatusCode::NOT_FOUND,
             "code_unknown",
@@ -311,7 +331,13 @@ fn open_invitation(app: &App, client: SocketAddr, typed: &str) -> Result<Invitat
     };
     let expired = chrono::DateTime::parse_from_rfc3339(&invitation.expires_at)
         .map_or(true, |t| t < Utc::now());
-    let gone = |code: &str, message: &str| Err(Failure::new(StatusCode::GONE, code, message));
+    let gone = |code: &str, message: &str| {
+        app.guard
+            .check_programme(&invitation.programme)
+            .map_err(Failure::throttled)?;
+        app.guard.spent(&invitation.programme);
+        Err(Failure::new(StatusCode::GONE, code, message))
+    };
     match invitation.state {
         InvitationState::Accepted => gone("code_used", "this invitation was already used"),
         InvitationState::Declined => gone("code_declined", "this invitation was declined"),
@@ -341,36 +367,42 @@ pub async fn lookup_invitation(
 pub async fn accept_invitation(
     State(app): State<App>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Json(req): Json<AcceptInvitation>,
 ) -> Answer<Accepted> {
+    let known = app.gate.authenticate_if_present(&headers)?;
     let invitation = open_invitation(&app, client, &req.code)?;
-    if !is_id(&req.person) || req.peer.trim().is_empty() {
-        return Err(Failure::bad("person and peer ids are needed"));
+    if !is_peer(&req.peer) {
+        return Err(Failure::bad("a peer id is needed"));
     }
-    let credential = new_credential();
-    if !app
-        .registry
-        .add_device(&req.peer, &req.person, &credential)?
+    let name = name(&req.name)?;
+    if let Some(known) = &known
+        && known.peer != req.peer
     {
-        return Err(Failure::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            "this device belongs to someone else",
-        ));
+        return Err(Failure::bad("the peer id is not this credential's device"));
     }
-    if !app
-        .registry
-        .accept(&invitation, &req.person, &name(&req.name)?)?
-    {
-        return Err(Failure::new(
-            StatusCode::GONE,
-            "code_used",
-            "this invitation was already used",
-        ));
-    }
+    let person = match app.registry.accept(
+        &invitation,
+        known.as_ref().map(|k| k.person.as_str()),
+        &name,
+    )? {
+        Accept::Member(person) => person,
+        Accept::Used => {
+            return Err(Failure::new(
+                StatusCode::GONE,
+                "code_used",
+                "this invitation was already used",
+            ));
+        }
+        Accept::AlreadyMember => {
+            return Err(Failure::conflict("already a member of this programme"));
+        }
+    };
+    let credential = issue_credential(&app, &req.peer, &person, "")?;
     tracing::info!(programme = %invitation.programme, role = ?invitation.role, "invitation accepted");
     Ok(Json(Accepted {
         credential,
+        person,
         programme: invitation.programme,
         role: invitation.role,
     }))
@@ -425,15 +457,95 @@ pub async fn directory(State(app): State<App>, headers: HeaderMap) -> Answer<Dir
         .registry
         .documents_near(&who.person)?
         .into_iter()
-        .filter(|(_, entry)| may_read(&actor, entry))
-        .map(|(id, entry)| RegisterDocument { id, entry })
+        .filter_map(|(id, entry)| {
+            let access = access(&actor, &entry);
+            (access != Access::None).then_some(DirectoryEntry { id, entry, access })
+        })
         .collect();
     Ok(Json(Directory {
+        person: who.person,
         memberships: actor.memberships,
         groups: actor.groups,
         documents,
     }))
 }
+
+// -- Devices ------------------------------------------------------------------------------------
+
+pub async fn link_device(State(app): State<App>, headers: HeaderMap) -> Answer<LinkCode> {
+    let who = app.gate.authenticate(&headers)?;
+    let code = codes::new_code();
+    let expires_at = (Utc::now() + Duration::minutes(LINK_VALID_MINUTES))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    app.registry
+        .create_link_code(&who.person, &code, &expires_at)?;
+    Ok(Json(LinkCode {
+        code: codes::display(&code),
+        expires_at,
+    }))
+}
+
+pub async fn join_device(
+    State(app): State<App>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Json(req): Json<JoinDevice>,
+) -> Answer<Credential> {
+    app.guard.check(client.ip()).map_err(Failure::throttled)?;
+    let code = codes::normalize(&req.code)
+        .map_err(|e: CodeError| Failure::new(StatusCode::BAD_REQUEST, e.code(), e))?;
+    let Some(person) = app.registry.take_link_code(&code)? else {
+        app.guard.wrong(client.ip());
+        return Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            "link_unknown",
+            "no device is waiting for this code, or it expired",
+        ));
+    };
+    if !is_peer(&req.peer) {
+        return Err(Failure::bad("a peer id is needed"));
+    }
+    let label: String = req.label.trim().chars().take(60).collect();
+    let credential = issue_credential(&app, &req.peer, &person, &label)?;
+    tracing::info!("a device was linked");
+    Ok(Json(Credential { credential, person }))
+}
+
+pub async fn devices(State(app): State<App>, headers: HeaderMap) -> Answer<Devices> {
+    let who = app.gate.authenticate(&headers)?;
+    let devices = app
+        .registry
+        .devices(&who.person)?
+        .into_iter()
+        .map(|d| DeviceInfo {
+            this_device: d.peer == who.peer,
+            peer: d.peer,
+            label: d.label,
+            added_at: d.added_at,
+            last_seen: d.last_seen,
+        })
+        .collect();
+    Ok(Json(Devices { devices }))
+}
+
+pub async fn remove_device(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Json(req): Json<RemoveDevice>,
+) -> Result<StatusCode, Failure> {
+    let who = app.gate.authenticate(&headers)?;
+    if app.registry.remove_device(&who.person, &req.peer)? {
+        tracing::info!("a device was removed; its credential no longer works");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such device of yours",
+        ))
+    }
+}
+
+// -- Groups -------------------------------------------------------------------------------------
 
 pub async fn create_group(
     State(app): State<App>,
@@ -445,51 +557,60 @@ pub async fn create_group(
     if !is_id(&req.group) || !is_doc_id(&req.group_doc) {
         return Err(Failure::bad("group and group document ids are needed"));
     }
-    if req.members.is_empty() {
-        return Err(Failure::bad("a group needs members"));
+    if req.members.is_empty() || req.members.len() > 20 {
+        return Err(Failure::bad("a group needs 1 to 20 members"));
     }
     for person in &req.members {
-        if app.registry.role(&req.programme, person)?.is_none() {
-            return Err(Failure::bad(format!(
-                "{person} is not an active member of the programme"
-            )));
+        match app.registry.role(&req.programme, person)? {
+            Some(role) if may_join_group(req.kind, role) => {}
+            Some(_) => {
+                return Err(Failure::bad(format!(
+                    "{person} cannot be a member of this kind of group"
+                )));
+            }
+            None => {
+                return Err(Failure::bad(format!(
+                    "{person} is not an active member of the programme"
+                )));
+            }
         }
     }
-    let kind = match req.kind {
-        GroupKind::Pair => "pair",
-        GroupKind::Circle => "circle",
-    };
-    app.registry
-        .create_group(&req.group, &req.programme, kind, &req.members)?;
-    let entry = |kind| DocEntry {
-        kind,
+    let mut group = NewGroup {
+        id: req.group.clone(),
         programme: req.programme.clone(),
-        group: Some(req.group.clone()),
-        owner: None,
+        kind: match req.kind {
+            GroupKind::Pair => "pair",
+            GroupKind::Circle => "circle",
+        },
+        members: req.members.clone(),
+        group_doc: req.group_doc.clone(),
+        notes_doc: String::new(),
     };
-    if !app
-        .registry
-        .register(&req.group_doc, &entry(DocKind::Group))?
-    {
-        return Err(Failure::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            "this document is registered otherwise",
-        ));
+    // A retry of a group formed before finds its notes without making new ones.
+    if app.registry.group(&req.group)?.is_none() {
+        // The group's notes are made here, so the coordinator's device never holds them.
+        let notes = docs::create(&NotesDoc::new(&req.group)).map_err(Failure::bad)?;
+        let handle = app.repo.create(notes).await.map_err(|_| {
+            Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_error",
+                "the server is shutting down",
+            )
+        })?;
+        group.notes_doc = handle.document_id().to_string();
     }
-    // The group's notes are made here, so the coordinator's device never holds them.
-    let notes = docs::create(&NotesDoc::new(&req.group)).map_err(Failure::bad)?;
-    let handle = app.repo.create(notes).await.map_err(|_| {
-        Failure::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "server_error",
-            "the server is shutting down",
-        )
-    })?;
-    let notes_doc = handle.document_id().to_string();
-    app.registry.register(&notes_doc, &entry(DocKind::Notes))?;
-    tracing::info!(group = %req.group, members = req.members.len(), "group formed");
-    Ok(Json(GroupCreated { notes_doc }))
+    match app.registry.form_group(&group)? {
+        Formed::New => {
+            tracing::info!(group = %req.group, members = req.members.len(), "group formed");
+            Ok(Json(GroupCreated {
+                notes_doc: group.notes_doc,
+            }))
+        }
+        Formed::Already(notes_doc) => Ok(Json(GroupCreated { notes_doc })),
+        Formed::Conflict => Err(Failure::conflict(
+            "this group or one of its documents exists already",
+        )),
+    }
 }
 
 pub async fn dissolve_group(

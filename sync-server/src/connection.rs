@@ -1,74 +1,132 @@
-//! One device's websocket: frames are checked ([`crate::frames`]) and handed to samod; samod's
-//! replies go back out. A bad frame, a shutdown, or samod ending the connection closes the socket
-//! with a code and a reason.
+//! One device's websocket: frames are checked and screened ([`crate::frames`]) and handed to
+//! samod; samod's replies go back out. A bad frame, a shutdown, a revoked credential, a device
+//! that stops reading or goes silent, or samod ending the connection closes the socket with a
+//! code and a reason.
 
-use std::sync::atomic::Ordering;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
+use mentoring::access::Access;
 use samod::Transport;
 
 use crate::access::Identity;
-use crate::frames::{self, Refusal};
-use crate::server::App;
+use crate::frames::{self, Refusal, Screen, Verdict};
+use crate::server::SERVER_PEER_ID;
+use crate::state::App;
+use crate::state::ConnectionSlot;
 
 const GOING_AWAY: u16 = 1001;
-/// How often a connection records that its device was seen (for the coordinator's "last sync").
-const SEEN_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 const NORMAL: u16 = 1000;
+/// How often a connection records that its device was seen (for the coordinator's "last sync").
+const SEEN_EVERY: Duration = Duration::from_secs(30);
+/// Decisions remembered per connection before the cache starts afresh.
+const ACCESS_CACHE: usize = 4096;
 
-/// Serves one upgraded websocket until it closes.
-pub async fn serve(app: App, socket: WebSocket, identity: Identity) {
-    app.open_connections.fetch_add(1, Ordering::SeqCst);
-    let peer = Some(samod::PeerId::from(identity.peer.as_str()));
-    let mut last_seen: Option<std::time::Instant> = None;
+/// Serves one upgraded websocket until it closes. `slot` counts it against the caps.
+pub async fn serve(app: App, socket: WebSocket, identity: Identity, slot: ConnectionSlot) {
+    let peer = samod::PeerId::from(identity.peer.as_str());
     let (mut to_device, mut from_device) = socket.split();
     let (mut to_repo, repo_inbox) = mpsc::channel::<Result<Vec<u8>, std::io::Error>>(16);
     let (repo_outbox, mut from_repo) = mpsc::channel::<Vec<u8>>(16);
-    let mut transport = Transport::new(repo_inbox, repo_outbox);
-    if let Some(peer) = peer.clone() {
-        transport = transport.with_expected_peer_id(peer);
-    }
+    let transport = Transport::new(repo_inbox, repo_outbox).with_expected_peer_id(peer.clone());
     if app.acceptor.accept(transport).is_err() {
         close(&mut to_device, GOING_AWAY, "server shutting down").await;
-        app.open_connections.fetch_sub(1, Ordering::SeqCst);
         return;
     }
+    let limits = app.connection_limits;
+    let mut screen = Screen::new(&identity.peer, Instant::now());
+    let mut access: HashMap<String, Access> = HashMap::new();
+    let mut registry = app.registry.changes();
+    registry.borrow_and_update();
     let mut shutdown = app.shutdown.clone();
+    let mut last_seen: Option<Instant> = None;
+    let mut heard = Instant::now();
+    let mut ping = tokio::time::interval(limits.ping_every);
+    ping.reset();
     let (code, reason) = loop {
         tokio::select! {
-            incoming = from_device.next() => match incoming {
-                Some(Ok(Message::Binary(bytes))) => {
-                    if let Err(refusal) = frames::check_binary(&bytes, app.max_message_bytes) {
-                        break refuse(&peer, refusal);
-                    }
-                    if last_seen.is_none_or(|t| t.elapsed() > SEEN_EVERY) {
-                        last_seen = Some(std::time::Instant::now());
-                        if let Err(e) = app.registry.seen(&identity.peer) {
-                            tracing::warn!(error = %e, "could not record when a device was seen");
+            incoming = from_device.next() => {
+                heard = Instant::now();
+                match incoming {
+                    Some(Ok(Message::Binary(bytes))) => {
+                        let frame = match frames::check_binary(&bytes, app.max_message_bytes) {
+                            Ok(frame) => frame,
+                            Err(refusal) => break refuse(&identity, refusal),
+                        };
+                        let verdict = screen.judge(&frame, heard, |doc| {
+                            if access.len() >= ACCESS_CACHE {
+                                access.clear();
+                            }
+                            *access
+                                .entry(doc.to_owned())
+                                .or_insert_with(|| app.gate.access(doc, &identity.peer))
+                                != Access::None
+                        });
+                        match verdict {
+                            Verdict::Pass => {
+                                if last_seen.is_none_or(|t| t.elapsed() > SEEN_EVERY) {
+                                    last_seen = Some(Instant::now());
+                                    if let Err(e) = app.registry.seen(&identity.peer) {
+                                        tracing::warn!(error = %e, "could not record when a device was seen");
+                                    }
+                                }
+                                if to_repo.send(Ok(bytes.to_vec())).await.is_err() {
+                                    break (NORMAL, String::new());
+                                }
+                            }
+                            Verdict::Unavailable(doc) => {
+                                let answer = frames::doc_unavailable(SERVER_PEER_ID, &identity.peer, &doc);
+                                if !send(&mut to_device, answer, limits.send_timeout).await {
+                                    break (NORMAL, String::new());
+                                }
+                            }
+                            Verdict::Drop => {}
+                            Verdict::Refuse(refusal) => break refuse(&identity, refusal),
                         }
                     }
-                    if to_repo.send(Ok(bytes.to_vec())).await.is_err() {
-                        break (NORMAL, String::new());
+                    Some(Ok(Message::Text(_))) => break refuse(&identity, frames::text_refusal()),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    Some(Ok(Message::Close(_))) | None => break (NORMAL, String::new()),
+                    Some(Err(e)) => {
+                        let refusal = Refusal { code: frames::TOO_BIG, reason: format!("unreadable frame: {e}") };
+                        break refuse(&identity, refusal);
                     }
-                }
-                Some(Ok(Message::Text(_))) => break refuse(&peer, frames::text_refusal()),
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                Some(Ok(Message::Close(_))) | None => break (NORMAL, String::new()),
-                Some(Err(e)) => {
-                    let refusal = Refusal { code: frames::TOO_BIG, reason: format!("unreadable frame: {e}") };
-                    break refuse(&peer, refusal);
                 }
             },
             outgoing = from_repo.next() => match outgoing {
                 Some(bytes) => {
-                    if to_device.send(Message::Binary(bytes.into())).await.is_err() {
-                        break (NORMAL, String::new());
+                    if !send(&mut to_device, bytes, limits.send_timeout).await {
+                        tracing::info!(peer = %identity.peer, "a device stopped reading; disconnected");
+                        break (frames::POLICY, "too slow to read".to_owned());
                     }
                 }
                 None => break (NORMAL, "sync session ended".to_owned()),
             },
+            changed = registry.changed() => {
+                if changed.is_err() {
+                    break (GOING_AWAY, "server shutting down".to_owned());
+                }
+                access.clear();
+                match app.registry.device_active(&identity.peer) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::info!(peer = %identity.peer, "credential revoked; closing its connection");
+                        break (frames::POLICY, "this device no longer has access".to_owned());
+                    }
+                    Err(e) => tracing::error!(error = %e, "could not check a device's credential"),
+                }
+            }
+            _ = ping.tick() => {
+                if heard.elapsed() > limits.idle_timeout {
+                    break (GOING_AWAY, "idle for too long".to_owned());
+                }
+                if !send_message(&mut to_device, Message::Ping(Vec::new().into()), limits.send_timeout).await {
+                    break (NORMAL, String::new());
+                }
+            }
             _ = shutdown.changed() => {
                 break (GOING_AWAY, "server shutting down".to_owned());
             }
@@ -76,13 +134,39 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity) {
     };
     // Ending samod's inbound stream ends the samod connection.
     to_repo.close_channel();
-    close(&mut to_device, code, &reason).await;
-    tracing::debug!(?peer, code, %reason, "connection closed");
-    app.open_connections.fetch_sub(1, Ordering::SeqCst);
+    if tokio::time::timeout(limits.send_timeout, close(&mut to_device, code, &reason))
+        .await
+        .is_err()
+    {
+        tracing::debug!(peer = %identity.peer, "the device did not take the close frame");
+    }
+    tracing::debug!(peer = %identity.peer, code, %reason, "connection closed");
+    drop(slot);
 }
 
-fn refuse(peer: &Option<samod::PeerId>, refusal: Refusal) -> (u16, String) {
-    tracing::warn!(?peer, code = refusal.code, reason = %refusal.reason, "refused a frame; closing the connection");
+/// Sends one binary message, giving up after `timeout` (a device that stops reading is not
+/// buffered for without limit). False if it did not go out.
+async fn send(
+    to_device: &mut futures::stream::SplitSink<WebSocket, Message>,
+    bytes: Vec<u8>,
+    timeout: Duration,
+) -> bool {
+    send_message(to_device, Message::Binary(bytes.into()), timeout).await
+}
+
+async fn send_message(
+    to_device: &mut futures::stream::SplitSink<WebSocket, Message>,
+    message: Message,
+    timeout: Duration,
+) -> bool {
+    matches!(
+        tokio::time::timeout(timeout, to_device.send(message)).await,
+        Ok(Ok(()))
+    )
+}
+
+fn refuse(identity: &Identity, refusal: Refusal) -> (u16, String) {
+    tracing::warn!(peer = %identity.peer, code = refusal.code, reason = %refusal.reason, "refused a frame; closing the connection");
     (refusal.code, refusal.reason)
 }
 

@@ -1,6 +1,11 @@
 //! What the server accepts on a sync websocket before the sync engine sees it: binary frames up to
-//! a size limit, each one CBOR map with a text `type`, as in the automerge-repo protocol. Anything
-//! else closes the connection with a code and a reason the client can show and log.
+//! a size limit, each one CBOR map with a known text `type`, as in the automerge-repo protocol,
+//! sent by the peer the connection was authenticated as, starting with one `join`. The
+//! [`Screen`] then keeps the sync engine from holding state a peer may not cause: a request for a
+//! document the peer may not read is answered `doc-unavailable` here (samod would keep an actor
+//! for every id asked about until it stops), and ephemeral messages are capped in size, rate and
+//! sessions. Anything malformed closes the connection with a code and a reason the client can
+//! show and log; no frame's content is ever logged.
 
 /// Why a frame was refused: the websocket close code and a reason for the person reading the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,9 +20,41 @@ pub const TOO_BIG: u16 = 1009;
 pub const UNSUPPORTED: u16 = 1003;
 /// Close code for data that is not consistent with the message type (RFC 6455).
 pub const INVALID: u16 = 1007;
+/// Close code for a message that breaks the protocol's rules (RFC 6455).
+pub const POLICY: u16 = 1008;
 
-/// Checks one binary frame.
-pub fn check_binary(frame: &[u8], max_bytes: usize) -> Result<(), Refusal> {
+/// The message types of the automerge-repo protocol.
+const KNOWN_TYPES: [&str; 10] = [
+    "join",
+    "peer",
+    "leave",
+    "request",
+    "sync",
+    "doc-unavailable",
+    "ephemeral",
+    "error",
+    "remote-subscription-change",
+    "remote-heads-changed",
+];
+
+/// Largest ephemeral payload passed on, in bytes.
+pub const MAX_EPHEMERAL_BYTES: usize = 4096;
+/// Ephemeral messages a connection may send at once, and per second after that.
+const EPHEMERAL_BURST: f64 = 20.0;
+const EPHEMERAL_PER_SECOND: f64 = 10.0;
+
+/// What the screen needs of one frame.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Frame {
+    pub kind: String,
+    pub sender: Option<String>,
+    pub document: Option<String>,
+    pub session: Option<String>,
+    pub data_len: usize,
+}
+
+/// Checks one binary frame and reads what the screen needs from it.
+pub fn check_binary(frame: &[u8], max_bytes: usize) -> Result<Frame, Refusal> {
     if frame.len() > max_bytes {
         return Err(Refusal {
             code: TOO_BIG,
@@ -27,7 +64,7 @@ pub fn check_binary(frame: &[u8], max_bytes: usize) -> Result<(), Refusal> {
             ),
         });
     }
-    check_message(frame).map_err(|what| Refusal {
+    read_message(frame).map_err(|what| Refusal {
         code: INVALID,
         reason: format!("malformed sync message: {what}"),
     })
@@ -41,32 +78,46 @@ pub fn text_refusal() -> Refusal {
     }
 }
 
-fn check_message(frame: &[u8]) -> Result<(), &'static str> {
+fn read_message(frame: &[u8]) -> Result<Frame, &'static str> {
+    use minicbor::data::Type;
     let mut d = minicbor::Decoder::new(frame);
     let entries = d.map().map_err(|_| "not a CBOR map")?;
+    let mut out = Frame::default();
     let mut has_type = false;
     let mut seen = 0u64;
     loop {
         match entries {
             Some(n) if seen == n => break,
-            None if d.datatype().map_err(|_| "truncated")? == minicbor::data::Type::Break => {
+            None if d.datatype().map_err(|_| "truncated")? == Type::Break => {
                 d.skip().map_err(|_| "truncated")?;
                 break;
             }
             _ => {}
         }
         let key = match d.datatype().map_err(|_| "truncated")? {
-            minicbor::data::Type::String => Some(d.str().map_err(|_| "bad key")?),
+            Type::String => Some(d.str().map_err(|_| "bad key")?),
             _ => {
                 d.skip().map_err(|_| "bad key")?;
                 None
             }
         };
-        if key == Some("type") {
-            d.str().map_err(|_| "type is not text")?;
-            has_type = true;
-        } else {
-            d.skip().map_err(|_| "truncated value")?;
+        let text = |d: &mut minicbor::Decoder, what| -> Result<String, &'static str> {
+            d.str().map(str::to_owned).map_err(|_| what)
+        };
+        match key {
+            Some("type") => {
+                out.kind = text(&mut d, "type is not text")?;
+                has_type = true;
+            }
+            Some("senderId") => out.sender = Some(text(&mut d, "senderId is not text")?),
+            Some("documentId") => out.document = Some(text(&mut d, "documentId is not text")?),
+            Some("sessionId") => out.session = Some(text(&mut d, "sessionId is not text")?),
+            Some("data") => {
+                let start = d.position();
+                d.skip().map_err(|_| "truncated value")?;
+                out.data_len = d.position() - start;
+            }
+            _ => d.skip().map_err(|_| "truncated value")?,
         }
         seen += 1;
     }
@@ -76,7 +127,131 @@ fn check_message(frame: &[u8]) -> Result<(), &'static str> {
     if !has_type {
         return Err("no message type");
     }
-    Ok(())
+    if !KNOWN_TYPES.contains(&out.kind.as_str()) {
+        return Err("unknown message type");
+    }
+    if matches!(out.kind.as_str(), "request" | "sync" | "ephemeral") && out.document.is_none() {
+        return Err("no documentId");
+    }
+    Ok(out)
+}
+
+/// What to do with a frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Hand it to the sync engine.
+    Pass,
+    /// Answer `doc-unavailable` for this document ourselves; the engine never sees it.
+    Unavailable(String),
+    /// Drop it silently (an ephemeral message over its rate, or for a document she may not read).
+    Drop,
+    /// Close the connection.
+    Refuse(Refusal),
+}
+
+/// One connection's screen: the handshake, the sender, document access and ephemeral limits.
+#[derive(Debug)]
+pub struct Screen {
+    peer: String,
+    joined: bool,
+    ephemeral_session: Option<String>,
+    ephemeral_tokens: f64,
+    ephemeral_at: std::time::Instant,
+}
+
+fn policy(reason: &str) -> Verdict {
+    Verdict::Refuse(Refusal {
+        code: POLICY,
+        reason: reason.to_owned(),
+    })
+}
+
+impl Screen {
+    /// The screen for a connection authenticated as `peer`.
+    pub fn new(peer: &str, now: std::time::Instant) -> Screen {
+        Screen {
+            peer: peer.to_owned(),
+            joined: false,
+            ephemeral_session: None,
+            ephemeral_tokens: EPHEMERAL_BURST,
+            ephemeral_at: now,
+        }
+    }
+
+    /// Judges one frame; `readable` says whether this peer may read a document now.
+    pub fn judge(
+        &mut self,
+        frame: &Frame,
+        now: std::time::Instant,
+        readable: impl FnOnce(&str) -> bool,
+    ) -> Verdict {
+        if frame.sender.as_deref().is_some_and(|s| s != self.peer) {
+            return policy("the sender is not the device this connection belongs to");
+        }
+        match (self.joined, frame.kind.as_str()) {
+            (false, "join") => {
+                self.joined = true;
+                return Verdict::Pass;
+            }
+            (false, _) => return policy("the first message must be a join"),
+            (true, "join") => return policy("join was sent twice"),
+            (true, "peer" | "error") => return policy("only the server sends this message"),
+            _ => {}
+        }
+        let Some(document) = frame.document.as_deref() else {
+            return Verdict::Pass;
+        };
+        if document.parse::<samod::DocumentId>().is_err() {
+            return Verdict::Refuse(Refusal {
+                code: INVALID,
+                reason: "malformed sync message: not a document id".to_owned(),
+            });
+        }
+        let readable = readable(document);
+        match frame.kind.as_str() {
+            "request" | "sync" if !readable => Verdict::Unavailable(document.to_owned()),
+            "ephemeral" => self.ephemeral(frame, now, readable),
+            "doc-unavailable" if !readable => Verdict::Drop,
+            _ => Verdict::Pass,
+        }
+    }
+
+    fn ephemeral(&mut self, frame: &Frame, now: std::time::Instant, readable: bool) -> Verdict {
+        if frame.data_len > MAX_EPHEMERAL_BYTES {
+            return policy("ephemeral message too big");
+        }
+        let elapsed = now.saturating_duration_since(self.ephemeral_at).as_secs_f64();
+        self.ephemeral_at = now;
+        self.ephemeral_tokens =
+            (self.ephemeral_tokens + elapsed * EPHEMERAL_PER_SECOND).min(EPHEMERAL_BURST);
+        let session = frame.session.clone().unwrap_or_default();
+        let same_session = self.ephemeral_session.get_or_insert(session.clone()) == &session;
+        if !readable || !same_session || self.ephemeral_tokens < 1.0 {
+            return Verdict::Drop;
+        }
+        self.ephemeral_tokens -= 1.0;
+        Verdict::Pass
+    }
+}
+
+/// The `doc-unavailable` answer the engine itself would give, from `server` to `target`.
+pub fn doc_unavailable(server: &str, target: &str, document: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut e = minicbor::Encoder::new(&mut out);
+    let written = (|| {
+        e.map(4)?
+            .str("type")?
+            .str("doc-unavailable")?
+            .str("senderId")?
+            .str(server)?
+            .str("targetId")?
+            .str(target)?
+            .str("documentId")?
+            .str(document)?;
+        Ok::<_, minicbor::encode::Error<std::convert::Infallible>>(())
+    })();
+    debug_assert!(written.is_ok());
+    out
 }
 
 #[cfg(test)]
@@ -95,7 +270,9 @@ mod tests {
             e.map(2).unwrap().str("type").unwrap().str("join").unwrap();
             e.str("senderId").unwrap().str("device-1").unwrap();
         });
-        assert_eq!(check_binary(&frame, 1024), Ok(()));
+        let read = check_binary(&frame, 1024).unwrap();
+        assert_eq!(read.kind, "join");
+        assert_eq!(read.sender.as_deref(), Some("device-1"));
         let indefinite = cbor(|e| {
             e.begin_map()
                 .unwrap()
@@ -110,7 +287,7 @@ mod tests {
                 .end()
                 .unwrap();
         });
-        assert_eq!(check_binary(&indefinite, 1024), Ok(()));
+        assert_eq!(check_binary(&indefinite, 1024).unwrap().data_len, 4);
     }
 
     #[test]
@@ -121,12 +298,20 @@ mod tests {
         let no_type = cbor(|e| {
             e.map(1).unwrap().str("kind").unwrap().str("join").unwrap();
         });
+        let unknown_type = cbor(|e| {
+            e.map(1).unwrap().str("type").unwrap().str("gossip").unwrap();
+        });
+        let sync_without_document = cbor(|e| {
+            e.map(1).unwrap().str("type").unwrap().str("sync").unwrap();
+        });
         let mut trailing = ok.clone();
         trailing.push(0);
         for bad in [
             &b"\xff\x00garbage"[..],
             &ok[..ok.len() - 2],
             &no_type,
+            &unknown_type,
+            &sync_without_document,
             &trailing,
             b"",
         ] {
@@ -141,5 +326,99 @@ mod tests {
         let refusal = check_binary(&vec![0; 2000], 1000).unwrap_err();
         assert_eq!(refusal.code, TOO_BIG);
         assert!(refusal.reason.contains("2000"), "{}", refusal.reason);
+    }
+}
+
+#[cfg(test)]
+mod screen_tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn frame(kind: &str, document: Option<&str>) -> Frame {
+        Frame {
+            kind: kind.into(),
+            sender: Some("dev".into()),
+            document: document.map(Into::into),
+            session: Some("s1".into()),
+            data_len: 10,
+        }
+    }
+
+    fn doc_id() -> String {
+        samod::DocumentId::new(&mut rand::rng()).to_string()
+    }
+
+    #[test]
+    fn the_handshake_comes_first_once_from_the_authenticated_device() {
+        let now = Instant::now();
+        let mut screen = Screen::new("dev", now);
+        let doc = doc_id();
+        let refused = |v: Verdict| matches!(v, Verdict::Refuse(r) if r.code == POLICY);
+        assert!(refused(screen.judge(&frame("sync", Some(&doc)), now, |_| true)));
+        let mut screen = Screen::new("dev", now);
+        let mut impostor = frame("join", None);
+        impostor.sender = Some("victim".into());
+        assert!(refused(screen.judge(&impostor, now, |_| true)));
+        assert_eq!(
+            screen.judge(&frame("join", None), now, |_| true),
+            Verdict::Pass
+        );
+        assert!(refused(screen.judge(&frame("join", None), now, |_| true)));
+    }
+
+    #[test]
+    fn documents_she_may_not_read_never_reach_the_engine() {
+        let now = Instant::now();
+        let mut screen = Screen::new("dev", now);
+        screen.judge(&frame("join", None), now, |_| true);
+        let doc = doc_id();
+        assert_eq!(
+            screen.judge(&frame("request", Some(&doc)), now, |_| false),
+            Verdict::Unavailable(doc.clone())
+        );
+        assert_eq!(
+            screen.judge(&frame("sync", Some(&doc)), now, |_| true),
+            Verdict::Pass
+        );
+        assert_eq!(
+            screen.judge(&frame("ephemeral", Some(&doc)), now, |_| false),
+            Verdict::Drop
+        );
+        assert!(matches!(
+            screen.judge(&frame("sync", Some("not-an-id")), now, |_| true),
+            Verdict::Refuse(r) if r.code == INVALID
+        ));
+    }
+
+    #[test]
+    fn ephemeral_messages_are_capped_in_size_rate_and_sessions() {
+        let now = Instant::now();
+        let mut screen = Screen::new("dev", now);
+        screen.judge(&frame("join", None), now, |_| true);
+        let doc = doc_id();
+        let passed = (0..100)
+            .filter(|_| screen.judge(&frame("ephemeral", Some(&doc)), now, |_| true) == Verdict::Pass)
+            .count();
+        assert_eq!(passed, EPHEMERAL_BURST as usize);
+        let later = now + Duration::from_secs(1);
+        let mut other_session = frame("ephemeral", Some(&doc));
+        other_session.session = Some("s2".into());
+        assert_eq!(screen.judge(&other_session, later, |_| true), Verdict::Drop);
+        assert_eq!(
+            screen.judge(&frame("ephemeral", Some(&doc)), later, |_| true),
+            Verdict::Pass
+        );
+        let mut big = frame("ephemeral", Some(&doc));
+        big.data_len = MAX_EPHEMERAL_BYTES + 1;
+        assert!(matches!(screen.judge(&big, later, |_| true), Verdict::Refuse(_)));
+    }
+
+    #[test]
+    fn the_crafted_answer_reads_as_a_doc_unavailable_message() {
+        let doc = doc_id();
+        let bytes = doc_unavailable("server", "dev", &doc);
+        let read = check_binary(&bytes, 1024).unwrap();
+        assert_eq!(read.kind, "doc-unavailable");
+        assert_eq!(read.document.as_deref(), Some(doc.as_str()));
     }
 }

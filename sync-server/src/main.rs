@@ -7,7 +7,9 @@
 //!
 //! ```text
 //! sync-server [--listen 127.0.0.1:3030] [--data-dir ./sync-data] [--max-message-bytes 16777216]
-//!             [--setup-key KEY]
+//!             [--setup-key KEY] [--max-connections 10000] [--max-connections-per-device 4]
+//!             [--idle-timeout-secs 90] [--send-timeout-secs 15] [--header-timeout-secs 10]
+//!             [--wrong-codes-per-address 20] [--wrong-codes-total 200]
 //! ```
 //!
 //! Every flag can also be set in the environment (`PM_SYNC_LISTEN`, `PM_SYNC_DATA_DIR`,
@@ -21,6 +23,7 @@ mod frames;
 mod limits;
 mod registry;
 mod server;
+mod state;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -45,6 +48,27 @@ pub struct Config {
     /// directory's database and written to setup-key.txt there).
     #[arg(long, env = "PM_SYNC_SETUP_KEY")]
     pub setup_key: Option<String>,
+    /// Open sync connections the server takes in total.
+    #[arg(long, env = "PM_SYNC_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Open sync connections one device may have at once.
+    #[arg(long, env = "PM_SYNC_MAX_CONNECTIONS_PER_DEVICE", default_value_t = 4)]
+    pub max_connections_per_device: usize,
+    /// Seconds a sync connection may stay silent (pings go out every third of it).
+    #[arg(long, env = "PM_SYNC_IDLE_TIMEOUT_SECS", default_value_t = 90)]
+    pub idle_timeout_secs: u64,
+    /// Seconds a device may take to read a message before its connection is closed.
+    #[arg(long, env = "PM_SYNC_SEND_TIMEOUT_SECS", default_value_t = 15)]
+    pub send_timeout_secs: u64,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, env = "PM_SYNC_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Wrong codes (invitation, linking, setup key) one address may try before it must wait.
+    #[arg(long, env = "PM_SYNC_WRONG_CODES_PER_ADDRESS", default_value_t = 20)]
+    pub wrong_codes_per_address: u32,
+    /// Wrong codes all addresses together may try before only clean addresses may try.
+    #[arg(long, env = "PM_SYNC_WRONG_CODES_TOTAL", default_value_t = 200)]
+    pub wrong_codes_total: u32,
 }
 
 fn main() -> ExitCode {

@@ -42,7 +42,20 @@ CREATE TABLE IF NOT EXISTS group_members (
     grp TEXT NOT NULL, person TEXT NOT NULL, PRIMARY KEY (grp, person));
 CREATE TABLE IF NOT EXISTS doc_access (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, programme TEXT NOT NULL, grp TEXT, owner TEXT);
+CREATE TABLE IF NOT EXISTS link_codes (
+    code_hash TEXT PRIMARY KEY, person TEXT NOT NULL, expires_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS members_person ON members(person);
+CREATE INDEX IF NOT EXISTS group_members_person ON group_members(person);
+CREATE INDEX IF NOT EXISTS doc_access_programme ON doc_access(programme);
+CREATE INDEX IF NOT EXISTS devices_person ON devices(person);
 ";
+
+/// Columns added after the first release, for databases made before them.
+const MIGRATIONS: [&str; 3] = [
+    "ALTER TABLE devices ADD COLUMN label TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE groups ADD COLUMN group_doc TEXT",
+    "ALTER TABLE groups ADD COLUMN notes_doc TEXT",
+];
 
 /// SHA-256 of a secret, hex. Credentials and codes are long random strings, so a fast hash is
 /// enough to make a stolen database useless for logging in.
@@ -143,6 +156,51 @@ pub struct InvitationStatus {
     pub person: Option<String>,
 }
 
+/// A person id the server makes (128 random bits, hex), never one a client proposes.
+fn new_person() -> String {
+    mentoring::docs::new_id()
+}
+
+/// What accepting an invitation came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accept {
+    Member(String),
+    /// The invitation was no longer open.
+    Used,
+    /// She is in this programme already.
+    AlreadyMember,
+}
+
+/// A device as its owner sees it in her list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub peer: String,
+    pub label: String,
+    pub added_at: String,
+    pub last_seen: Option<String>,
+}
+
+/// A group to form, with the ids of its two documents.
+#[derive(Debug, Clone)]
+pub struct NewGroup {
+    pub id: String,
+    pub programme: String,
+    pub kind: &'static str,
+    pub members: Vec<String>,
+    pub group_doc: String,
+    pub notes_doc: String,
+}
+
+/// What forming a group came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Formed {
+    New,
+    /// This very group was formed before (a retry); its notes document.
+    Already(String),
+    /// The group id or a document id is taken by something else.
+    Conflict,
+}
+
 /// The registry; cheap to clone.
 #[derive(Clone)]
 pub struct Registry {
@@ -157,6 +215,13 @@ impl Registry {
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
         db.execute_batch(SCHEMA)?;
+        for migration in MIGRATIONS {
+            match db.execute(migration, []) {
+                Ok(_) => {}
+                Err(e) if e.to_string().contains("duplicate column") => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(Registry {
             db: Arc::new(Mutex::new(db)),
             version: Arc::new(watch::channel(0).0),
@@ -198,16 +263,17 @@ impl Registry {
 
     // -- Programmes, members, devices -----------------------------------------------------------
 
-    /// Creates a programme with its coordinator and her first device. False if the programme
-    /// exists already.
+    /// Creates a programme with its coordinator: `person` if she is known here already, else a
+    /// new person. Returns the coordinator's person id, or `None` if the programme exists.
     pub fn create_programme(
         &self,
         programme: &str,
         name: &str,
         school: &str,
-        coordinator: &str,
+        person: Option<&str>,
         coordinator_name: &str,
-    ) -> Result<bool, RegistryError> {
+    ) -> Result<Option<String>, RegistryError> {
+        let coordinator = person.map_or_else(new_person, str::to_owned);
         let mut db = self.db();
         let tx = db.transaction()?;
         let inserted = tx.execute(
@@ -216,7 +282,7 @@ impl Registry {
             params![programme, name, school, coordinator, now()],
         )?;
         if inserted == 0 {
-            return Ok(false);
+            return Ok(None);
         }
         tx.execute(
             "INSERT INTO members (programme, person, role, name, active, joined_at)
@@ -226,7 +292,7 @@ impl Registry {
         tx.commit()?;
         drop(db);
         self.changed();
-        Ok(true)
+        Ok(Some(coordinator))
     }
 
     /// Gives a device of `person` a credential (stored hashed). A device id already bound to
@@ -236,6 +302,7 @@ impl Registry {
         peer: &str,
         person: &str,
         credential: &str,
+        label: &str,
     ) -> Result<bool, RegistryError> {
         let db = self.db();
         let owner: Option<String> = db
@@ -247,11 +314,86 @@ impl Registry {
             return Ok(false);
         }
         db.execute(
-            "INSERT INTO devices (peer, person, credential_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO devices (peer, person, credential_hash, created_at, label)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(peer) DO UPDATE SET credential_hash = excluded.credential_hash",
-            params![peer, person, hash(credential), now()],
+            params![peer, person, hash(credential), now(), label],
         )?;
         Ok(true)
+    }
+
+    /// A person's devices: (peer, label, added, last seen).
+    pub fn devices(&self, person: &str) -> Result<Vec<DeviceRow>, RegistryError> {
+        let db = self.db();
+        let rows = db
+            .prepare_cached(
+                "SELECT peer, label, created_at, last_seen FROM devices WHERE person = ?1
+                 ORDER BY created_at, peer",
+            )?
+            .query_map([person], |r| {
+                Ok(DeviceRow {
+                    peer: r.get(0)?,
+                    label: r.get(1)?,
+                    added_at: r.get(2)?,
+                    last_seen: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Takes a device's credential away; false if it is not hers.
+    pub fn remove_device(&self, person: &str, peer: &str) -> Result<bool, RegistryError> {
+        let n = self.db().execute(
+            "DELETE FROM devices WHERE person = ?1 AND peer = ?2",
+            params![person, peer],
+        )?;
+        if n > 0 {
+            self.changed();
+        }
+        Ok(n > 0)
+    }
+
+    /// Whether a device still holds a credential (it was not removed, and its person did not
+    /// leave every programme).
+    pub fn device_active(&self, peer: &str) -> Result<bool, RegistryError> {
+        Ok(self
+            .db()
+            .query_row("SELECT 1 FROM devices WHERE peer = ?1", [peer], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Keeps a single-use code (hashed) that links another device to `person` until `expires_at`.
+    pub fn create_link_code(
+        &self,
+        person: &str,
+        code: &str,
+        expires_at: &str,
+    ) -> Result<(), RegistryError> {
+        let db = self.db();
+        db.execute(
+            "DELETE FROM link_codes WHERE person = ?1 OR expires_at < ?2",
+            params![person, now()],
+        )?;
+        db.execute(
+            "INSERT INTO link_codes (code_hash, person, expires_at) VALUES (?1, ?2, ?3)",
+            params![hash(code), person, expires_at],
+        )?;
+        Ok(())
+    }
+
+    /// Uses up a linking code: the person it links to, if it is known and not expired.
+    pub fn take_link_code(&self, code: &str) -> Result<Option<String>, RegistryError> {
+        let row: Option<(String, String)> = self
+            .db()
+            .query_row(
+                "DELETE FROM link_codes WHERE code_hash = ?1 RETURNING person, expires_at",
+                [hash(code)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(person, expires_at)| (expires_at >= now()).then_some(person)))
     }
 
     /// The device and person a credential belongs to.
@@ -333,13 +475,25 @@ impl Registry {
         Ok(role.as_deref().and_then(role_from))
     }
 
-    /// Ends a person's part in a programme: she loses access to all of it at once.
+    /// Ends a person's part in a programme: she loses access to all of it at once, and once she
+    /// is in no programme any more her devices lose their credentials.
     pub fn withdraw(&self, programme: &str, person: &str) -> Result<bool, RegistryError> {
-        let n = self.db().execute(
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let n = tx.execute(
             "UPDATE members SET active = 0 WHERE programme = ?1 AND person = ?2 AND active = 1",
             params![programme, person],
         )?;
-        self.changed();
+        tx.execute(
+            "DELETE FROM devices WHERE person = ?1 AND NOT EXISTS
+                 (SELECT 1 FROM members WHERE person = ?1 AND active = 1)",
+            [person],
+        )?;
+        tx.commit()?;
+        drop(db);
+        if n > 0 {
+            self.changed();
+        }
         Ok(n > 0)
     }
 
@@ -448,28 +602,38 @@ impl Registry {
         ))
     }
 
-    /// Accepts an open invitation for `person` with her device; false if it was no longer open.
+    /// Accepts an open invitation: for `person` if she is known here already (a second
+    /// programme), else for a new person. Returns her person id.
     pub fn accept(
         &self,
         invitation: &Invitation,
-        person: &str,
+        person: Option<&str>,
         name: &str,
-    ) -> Result<bool, RegistryError> {
+    ) -> Result<Accept, RegistryError> {
+        let person = person.map_or_else(new_person, str::to_owned);
         let mut db = self.db();
         let tx = db.transaction()?;
+        let member: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM members WHERE programme = ?1 AND person = ?2",
+                params![invitation.programme, person],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if member.is_some() {
+            return Ok(Accept::AlreadyMember);
+        }
         let taken = tx.execute(
             "UPDATE invitations SET state = 'accepted', person = ?2, decided_at = ?3
              WHERE id = ?1 AND state = 'open'",
             params![invitation.id, person, now()],
         )?;
         if taken == 0 {
-            return Ok(false);
+            return Ok(Accept::Used);
         }
         tx.execute(
             "INSERT INTO members (programme, person, role, name, active, invitation, joined_at)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
-             ON CONFLICT(programme, person) DO UPDATE SET role = excluded.role, active = 1,
-                 name = excluded.name, invitation = excluded.invitation",
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
             params![
                 invitation.programme,
                 person,
@@ -482,12 +646,14 @@ impl Registry {
         tx.commit()?;
         drop(db);
         self.changed();
-        Ok(true)
+        Ok(Accept::Member(person))
     }
 
+    /// Declines an open invitation; the name it was made out to is not kept.
     pub fn decline(&self, invitation: &Invitation) -> Result<bool, RegistryError> {
         let n = self.db().execute(
-            "UPDATE invitations SET state = 'declined', decided_at = ?2 WHERE id = ?1 AND state = 'open'",
+            "UPDATE invitations SET state = 'declined', name = '', decided_at = ?2
+             WHERE id = ?1 AND state = 'open'",
             params![invitation.id, now()],
         )?;
         Ok(n > 0)
@@ -537,31 +703,73 @@ impl Registry {
 
     // -- Groups and documents ---------------------------------------------------------------------
 
-    pub fn create_group(
-        &self,
-        group: &str,
-        programme: &str,
-        kind: &str,
-        members: &[String],
-    ) -> Result<(), RegistryError> {
+    /// Forms a group once, with its group and notes documents, in one transaction: either all
+    /// of it is recorded or nothing is. The same request again (a retry after a lost answer)
+    /// finds the group it formed; anything else with a known group id is refused.
+    pub fn form_group(&self, group: &NewGroup) -> Result<Formed, RegistryError> {
         let mut db = self.db();
         let tx = db.transaction()?;
-        tx.execute(
-            "INSERT INTO groups (id, programme, kind, active) VALUES (?1, ?2, ?3, 1)
-             ON CONFLICT(id) DO UPDATE SET active = 1",
-            params![group, programme, kind],
+        let existing: Option<(String, String, bool, Option<String>, Option<String>)> = tx
+            .query_row(
+                "SELECT programme, kind, active, group_doc, notes_doc FROM groups WHERE id = ?1",
+                [&group.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        if let Some((programme, kind, active, group_doc, notes_doc)) = existing {
+            let mut members: Vec<String> = tx
+                .prepare_cached("SELECT person FROM group_members WHERE grp = ?1")?
+                .query_map([&group.id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            members.sort();
+            let mut asked = group.members.clone();
+            asked.sort();
+            asked.dedup();
+            let same = programme == group.programme
+                && kind == group.kind
+                && active
+                && members == asked
+                && group_doc.as_deref() == Some(group.group_doc.as_str());
+            return Ok(match notes_doc {
+                Some(notes) if same => Formed::Already(notes),
+                _ => Formed::Conflict,
+            });
+        }
+        let taken: i64 = tx.query_row(
+            "SELECT count(*) FROM doc_access WHERE id IN (?1, ?2)",
+            params![group.group_doc, group.notes_doc],
+            |r| r.get(0),
         )?;
-        tx.execute("DELETE FROM group_members WHERE grp = ?1", [group])?;
-        for person in members {
+        if taken > 0 {
+            return Ok(Formed::Conflict);
+        }
+        tx.execute(
+            "INSERT INTO groups (id, programme, kind, active, group_doc, notes_doc)
+             VALUES (?1, ?2, ?3, 1, ?4, ?5)",
+            params![
+                group.id,
+                group.programme,
+                group.kind,
+                group.group_doc,
+                group.notes_doc
+            ],
+        )?;
+        for person in &group.members {
             tx.execute(
-                "INSERT INTO group_members (grp, person) VALUES (?1, ?2)",
-                params![group, person],
+                "INSERT OR IGNORE INTO group_members (grp, person) VALUES (?1, ?2)",
+                params![group.id, person],
+            )?;
+        }
+        for (doc, kind) in [(&group.group_doc, "group"), (&group.notes_doc, "notes")] {
+            tx.execute(
+                "INSERT INTO doc_access (id, kind, programme, grp, owner) VALUES (?1, ?2, ?3, ?4, NULL)",
+                params![doc, kind, group.programme, group.id],
             )?;
         }
         tx.commit()?;
         drop(db);
         self.changed();
-        Ok(())
+        Ok(Formed::New)
     }
 
     /// The programme a group belongs to, and whether it is still active.
@@ -582,7 +790,9 @@ impl Registry {
             "UPDATE groups SET active = 0 WHERE id = ?1 AND active = 1",
             [group],
         )?;
-        self.changed();
+        if n > 0 {
+            self.changed();
+        }
         Ok(n > 0)
     }
 
@@ -692,29 +902,30 @@ mod tests {
     fn a_credential_is_stored_only_as_its_hash_and_finds_its_device() {
         let dir = tempfile::tempdir().unwrap();
         let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        let c = registry
+            .create_programme("p", "ICT", "School", None, "Carla")
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.len(), 32, "the server makes the person id");
         assert!(
             registry
-                .create_programme("p", "ICT", "School", "c", "Carla")
+                .create_programme("p", "again", "", None, "X")
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            registry
+                .add_device("dev-1", &c, "secret-credential", "laptop")
                 .unwrap()
         );
         assert!(
             !registry
-                .create_programme("p", "again", "", "x", "X")
-                .unwrap()
-        );
-        assert!(
-            registry
-                .add_device("dev-1", "c", "secret-credential")
-                .unwrap()
-        );
-        assert!(
-            !registry
-                .add_device("dev-1", "someone-else", "other")
+                .add_device("dev-1", "someone-else", "other", "")
                 .unwrap()
         );
         assert_eq!(
             registry.device_for("secret-credential").unwrap(),
-            Some(("dev-1".into(), "c".into()))
+            Some(("dev-1".into(), c.clone()))
         );
         assert_eq!(registry.device_for("wrong").unwrap(), None);
         let bytes = std::fs::read(dir.path().join("r.sqlite")).unwrap();
@@ -729,7 +940,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
         registry
-            .create_programme("p", "ICT", "School", "c", "Carla")
+            .create_programme("p", "ICT", "School", None, "Carla")
             .unwrap();
         registry
             .create_invitation(
@@ -743,13 +954,78 @@ mod tests {
             .unwrap();
         let invitation = registry.invitation("CODE").unwrap().unwrap();
         assert_eq!(invitation.coordinator_name, "Carla");
-        assert!(registry.accept(&invitation, "m", "Sanne").unwrap());
-        assert!(!registry.accept(&invitation, "x", "Someone").unwrap());
-        assert_eq!(registry.role("p", "m").unwrap(), Some(Role::Mentor));
-        assert_eq!(registry.role("p", "x").unwrap(), None);
+        let Accept::Member(m) = registry.accept(&invitation, None, "Sanne").unwrap() else {
+            panic!("not accepted");
+        };
+        assert_eq!(
+            registry.accept(&invitation, None, "Someone").unwrap(),
+            Accept::Used
+        );
+        assert_eq!(registry.role("p", &m).unwrap(), Some(Role::Mentor));
+        registry.add_device("dev-m", &m, "cred-m", "").unwrap();
         let changes = registry.changes();
-        assert!(registry.withdraw("p", "m").unwrap());
+        assert!(registry.withdraw("p", &m).unwrap());
         assert!(changes.has_changed().unwrap());
-        assert_eq!(registry.role("p", "m").unwrap(), None);
+        assert_eq!(registry.role("p", &m).unwrap(), None);
+        assert!(
+            !registry.device_active("dev-m").unwrap(),
+            "a person in no programme keeps no credential"
+        );
+        assert_eq!(registry.device_for("cred-m").unwrap(), None);
+    }
+
+    #[test]
+    fn a_group_is_formed_once_and_a_retry_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        let group = NewGroup {
+            id: "g".into(),
+            programme: "p".into(),
+            kind: "pair",
+            members: vec!["a".into(), "b".into()],
+            group_doc: "gd".into(),
+            notes_doc: "nd".into(),
+        };
+        assert_eq!(registry.form_group(&group).unwrap(), Formed::New);
+        let retry = NewGroup {
+            notes_doc: "nd2".into(),
+            members: vec!["b".into(), "a".into()],
+            ..group.clone()
+        };
+        assert_eq!(
+            registry.form_group(&retry).unwrap(),
+            Formed::Already("nd".into())
+        );
+        let with_coordinator = NewGroup {
+            members: vec!["a".into(), "b".into(), "c".into()],
+            ..retry.clone()
+        };
+        assert_eq!(
+            registry.form_group(&with_coordinator).unwrap(),
+            Formed::Conflict
+        );
+        let elsewhere = NewGroup {
+            programme: "q".into(),
+            ..retry
+        };
+        assert_eq!(registry.form_group(&elsewhere).unwrap(), Formed::Conflict);
+        let mut members = registry.actor("c").unwrap().groups;
+        members.extend(registry.actor("a").unwrap().groups);
+        assert_eq!(members, vec!["g".to_owned()], "nothing changed by refusals");
+    }
+
+    #[test]
+    fn a_linking_code_works_once_and_not_after_it_expired() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        registry
+            .create_link_code("e", "LINK1", "2099-01-01T00:00:00Z")
+            .unwrap();
+        assert_eq!(registry.take_link_code("LINK1").unwrap(), Some("e".into()));
+        assert_eq!(registry.take_link_code("LINK1").unwrap(), None);
+        registry
+            .create_link_code("e", "OLD", "2000-01-01T00:00:00Z")
+            .unwrap();
+        assert_eq!(registry.take_link_code("OLD").unwrap(), None);
     }
 }

@@ -89,22 +89,24 @@ impl Session {
                 .try_into()
                 .map_err(|_| ActionError::BadDate("four quarters are needed".into()))?
         };
-        let me = self.profile()?.person_id;
         let programme_id = docs::new_id();
+        let known = self.credential_for(&server)?;
         let credential = ServerApi::new(&server)
-            .create_programme(&CreateProgramme {
-                setup_key: form.setup_key.trim().to_owned(),
-                programme: programme_id.clone(),
-                name: name.clone(),
-                school: form.school.trim().to_owned(),
-                coordinator: me.clone(),
-                coordinator_name: my_name.clone(),
-                peer: self.device.peer_id(),
-            })
+            .create_programme(
+                known.as_deref(),
+                &CreateProgramme {
+                    setup_key: form.setup_key.trim().to_owned(),
+                    programme: programme_id.clone(),
+                    name: name.clone(),
+                    school: form.school.trim().to_owned(),
+                    coordinator_name: my_name.clone(),
+                    peer: self.device.peer_id(),
+                },
+            )
             .await?;
         self.set_setting("name", &my_name)?;
         self.set_setting("onboarded", "yes")?;
-        self.join_server(&server, &credential.credential)?;
+        self.join_server(&server, &credential.credential, &credential.person)?;
         let academic_year = if form.academic_year.trim().is_empty() {
             format!("{year}-{}", year + 1)
         } else {

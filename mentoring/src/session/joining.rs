@@ -12,7 +12,7 @@ use crate::docs::{EvaluationDoc, MENTOR_CHECKLIST, ProfileDoc, ProgrammeDoc};
 use crate::i18n::{format_date, t};
 use crate::model::{DocKind, Role};
 use crate::views;
-use crate::wire::{AcceptInvitation, Withdraw};
+use crate::wire::{AcceptInvitation, Devices, JoinDevice, LinkCode, Withdraw};
 
 /// Reads what a person pasted or typed: a code, or an invitation link
 /// (`https://server/join/CODE`), and a server address (the link's, if it had one).
@@ -74,23 +74,25 @@ impl Session {
     ) -> Result<String, ActionError> {
         let (server, code) = read_invitation(server, code)?;
         let name = check_name(name)?;
-        let profile = self.profile()?;
         let api = ServerApi::new(&server);
+        let known = self.credential_for(&server)?;
         let accepted = api
-            .accept_invitation(&AcceptInvitation {
-                code,
-                person: profile.person_id.clone(),
-                name: name.clone(),
-                peer: self.device.peer_id(),
-            })
+            .accept_invitation(
+                known.as_deref(),
+                &AcceptInvitation {
+                    code,
+                    name: name.clone(),
+                    peer: self.device.peer_id(),
+                },
+            )
             .await?;
         self.set_setting("name", &name)?;
         self.set_setting("onboarded", "yes")?;
-        self.join_server(&server, &accepted.credential)?;
+        self.join_server(&server, &accepted.credential, &accepted.person)?;
         self.sync_directory().await?;
         let programme_doc = self.programme_doc_of(&accepted.programme)?;
         let profile_doc = ProfileDoc::new(
-            &profile.person_id,
+            &accepted.person,
             &accepted.programme,
             accepted.role,
             &name,
@@ -99,13 +101,57 @@ impl Session {
             kind: DocKind::Profile,
             programme: accepted.programme.clone(),
             group: None,
-            owner: Some(profile.person_id),
+            owner: Some(accepted.person),
         };
         let id = self
             .create_registered(&profile_doc, "profile", entry)
             .await?;
         self.set_setting(&format!("profile:{}", accepted.programme), &id)?;
         Ok(programme_doc.unwrap_or_default())
+    }
+
+    /// A short-lived, single-use code that links another device to her (shown on this one).
+    pub async fn link_code(&self) -> Result<LinkCode, ActionError> {
+        let (api, credential) = self.api()?;
+        Ok(api.link_device(&credential).await?)
+    }
+
+    /// Makes this new device one of hers with a linking code from a device she already has:
+    /// it gets its own credential, and everything she may have (her private notes too) syncs.
+    pub async fn join_as_linked_device(
+        &self,
+        server: &str,
+        code: &str,
+        label: &str,
+    ) -> Result<(), ActionError> {
+        if self.setting("credential")?.is_some() {
+            return Err(ActionError::AlreadyLinked);
+        }
+        let server = parse_server(server)?;
+        let code = codes::normalize(code)?;
+        let joined = ServerApi::new(&server)
+            .join_device(&JoinDevice {
+                code,
+                peer: self.device.peer_id(),
+                label: label.trim().to_owned(),
+            })
+            .await?;
+        self.set_setting("onboarded", "yes")?;
+        self.join_server(&server, &joined.credential, &joined.person)?;
+        self.sync_directory().await
+    }
+
+    /// Her devices, as the server knows them.
+    pub async fn devices(&self) -> Result<Devices, ActionError> {
+        let (api, credential) = self.api()?;
+        Ok(api.devices(&credential).await?)
+    }
+
+    /// Takes a device of hers off: its credential stops working at once.
+    pub async fn remove_device(&self, peer: &str) -> Result<Devices, ActionError> {
+        let (api, credential) = self.api()?;
+        api.remove_device(&credential, peer).await?;
+        Ok(api.devices(&credential).await?)
     }
 
     /// Declines an invitation. Nothing about her is kept but that it was declined.

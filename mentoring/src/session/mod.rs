@@ -17,7 +17,7 @@ use url::Url;
 
 pub use coordinator::ProgrammeForm;
 
-use crate::access::DocEntry;
+use crate::access::{Access, DocEntry};
 use crate::api::{Profile, TextValue};
 use crate::client::{ApiFailure, ServerApi};
 use crate::codes::CodeError;
@@ -84,6 +84,8 @@ pub enum ActionError {
     TeacherRequired,
     #[error("this person takes part in another role")]
     WrongRole,
+    #[error("this device belongs to someone already; only a new device can be linked")]
+    AlreadyLinked,
     #[error("only the circle's teacher can do this")]
     NotFacilitator,
     #[error("no certificate: {0}")]
@@ -140,9 +142,11 @@ impl ActionError {
             },
             ActionError::TeacherRequired => "teacher_required",
             ActionError::WrongRole => "wrong_role",
+            ActionError::AlreadyLinked => "already_linked",
             ActionError::NotFacilitator => "not_facilitator",
             ActionError::NoCertificate(_) => "no_certificate",
             ActionError::Device(DeviceError::Store(_)) => "storage_failed",
+            ActionError::Device(DeviceError::ReadOnly(_)) => "read_only",
             ActionError::Device(_) => "device_failed",
         }
         .to_owned()
@@ -205,8 +209,14 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session on `device`; what she may only read is known from the last directory at once,
+    /// also offline.
     pub fn new(device: Arc<Device>) -> Session {
-        Session { device }
+        let session = Session { device };
+        if let Ok(Some(directory)) = session.directory() {
+            session.device.set_read_only(read_only(&directory));
+        }
+        session
     }
 
     pub fn device(&self) -> &Arc<Device> {
@@ -251,12 +261,23 @@ impl Session {
         self.set_setting("launch_server", server.as_str())
     }
 
-    /// Saves this device's credential for `server` and connects with it.
-    fn join_server(&self, server: &Url, credential: &str) -> Result<(), ActionError> {
+    /// Saves this device's credential for `server` and who the server says she is, and connects.
+    fn join_server(&self, server: &Url, credential: &str, person: &str) -> Result<(), ActionError> {
         self.set_setting("server", server.as_str())?;
         self.set_setting("credential", credential)?;
+        self.set_setting("person_id", person)?;
         self.device.connect(server, Some(credential.to_owned()))?;
         Ok(())
+    }
+
+    /// This device's credential, if it has one for `server` (she joins another programme there
+    /// as the same person).
+    fn credential_for(&self, server: &Url) -> Result<Option<String>, ActionError> {
+        let same = self
+            .setting("server")?
+            .and_then(|s| Url::parse(&s).ok())
+            .is_some_and(|s| &s == server);
+        Ok(if same { self.setting("credential")? } else { None })
     }
 
     /// Makes a document and tells the server who may have it. Offline, the registration waits
@@ -332,9 +353,43 @@ impl Session {
                 }
             }
         }
+        self.device.set_read_only(read_only(&directory));
         let json =
             serde_json::to_string(&directory).map_err(|e| ActionError::BadField(e.to_string()))?;
         self.set_setting("directory", &json)
+    }
+
+    /// A group's notes document: the one the server registered for this group, whatever the
+    /// group document points at (a member could point it at a decoy). Local-only groups (the
+    /// demo) point at their own notes.
+    async fn notes_of(&self, group_doc: &str, group: &GroupDoc) -> Result<String, ActionError> {
+        let local = self
+            .device
+            .documents()?
+            .into_iter()
+            .any(|e| e.doc_id == group_doc && e.local_only);
+        if local {
+            return Ok(group.notes_doc.clone());
+        }
+        let documents = self.directory()?.unwrap_or_default().documents;
+        let registered = documents.iter().find(|d| {
+            d.entry.kind == DocKind::Notes
+                && d.entry.group.as_deref() == Some(group.group_id.as_str())
+        });
+        match registered {
+            Some(notes) => {
+                if notes.id != group.notes_doc {
+                    tracing::warn!(group = %group.group_id, "the group points at notes the server does not know for it; using the registered notes");
+                }
+                Ok(notes.id.clone())
+            }
+            // A directory older than the group: the pointer is trusted unless the server
+            // registered that document as something else.
+            None if !documents.iter().any(|d| d.id == group.notes_doc) => {
+                Ok(group.notes_doc.clone())
+            }
+            None => Err(ActionError::UnknownGroup(group_doc.to_owned())),
+        }
     }
 
     /// The last directory the server gave, if any.
@@ -400,6 +455,9 @@ impl Session {
         self.set_setting("onboarded", "yes")?;
         let me = self.profile()?.person_id;
         for group in self.my_groups().await? {
+            if self.device.check_writable(&group).is_err() {
+                continue;
+            }
             let (me, name) = (me.clone(), name.clone());
             self.device
                 .change::<GroupDoc, _>(&group, move |g| {
@@ -485,7 +543,8 @@ impl Session {
         Ok(group_id)
     }
 
-    /// This person's private document for a pair (made on first use; on the server, hers alone).
+    /// This person's private document for a pair or circle (made on first use; on the server,
+    /// hers alone, and on each of her devices).
     async fn private_doc(&self, group: &str) -> Result<String, ActionError> {
         let key = format!("private:{group}");
         if let Some(id) = self.setting(&key)?
@@ -494,17 +553,31 @@ impl Session {
             return Ok(id);
         }
         let me = self.profile()?.person_id;
-        let programme = self.pair_docs(group).await?.programme;
-        let private = PrivateDoc::new(&me);
+        let docs = self.pair_docs(group).await?;
+        let programme = docs.programme;
+        let group_id = docs.group.group_id;
         let id = if programme.demo || programme.programme_id.is_empty() {
             self.device
-                .create(&private, "private", Sharing::Never)
+                .create(&PrivateDoc::new(&me), "private", Sharing::Never)
                 .await?
+        } else if let Some(existing) = self.directory()?.and_then(|d| {
+            d.documents.into_iter().find(|d| {
+                d.entry.kind == DocKind::Private
+                    && d.entry.owner.as_deref() == Some(me.as_str())
+                    && d.entry.group.as_deref() == Some(group_id.as_str())
+            })
+        }) {
+            // Made on another device of hers.
+            if !self.device.has(&existing.id) {
+                self.device.fetch(&existing.id, "private").await?;
+            }
+            existing.id
         } else {
+            let private = PrivateDoc::new(&me);
             let entry = DocEntry {
                 kind: DocKind::Private,
                 programme: programme.programme_id.clone(),
-                group: None,
+                group: Some(group_id),
                 owner: Some(me),
             };
             self.create_registered(&private, "private", entry).await?
@@ -519,9 +592,10 @@ impl Session {
             other => other.into(),
         })?;
         let programme: ProgrammeDoc = self.device.read(&group.programme_doc).await?;
-        let notes: NotesDoc = self.device.read(&group.notes_doc).await?;
+        let notes_id = self.notes_of(group_id, &group).await?;
+        let notes: NotesDoc = self.device.read(&notes_id).await?;
         Ok(PairDocs {
-            notes_id: group.notes_doc.clone(),
+            notes_id,
             programme,
             group,
             notes,
@@ -550,6 +624,7 @@ impl Session {
         base: &str,
         text: &str,
     ) -> Result<TextValue, ActionError> {
+        self.device.check_writable(doc)?;
         let base = docs::heads_from_string(base);
         let new = text.to_owned();
         let read_path = path.clone();
@@ -568,6 +643,16 @@ impl Session {
         merged.edit_base = docs::heads_to_string(&own);
         Ok(merged)
     }
+}
+
+/// The documents of a directory she may read but not change.
+fn read_only(directory: &Directory) -> std::collections::HashSet<String> {
+    directory
+        .documents
+        .iter()
+        .filter(|d| d.access == Access::Read)
+        .map(|d| d.id.clone())
+        .collect()
 }
 
 fn shared_path(meeting: &str) -> Vec<String> {
