@@ -11,6 +11,8 @@ log_dir=test-output/logs
 rm -rf "$log_dir" && mkdir -p "$log_dir"
 
 scripts/setup.sh || { echo "setup failed"; exit 1; }
+# The hostile-client suite opens thousands of sockets (and so does the server it attacks).
+ulimit -n 65536 2>/dev/null || ulimit -n 8192 2>/dev/null || true
 
 results=()
 failed=0
@@ -40,11 +42,17 @@ step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
 step "lint (clippy, webview)" cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
 step "unit tests" cargo test --lib --bins
 step "system tests: devices and the real server" cargo test --test sync --test pair --test privacy --test invitations --test circles
+step "system tests: hostile clients against the real server" cargo test --test hostile -- --nocapture --test-threads=2
 step "system tests: the real app (Xvfb, tauri-driver)" with_display cargo test --test app -- --test-threads=1
 
 printf '\n\033[1m== Summary\033[0m\n'
 grep -h -E '^test .* \.\.\. (ok|FAILED|ignored)$' "$log_dir"/*.log | sed 's/^test /  /' | sort | uniq
 echo
+if grep -q '^ATTACK |' "$log_dir"/*.log 2>/dev/null; then
+  echo "Attacks (attack | expected | result | figures):"
+  grep -h '^ATTACK |' "$log_dir"/*.log | sed 's/^ATTACK | /  /' | sort -u
+  echo
+fi
 printf '%s\n' "${results[@]}"
 if [ -d test-output/screenshots ]; then
   echo

@@ -114,10 +114,7 @@ fn may_write(actor: &Actor, doc: &DocEntry) -> bool {
 pub fn may_join_group(kind: GroupKind, role: Role) -> bool {
     match kind {
         GroupKind::Pair => matches!(role, Role::Mentor | Role::Mentee),
-        GroupKind::Circle => matches!(
-            role,
-            Role::Student | Role::Professional | Role::Facilitator
-        ),
+        GroupKind::Circle => matches!(role, Role::Student | Role::Professional | Role::Facilitator),
     }
 }
 
@@ -291,7 +288,10 @@ mod tests {
             &coordinator,
             &doc(DocKind::Group, Some("g1"), None)
         ));
-        assert!(may_register(&coordinator, &doc(DocKind::Roster, None, None)));
+        assert!(may_register(
+            &coordinator,
+            &doc(DocKind::Roster, None, None)
+        ));
         assert!(!may_register(
             &mentee,
             &doc(DocKind::Group, Some("g1"), None)

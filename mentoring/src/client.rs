@@ -201,8 +201,12 @@ impl ServerApi {
     }
 
     pub async fn link_device(&self, credential: &str) -> Result<LinkCode, ApiFailure> {
-        self.post("/api/devices/link", Some(credential), &serde_json::json!({}))
-            .await
+        self.post(
+            "/api/devices/link",
+            Some(credential),
+            &serde_json::json!({}),
+        )
+        .await
     }
 
     pub async fn join_device(&self, req: &JoinDevice) -> Result<Credential, ApiFailure> {

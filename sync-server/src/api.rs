@@ -172,10 +172,7 @@ pub async fn create_programme(
     };
     let credential = issue_credential(&app, &req.peer, &person, "")?;
     tracing::info!(programme = %req.programme, "programme created");
-    Ok((
-        StatusCode::CREATED,
-        Json(Credential { credential, person }),
-    ))
+    Ok((StatusCode::CREATED, Json(Credential { credential, person })))
 }
 
 /// Gives `peer` a new credential for `person`; refused if that device is someone else's.

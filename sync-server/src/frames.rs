@@ -220,7 +220,9 @@ impl Screen {
         if frame.data_len > MAX_EPHEMERAL_BYTES {
             return policy("ephemeral message too big");
         }
-        let elapsed = now.saturating_duration_since(self.ephemeral_at).as_secs_f64();
+        let elapsed = now
+            .saturating_duration_since(self.ephemeral_at)
+            .as_secs_f64();
         self.ephemeral_at = now;
         self.ephemeral_tokens =
             (self.ephemeral_tokens + elapsed * EPHEMERAL_PER_SECOND).min(EPHEMERAL_BURST);
@@ -299,7 +301,12 @@ mod tests {
             e.map(1).unwrap().str("kind").unwrap().str("join").unwrap();
         });
         let unknown_type = cbor(|e| {
-            e.map(1).unwrap().str("type").unwrap().str("gossip").unwrap();
+            e.map(1)
+                .unwrap()
+                .str("type")
+                .unwrap()
+                .str("gossip")
+                .unwrap();
         });
         let sync_without_document = cbor(|e| {
             e.map(1).unwrap().str("type").unwrap().str("sync").unwrap();
@@ -354,7 +361,11 @@ mod screen_tests {
         let mut screen = Screen::new("dev", now);
         let doc = doc_id();
         let refused = |v: Verdict| matches!(v, Verdict::Refuse(r) if r.code == POLICY);
-        assert!(refused(screen.judge(&frame("sync", Some(&doc)), now, |_| true)));
+        assert!(refused(screen.judge(
+            &frame("sync", Some(&doc)),
+            now,
+            |_| true
+        )));
         let mut screen = Screen::new("dev", now);
         let mut impostor = frame("join", None);
         impostor.sender = Some("victim".into());
@@ -397,7 +408,9 @@ mod screen_tests {
         screen.judge(&frame("join", None), now, |_| true);
         let doc = doc_id();
         let passed = (0..100)
-            .filter(|_| screen.judge(&frame("ephemeral", Some(&doc)), now, |_| true) == Verdict::Pass)
+            .filter(|_| {
+                screen.judge(&frame("ephemeral", Some(&doc)), now, |_| true) == Verdict::Pass
+            })
             .count();
         assert_eq!(passed, EPHEMERAL_BURST as usize);
         let later = now + Duration::from_secs(1);
@@ -410,7 +423,10 @@ mod screen_tests {
         );
         let mut big = frame("ephemeral", Some(&doc));
         big.data_len = MAX_EPHEMERAL_BYTES + 1;
-        assert!(matches!(screen.judge(&big, later, |_| true), Verdict::Refuse(_)));
+        assert!(matches!(
+            screen.judge(&big, later, |_| true),
+            Verdict::Refuse(_)
+        ));
     }
 
     #[test]

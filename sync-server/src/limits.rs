@@ -103,7 +103,9 @@ impl<K: Hash + Eq + Clone> Buckets<K> {
 
     fn wait(&mut self, key: &K, now: Instant) -> Duration {
         let rate = self.rate;
-        self.map.get_mut(key).map_or(Duration::ZERO, |b| b.wait(rate, now))
+        self.map
+            .get_mut(key)
+            .map_or(Duration::ZERO, |b| b.wait(rate, now))
     }
 
     fn clean(&mut self, key: &K, now: Instant) -> bool {
@@ -222,7 +224,10 @@ mod tests {
         }
         let wait = guard.check(guesser).unwrap_err();
         assert!(wait > Duration::from_secs(50), "{wait:?}");
-        assert!(guard.check(school).is_ok(), "another address is not blocked");
+        assert!(
+            guard.check(school).is_ok(),
+            "another address is not blocked"
+        );
     }
 
     #[test]
@@ -235,7 +240,10 @@ mod tests {
             guard.wrong(*a);
         }
         for a in &addresses {
-            assert!(guard.check(*a).is_err(), "{a} guessed while the total is used up");
+            assert!(
+                guard.check(*a).is_err(),
+                "{a} guessed while the total is used up"
+            );
         }
         assert!(guard.check("10.0.2.1".parse().unwrap()).is_ok());
     }

@@ -108,9 +108,7 @@ pub async fn run(
     );
     let connections = app.connections.clone();
     let router = routes(app);
-    let sockets = Arc::new(Semaphore::new(
-        config.max_connections.saturating_add(1024),
-    ));
+    let sockets = Arc::new(Semaphore::new(config.max_connections.saturating_add(1024)));
     let header_timeout = Duration::from_secs(config.header_timeout_secs.max(1));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop);
@@ -133,11 +131,13 @@ pub async fn run(
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
-        let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
-            request.extensions_mut().insert(ConnectInfo(client));
-            let router = router.clone();
-            async move { Ok::<_, Infallible>(router.oneshot(request).await.into_response()) }
-        });
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(client));
+                let router = router.clone();
+                async move { Ok::<_, Infallible>(router.oneshot(request).await.into_response()) }
+            },
+        );
         let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
         builder
             .http1()
@@ -236,7 +236,9 @@ fn setup_key(config: &Config, registry: &Registry) -> Result<SetupKey, ServerErr
         if file.exists() {
             tracing::info!(file = %file.display(), "the setup key for new programmes is in this file");
         } else {
-            tracing::info!("the setup key was shown once in setup-key.txt; to set a new one, start with --setup-key");
+            tracing::info!(
+                "the setup key was shown once in setup-key.txt; to set a new one, start with --setup-key"
+            );
         }
         return Ok(SetupKey::from_digest(digest));
     }

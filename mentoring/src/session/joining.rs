@@ -91,12 +91,8 @@ impl Session {
         self.join_server(&server, &accepted.credential, &accepted.person)?;
         self.sync_directory().await?;
         let programme_doc = self.programme_doc_of(&accepted.programme)?;
-        let profile_doc = ProfileDoc::new(
-            &accepted.person,
-            &accepted.programme,
-            accepted.role,
-            &name,
-        );
+        let profile_doc =
+            ProfileDoc::new(&accepted.person, &accepted.programme, accepted.role, &name);
         let entry = DocEntry {
             kind: DocKind::Profile,
             programme: accepted.programme.clone(),

@@ -277,7 +277,11 @@ impl Session {
             .setting("server")?
             .and_then(|s| Url::parse(&s).ok())
             .is_some_and(|s| &s == server);
-        Ok(if same { self.setting("credential")? } else { None })
+        Ok(if same {
+            self.setting("credential")?
+        } else {
+            None
+        })
     }
 
     /// Makes a document and tells the server who may have it. Offline, the registration waits
