@@ -12,7 +12,7 @@ rm -rf "$log_dir" && mkdir -p "$log_dir"
 
 scripts/setup.sh || { echo "setup failed"; exit 1; }
 # The hostile-client suite opens thousands of sockets (and so does the server it attacks).
-ulimit -n 65536 2>/dev/null || ulimit -n 8192 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 results=()
 failed=0

@@ -442,7 +442,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("error.read_only", "Je kunt dit lezen maar niet wijzigen.", "You can read this but not change it."),
     ("error.link_unknown", "Deze koppelcode is onbekend of verlopen. Vraag op je andere apparaat een nieuwe.", "This linking code is unknown or has expired. Ask for a new one on your other device."),
     ("error.already_linked", "Dit apparaat hoort al bij iemand. Koppelen kan alleen op een nieuw apparaat.", "This device already belongs to someone. Only a new device can be linked."),
-    ("error.unauthorized", "Dit apparaat heeft geen toegang meer. Koppel het opnieuw vanaf een ander apparaat van je.", "This device no longer has access. Link it again from another device of yours."),
     ("error.bridge", "De app reageert niet zoals verwacht.", "The app did not respond as expected."),
     ("topic.untitled", "Onderwerp zonder titel", "Untitled topic"),
     ("timing.quarter", "Kwartiel {q}", "Quarter {q}"),

@@ -80,7 +80,7 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity, slot: Connec
                             Verdict::Unavailable(doc) => {
                                 let answer = frames::doc_unavailable(SERVER_PEER_ID, &identity.peer, &doc);
                                 if !send(&mut to_device, answer, limits.send_timeout).await {
-                                    break (NORMAL, String::new());
+                                    break too_slow(&identity);
                                 }
                             }
                             Verdict::Drop => {}
@@ -99,8 +99,7 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity, slot: Connec
             outgoing = from_repo.next() => match outgoing {
                 Some(bytes) => {
                     if !send(&mut to_device, bytes, limits.send_timeout).await {
-                        tracing::info!(peer = %identity.peer, "a device stopped reading; disconnected");
-                        break (frames::POLICY, "too slow to read".to_owned());
+                        break too_slow(&identity);
                     }
                 }
                 None => break (NORMAL, "sync session ended".to_owned()),
@@ -163,6 +162,11 @@ async fn send_message(
         tokio::time::timeout(timeout, to_device.send(message)).await,
         Ok(Ok(()))
     )
+}
+
+fn too_slow(identity: &Identity) -> (u16, String) {
+    tracing::info!(peer = %identity.peer, "a device stopped reading; disconnected");
+    (frames::POLICY, "too slow to read".to_owned())
 }
 
 fn refuse(identity: &Identity, refusal: Refusal) -> (u16, String) {

@@ -280,7 +280,7 @@ mod tests {
                 .unwrap()
                 .str("type")
                 .unwrap()
-                .str("sync")
+                .str("leave")
                 .unwrap();
             e.str("data")
                 .unwrap()

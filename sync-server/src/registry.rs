@@ -191,6 +191,9 @@ pub struct NewGroup {
     pub notes_doc: String,
 }
 
+/// A formed group as stored: programme, kind, active, group document, notes document.
+type FormedRow = (String, String, bool, Option<String>, Option<String>);
+
 /// What forming a group came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Formed {
@@ -275,7 +278,7 @@ impl Registry {
     ) -> Result<Option<String>, RegistryError> {
         let coordinator = person.map_or_else(new_person, str::to_owned);
         let mut db = self.db();
-        let tx = db.transaction()?;
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let inserted = tx.execute(
             "INSERT OR IGNORE INTO programmes (id, name, school, coordinator, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -479,7 +482,7 @@ impl Registry {
     /// is in no programme any more her devices lose their credentials.
     pub fn withdraw(&self, programme: &str, person: &str) -> Result<bool, RegistryError> {
         let mut db = self.db();
-        let tx = db.transaction()?;
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let n = tx.execute(
             "UPDATE members SET active = 0 WHERE programme = ?1 AND person = ?2 AND active = 1",
             params![programme, person],
@@ -612,7 +615,7 @@ impl Registry {
     ) -> Result<Accept, RegistryError> {
         let person = person.map_or_else(new_person, str::to_owned);
         let mut db = self.db();
-        let tx = db.transaction()?;
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let member: Option<i64> = tx
             .query_row(
                 "SELECT 1 FROM members WHERE programme = ?1 AND person = ?2",
@@ -708,8 +711,8 @@ impl Registry {
     /// finds the group it formed; anything else with a known group id is refused.
     pub fn form_group(&self, group: &NewGroup) -> Result<Formed, RegistryError> {
         let mut db = self.db();
-        let tx = db.transaction()?;
-        let existing: Option<(String, String, bool, Option<String>, Option<String>)> = tx
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let existing: Option<FormedRow> = tx
             .query_row(
                 "SELECT programme, kind, active, group_doc, notes_doc FROM groups WHERE id = ?1",
                 [&group.id],
