@@ -430,10 +430,12 @@ pub async fn register_document(
     if !may_register(&actor, &req.entry) {
         return Err(Failure::forbidden());
     }
+    // Only private documents name a group here (to be found on her other devices); the group
+    // must be this programme's, and may have been dissolved since.
     if let Some(group) = &req.entry.group {
         match app.registry.group(group)? {
-            Some((programme, true)) if programme == req.entry.programme => {}
-            _ => return Err(Failure::bad("no such active group in this programme")),
+            Some((programme, _)) if programme == req.entry.programme => {}
+            _ => return Err(Failure::bad("no such group in this programme")),
         }
     }
     if app.registry.register(&req.id, &req.entry)? {

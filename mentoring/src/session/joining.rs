@@ -168,7 +168,16 @@ impl Session {
             },
         )
         .await?;
-        self.sync_directory().await
+        match self.sync_directory().await {
+            // She left her last programme there: the server revoked this device's credential.
+            Err(ActionError::Api(e)) if e.code() == "unauthorized" => {
+                let none = serde_json::to_string(&crate::wire::Directory::default())
+                    .map_err(|e| ActionError::BadField(e.to_string()))?;
+                self.device.set_read_only(Default::default());
+                self.set_setting("directory", &none)
+            }
+            other => other,
+        }
     }
 
     /// The local programme document of a programme on the server, if it is on this device.
