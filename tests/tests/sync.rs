@@ -330,8 +330,9 @@ async fn malformed_and_oversized_frames_are_refused_with_a_reason_and_others_kee
 
     let (code, reason) = close_after(Message::Binary(vec![0u8; 100_000].into())).await;
     assert_eq!(code, CloseCode::Size);
+    // Refused while it was read (the size and the limit are in the reason).
     assert!(
-        reason.contains("100000 bytes exceeds the limit of 65536"),
+        reason.contains("100000") && reason.contains("65536"),
         "{reason}"
     );
 
