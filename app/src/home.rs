@@ -525,6 +525,11 @@ fn ProgrammeLists(home: RwSignal<Option<HomeView>>) -> impl IntoView {
                 </ul>
             </section>
         </Show>
+        <Show when=move || !coordinated().is_empty() || !joined().is_empty()>
+            <p class="row-actions">
+                <button class="link" id="open-devices" on:click=move |_| ctx.go(Route::Devices)><Tr k="home.my_devices" /></button>
+            </p>
+        </Show>
     }
 }
 

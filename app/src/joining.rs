@@ -1,13 +1,15 @@
 //! Taking part by choice: opening an invitation and accepting or declining it; a participant's
-//! profile and self-check; her closing evaluation; leaving a programme.
+//! profile and self-check; her closing evaluation; leaving a programme; her devices (linking a
+//! new one with a code from one she has, and removing one).
 
 use leptos::prelude::*;
 use mentoring::api::{EvaluationForm, InvitationView, Profile, ProfileForm};
 use mentoring::model::Role;
+use mentoring::wire::{DeviceInfo, Devices, LinkCode};
 use serde::Serialize;
 
 use crate::tauri::NoArgs;
-use crate::widgets::Tr;
+use crate::widgets::{Tr, local_date_time};
 use crate::{Route, use_ctx};
 
 /// Opening an invitation: the code (or the link), what it is about, then yes or no.
@@ -58,6 +60,21 @@ pub fn Join() -> impl IntoView {
         };
         ctx.run("decline_invitation", args, move |_: ()| declined.set(true));
     };
+    let link_code = RwSignal::new(String::new());
+    let label = RwSignal::new(String::new());
+    let join_as_device = move |_| {
+        let args = LinkArgs {
+            server: server.get_untracked(),
+            code: link_code.get_untracked(),
+            label: label.get_untracked(),
+        };
+        ctx.run("join_as_linked_device", args, move |_: ()| {
+            ctx.run("profile", NoArgs {}, move |p: Profile| {
+                ctx.profile.set(Some(p));
+                ctx.go(Route::Home);
+            });
+        });
+    };
     view! {
         <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
         <section id="join-page" class="card narrow">
@@ -93,6 +110,77 @@ pub fn Join() -> impl IntoView {
                 </section>
             }
         })}
+        <section id="link-device" class="card narrow">
+            <h3><Tr k="join.device_title" /></h3>
+            <p class="hint"><Tr k="join.device_intro" /></p>
+            <label for="link-device-code"><Tr k="join.device_code" /></label>
+            <input id="link-device-code" type="text" autocapitalize="characters" autocomplete="off"
+                prop:value=move || link_code.get() on:input=move |ev| link_code.set(event_target_value(&ev)) />
+            <label for="link-device-label"><Tr k="join.device_label" /></label>
+            <input id="link-device-label" type="text" prop:value=move || label.get()
+                on:input=move |ev| label.set(event_target_value(&ev)) />
+            <button class="primary" id="join-as-device" on:click=join_as_device><Tr k="join.device_button" /></button>
+        </section>
+    }
+}
+
+/// Her devices: which ones have her notes, when each was last seen; a code to link a new one;
+/// removing one she lost (it gets nothing more from that moment on).
+#[component]
+pub fn DevicesPage() -> impl IntoView {
+    let ctx = use_ctx();
+    let devices = RwSignal::new(None::<Vec<DeviceInfo>>);
+    let code = RwSignal::new(None::<LinkCode>);
+    let load = move || {
+        ctx.run("devices", NoArgs {}, move |d: Devices| {
+            devices.set(Some(d.devices))
+        })
+    };
+    load();
+    let make_code = move |_| ctx.run("link_code", NoArgs {}, move |c: LinkCode| code.set(Some(c)));
+    let remove = move |peer: String| {
+        ctx.run("remove_device", PeerArgs { peer }, move |d: Devices| {
+            devices.set(Some(d.devices))
+        });
+    };
+    view! {
+        <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
+        <section id="devices-page" class="card narrow">
+            <h2><Tr k="devices.title" /></h2>
+            <p class="hint"><Tr k="devices.intro" /></p>
+            <ul id="device-list" class="devices">
+                {move || devices.get().unwrap_or_default().into_iter().map(|d| {
+                    let peer = d.peer.clone();
+                    let seen = d.last_seen.as_deref().and_then(local_date_time);
+                    view! {
+                        <li class="device" data-peer=d.peer.clone()>
+                            <strong class="device-label">{d.label.clone()}</strong>
+                            {d.this_device.then(|| view! { " " <span class="tag"><Tr k="devices.this" /></span> })}
+                            <div class="muted">
+                                <Tr k="devices.added" /> " " {local_date_time(&d.added_at).unwrap_or_default()} " · "
+                                {match seen {
+                                    Some(at) => view! { <Tr k="devices.last_seen" /> " " {at} }.into_any(),
+                                    None => view! { <Tr k="devices.never_seen" /> }.into_any(),
+                                }}
+                            </div>
+                            {(!d.this_device).then(|| view! {
+                                <button class="remove-device" on:click=move |_| remove(peer.clone())><Tr k="devices.remove" /></button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+        <section id="link-new-device" class="card narrow">
+            <h3><Tr k="devices.link" /></h3>
+            <p class="hint"><Tr k="devices.link_hint" /></p>
+            <button class="primary" id="make-link-code" on:click=make_code><Tr k="devices.make_code" /></button>
+            {move || code.get().map(|c| view! {
+                <p class="code-box"><strong id="link-code">{c.code.clone()}</strong></p>
+                <p class="hint"><Tr k="devices.code_valid" /> " " {local_date_time(&c.expires_at).unwrap_or_default()}</p>
+            })}
+            <button id="refresh-devices" on:click=move |_| load()><Tr k="devices.refresh" /></button>
+        </section>
     }
 }
 
@@ -305,6 +393,18 @@ struct AcceptArgs {
     server: String,
     code: String,
     name: String,
+}
+
+#[derive(Serialize)]
+struct LinkArgs {
+    server: String,
+    code: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct PeerArgs {
+    peer: String,
 }
 
 #[derive(Serialize)]

@@ -38,6 +38,7 @@ pub enum Route {
     Evaluation { programme: String },
     CircleSession { group: String, meeting: String },
     Leaflet,
+    Devices,
 }
 
 /// What every screen shares.
@@ -209,6 +210,7 @@ fn App() -> impl IntoView {
                 Route::Evaluation { programme } => view! { <joining::EvaluationPage programme=programme /> }.into_any(),
                 Route::CircleSession { group, meeting } => view! { <circle::CircleSession group=group meeting=meeting /> }.into_any(),
                 Route::Leaflet => view! { <circle::Leaflet /> }.into_any(),
+                Route::Devices => view! { <joining::DevicesPage /> }.into_any(),
             }}
         </main>
     }

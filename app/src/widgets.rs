@@ -64,6 +64,13 @@ pub fn SyncIndicator(status: RwSignal<Option<SyncStatus>>) -> impl IntoView {
                 &[("n", &s.pending_changes.to_string())],
             ));
         }
+        if s.not_accepted_changes > 0 {
+            parts.push(tf(
+                lang,
+                "sync.not_accepted",
+                &[("n", &s.not_accepted_changes.to_string())],
+            ));
+        }
         parts.join(" · ")
     };
     let storage_error = move || {
@@ -79,6 +86,22 @@ pub fn SyncIndicator(status: RwSignal<Option<SyncStatus>>) -> impl IntoView {
         </div>
         {move || storage_error().map(|e| view! { <p class="error storage" role="alert">{e}</p> })}
     }
+}
+
+/// "30-11-2026 14:32" in the device's time zone, from an RFC 3339 time.
+pub fn local_date_time(rfc3339: &str) -> Option<String> {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return None;
+    }
+    Some(format!(
+        "{:02}-{:02}-{} {:02}:{:02}",
+        date.get_date(),
+        date.get_month() + 1,
+        date.get_full_year(),
+        date.get_hours(),
+        date.get_minutes()
+    ))
 }
 
 /// "14:32" in the device's time zone, from an RFC 3339 time.

@@ -42,6 +42,9 @@ pub struct SyncStatus {
     pub state: SyncState,
     /// Changes made on this device that the server does not have yet.
     pub pending_changes: usize,
+    /// Changes made here to documents this person may only read: the server does not accept them.
+    #[serde(default)]
+    pub not_accepted_changes: usize,
     /// When everything was last known to be on the server (RFC 3339, UTC).
     pub last_synced: Option<String>,
     /// Set when the local disk refuses writes; the data is held in memory meanwhile.
@@ -53,6 +56,7 @@ impl Default for SyncStatus {
         SyncStatus {
             state: SyncState::Off,
             pending_changes: 0,
+            not_accepted_changes: 0,
             last_synced: None,
             storage_error: None,
         }

@@ -388,7 +388,9 @@ impl Device {
             .filter(|(id, _)| syncable.contains(*id))
             .map(|(_, d)| d.clone())
             .collect();
+        let read_only = lock(&self.read_only).clone();
         let mut pending = 0;
+        let mut not_accepted = 0;
         let mut all_synced = lock(&self.missing).is_empty();
         for doc in docs {
             let id = doc.id();
@@ -408,6 +410,11 @@ impl Device {
                         }
                         marks.insert(id, mark);
                     }
+                }
+                // The server ignores changes to a document this device may only read: they
+                // stay here, are counted apart, and do not keep the device from being synced.
+                Ok(DocSync::Pending { changes }) if read_only.contains(&id) => {
+                    not_accepted += changes;
                 }
                 Ok(DocSync::Pending { changes }) => {
                     all_synced = false;
@@ -440,6 +447,7 @@ impl Device {
         SyncStatus {
             state,
             pending_changes: pending,
+            not_accepted_changes: not_accepted,
             last_synced: marks.values().map(|m| m.synced_at.clone()).max(),
             storage_error,
         }

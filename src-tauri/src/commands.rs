@@ -13,6 +13,7 @@ use mentoring::api::{
 };
 use mentoring::model::{GoalKind, Language, Role, Settings};
 use mentoring::session::{ActionError, ProgrammeForm, Session};
+use mentoring::wire::{Devices, LinkCode};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -147,6 +148,35 @@ pub async fn decline_invitation(
     code: String,
 ) -> Answer<()> {
     Ok(session(&shell)?.decline_invitation(&server, &code).await?)
+}
+
+// -- Her devices ------------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn link_code(shell: State<'_, Shell>) -> Answer<LinkCode> {
+    Ok(session(&shell)?.link_code().await?)
+}
+
+#[tauri::command]
+pub async fn join_as_linked_device(
+    shell: State<'_, Shell>,
+    server: String,
+    code: String,
+    label: String,
+) -> Answer<()> {
+    Ok(session(&shell)?
+        .join_as_linked_device(&server, &code, &label)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn devices(shell: State<'_, Shell>) -> Answer<Devices> {
+    Ok(session(&shell)?.devices().await?)
+}
+
+#[tauri::command]
+pub async fn remove_device(shell: State<'_, Shell>, peer: String) -> Answer<Devices> {
+    Ok(session(&shell)?.remove_device(&peer).await?)
 }
 
 #[tauri::command]

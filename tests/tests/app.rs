@@ -3,7 +3,7 @@
 use mentoring::i18n::{has, t};
 use mentoring::model::{Language, Role, Settings};
 use system_tests::app::App;
-use system_tests::{SyncServer, programme};
+use system_tests::{SyncServer, eventually, programme};
 
 /// Accepts an invitation in the app, as a person would: name, code, look, accept.
 async fn accept_in_app(app: &mut App, code: &str, name: &str) {
@@ -792,4 +792,82 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
         app.stop().await;
     }
     drop(others);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn she_links_her_phone_with_a_code_and_removes_it_again() {
+    use fantoccini::Locator;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let mut laptop = App::start(&tmp.path().join("laptop"), Some(&server.url())).await;
+    let mut phone = App::start(&tmp.path().join("phone"), Some(&server.url())).await;
+    let (coordinator, programme) = programme::coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    let code = coordinator
+        .session
+        .invite(&programme, Role::Mentee, "Aylin", "", 14, programme::today())
+        .await
+        .unwrap()
+        .code;
+    accept_in_app(&mut laptop, &code, "Aylin").await;
+
+    // On her laptop: her devices, and a linking code for the new one.
+    laptop.click("#open-devices").await;
+    laptop.wait_text("#device-list", "dit apparaat").await;
+    assert_eq!(
+        laptop
+            .client
+            .find_all(Locator::Css("#device-list .device"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    laptop.click("#make-link-code").await;
+    laptop.wait_for("#link-code").await;
+    let link_code = laptop.text("#link-code").await;
+    assert!(link_code.len() >= 8, "a linking code: {link_code:?}");
+    assert_labels_in(&laptop, Language::Nl).await;
+
+    // On her phone: a wrong code first, in Dutch; then the right one.
+    phone.click("#welcome-join").await;
+    phone.wait_text("#join-server", "127.0.0.1").await;
+    let unknown = mentoring::codes::display(&mentoring::codes::new_code());
+    phone.type_into("#link-device-code", &unknown).await;
+    phone.type_into("#link-device-label", "Telefoon").await;
+    phone.click("#join-as-device").await;
+    phone.wait_text("#error", "koppelcode").await;
+    phone.set_value("#link-device-code", &link_code).await;
+    phone.click("#join-as-device").await;
+    phone.wait_for("#waiting-for-pair").await;
+    phone.wait_attr("#sync-status", "data-state", "synced").await;
+
+    // Her laptop lists the phone; she removes it, and the phone gets nothing more.
+    laptop.click("#refresh-devices").await;
+    laptop.wait_text("#device-list", "Telefoon").await;
+    laptop.click(".remove-device").await;
+    eventually(
+        std::time::Duration::from_secs(20),
+        "the phone is gone from her list",
+        || {
+            let client = laptop.client.clone();
+            async move {
+                let Ok(list) = client.find(Locator::Css("#device-list")).await else {
+                    return false;
+                };
+                let text = list.text().await.unwrap_or_default();
+                text.contains("dit apparaat") && !text.contains("Telefoon")
+            }
+        },
+    )
+    .await;
+    phone.wait_attr("#sync-status", "data-state", "refused").await;
+    laptop.wait_attr("#sync-status", "data-state", "synced").await;
+    laptop.stop().await;
+    phone.stop().await;
 }
