@@ -42,7 +42,9 @@ step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
 step "lint (clippy, webview)" cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
 step "unit tests" cargo test --lib --bins
 step "system tests: devices and the real server" cargo test --test sync --test pair --test privacy --test invitations --test circles
-step "system tests: hostile clients against the real server" cargo test --test hostile -- --nocapture --test-threads=2
+step "system tests: hostile clients against the real server" cargo test --test hostile -- --nocapture --test-threads=2 --skip a_reader_that_stops_reading
+# 10,000 edits keep both cores busy for minutes: alone, so that no timed test runs beside it.
+step "system tests: a stalled reader during 10,000 edits" cargo test --test hostile -- --nocapture a_reader_that_stops_reading
 step "system tests: the real app (Xvfb, tauri-driver)" with_display cargo test --test app -- --test-threads=1
 
 printf '\n\033[1m== Summary\033[0m\n'

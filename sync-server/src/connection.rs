@@ -46,90 +46,107 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity, slot: Connec
     let mut heard = Instant::now();
     let mut ping = tokio::time::interval(limits.ping_every);
     ping.reset();
-    let (code, reason) = loop {
-        tokio::select! {
-            incoming = from_device.next() => {
-                heard = Instant::now();
-                match incoming {
-                    Some(Ok(Message::Binary(bytes))) => {
-                        let frame = match frames::check_binary(&bytes, app.max_message_bytes) {
-                            Ok(frame) => frame,
-                            Err(refusal) => break refuse(&identity, refusal),
-                        };
-                        let verdict = screen.judge(&frame, heard, |doc| {
-                            if access.len() >= ACCESS_CACHE {
-                                access.clear();
-                            }
-                            *access
-                                .entry(doc.to_owned())
-                                .or_insert_with(|| app.gate.access(doc, &identity.peer))
-                                != Access::None
-                        });
-                        match verdict {
-                            Verdict::Pass => {
-                                if last_seen.is_none_or(|t| t.elapsed() > SEEN_EVERY) {
-                                    last_seen = Some(Instant::now());
-                                    if let Err(e) = app.registry.seen(&identity.peer) {
-                                        tracing::warn!(error = %e, "could not record when a device was seen");
-                                    }
-                                }
-                                if to_repo.send(Ok(bytes.to_vec())).await.is_err() {
-                                    break (NORMAL, String::new());
-                                }
-                            }
-                            Verdict::Unavailable(doc) => {
-                                let answer = frames::doc_unavailable(SERVER_PEER_ID, &identity.peer, &doc);
-                                if !send(&mut to_device, answer, limits.send_timeout).await {
-                                    break too_slow(&identity);
-                                }
-                            }
-                            Verdict::Drop => {}
-                            Verdict::Refuse(refusal) => break refuse(&identity, refusal),
-                        }
-                    }
-                    Some(Ok(Message::Text(_))) => break refuse(&identity, frames::text_refusal()),
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                    Some(Ok(Message::Close(_))) | None => break (NORMAL, String::new()),
-                    Some(Err(e)) => {
-                        let refusal = Refusal { code: frames::TOO_BIG, reason: format!("unreadable frame: {e}") };
-                        break refuse(&identity, refusal);
-                    }
-                }
-            },
-            outgoing = from_repo.next() => match outgoing {
-                Some(bytes) => {
-                    if !send(&mut to_device, bytes, limits.send_timeout).await {
-                        break too_slow(&identity);
-                    }
-                }
-                None => break (NORMAL, "sync session ended".to_owned()),
-            },
-            changed = registry.changed() => {
-                if changed.is_err() {
-                    break (GOING_AWAY, "server shutting down".to_owned());
-                }
-                access.clear();
-                match app.registry.device_active(&identity.peer) {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        tracing::info!(peer = %identity.peer, "credential revoked; closing its connection");
-                        break (frames::POLICY, "this device no longer has access".to_owned());
-                    }
-                    Err(e) => tracing::error!(error = %e, "could not check a device's credential"),
-                }
-            }
-            _ = ping.tick() => {
-                if heard.elapsed() > limits.idle_timeout {
-                    break (GOING_AWAY, "idle for too long".to_owned());
-                }
-                if !send_message(&mut to_device, Message::Ping(Vec::new().into()), limits.send_timeout).await {
-                    break (NORMAL, String::new());
-                }
-            }
-            _ = shutdown.changed() => {
-                break (GOING_AWAY, "server shutting down".to_owned());
+    // Answers the screen makes itself (doc-unavailable, pings) go out through the writer too.
+    let (mut answers, mut answers_out) = mpsc::channel::<Message>(16);
+    // The writer always drains samod's replies, so samod never waits on us while we wait on it
+    // (two bounded queues, one per direction, that each wait on the other would deadlock a
+    // device that sends a burst of changes).
+    let writer = async {
+        loop {
+            let message = tokio::select! {
+                outgoing = from_repo.next() => match outgoing {
+                    Some(bytes) => Message::Binary(bytes.into()),
+                    None => return (NORMAL, "sync session ended".to_owned()),
+                },
+                Some(answer) = answers_out.next() => answer,
+            };
+            if !send_message(&mut to_device, message, limits.send_timeout).await {
+                return too_slow(&identity);
             }
         }
+    };
+    let reader = async {
+        loop {
+            tokio::select! {
+                incoming = from_device.next() => {
+                    heard = Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Binary(bytes))) => {
+                            let frame = match frames::check_binary(&bytes, app.max_message_bytes) {
+                                Ok(frame) => frame,
+                                Err(refusal) => return refuse(&identity, refusal),
+                            };
+                            let verdict = screen.judge(&frame, heard, |doc| {
+                                if access.len() >= ACCESS_CACHE {
+                                    access.clear();
+                                }
+                                *access
+                                    .entry(doc.to_owned())
+                                    .or_insert_with(|| app.gate.access(doc, &identity.peer))
+                                    != Access::None
+                            });
+                            match verdict {
+                                Verdict::Pass => {
+                                    if last_seen.is_none_or(|t| t.elapsed() > SEEN_EVERY) {
+                                        last_seen = Some(Instant::now());
+                                        if let Err(e) = app.registry.seen(&identity.peer) {
+                                            tracing::warn!(error = %e, "could not record when a device was seen");
+                                        }
+                                    }
+                                    if to_repo.send(Ok(bytes.to_vec())).await.is_err() {
+                                        return (NORMAL, String::new());
+                                    }
+                                }
+                                Verdict::Unavailable(doc) => {
+                                    let answer = frames::doc_unavailable(SERVER_PEER_ID, &identity.peer, &doc);
+                                    if !answer_with(&mut answers, Message::Binary(answer.into()), limits.send_timeout).await {
+                                        return too_slow(&identity);
+                                    }
+                                }
+                                Verdict::Drop => {}
+                                Verdict::Refuse(refusal) => return refuse(&identity, refusal),
+                            }
+                        }
+                        Some(Ok(Message::Text(_))) => return refuse(&identity, frames::text_refusal()),
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                        Some(Ok(Message::Close(_))) | None => return (NORMAL, String::new()),
+                        Some(Err(e)) => {
+                            let refusal = Refusal { code: frames::TOO_BIG, reason: format!("unreadable frame: {e}") };
+                            return refuse(&identity, refusal);
+                        }
+                    }
+                },
+                changed = registry.changed() => {
+                    if changed.is_err() {
+                        return (GOING_AWAY, "server shutting down".to_owned());
+                    }
+                    access.clear();
+                    match app.registry.device_active(&identity.peer) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::info!(peer = %identity.peer, "credential revoked; closing its connection");
+                            return (frames::POLICY, "this device no longer has access".to_owned());
+                        }
+                        Err(e) => tracing::error!(error = %e, "could not check a device's credential"),
+                    }
+                }
+                _ = ping.tick() => {
+                    if heard.elapsed() > limits.idle_timeout {
+                        return (GOING_AWAY, "idle for too long".to_owned());
+                    }
+                    if !answer_with(&mut answers, Message::Ping(Vec::new().into()), limits.send_timeout).await {
+                        return too_slow(&identity);
+                    }
+                }
+                _ = shutdown.changed() => {
+                    return (GOING_AWAY, "server shutting down".to_owned());
+                }
+            }
+        }
+    };
+    let (code, reason) = tokio::select! {
+        ended = writer => ended,
+        ended = reader => ended,
     };
     // Ending samod's inbound stream ends the samod connection.
     to_repo.close_channel();
@@ -143,16 +160,21 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity, slot: Connec
     drop(slot);
 }
 
-/// Sends one binary message, giving up after `timeout` (a device that stops reading is not
-/// buffered for without limit). False if it did not go out.
-async fn send(
-    to_device: &mut futures::stream::SplitSink<WebSocket, Message>,
-    bytes: Vec<u8>,
+/// Queues an answer of the server's own for the writer, giving up after `timeout`. False if the
+/// writer did not take it (the device stopped reading).
+async fn answer_with(
+    answers: &mut mpsc::Sender<Message>,
+    message: Message,
     timeout: Duration,
 ) -> bool {
-    send_message(to_device, Message::Binary(bytes.into()), timeout).await
+    matches!(
+        tokio::time::timeout(timeout, answers.send(message)).await,
+        Ok(Ok(()))
+    )
 }
 
+/// Sends one message, giving up after `timeout` (a device that stops reading is not buffered for
+/// without limit). False if it did not go out.
 async fn send_message(
     to_device: &mut futures::stream::SplitSink<WebSocket, Message>,
     message: Message,

@@ -810,7 +810,14 @@ async fn she_links_her_phone_with_a_code_and_removes_it_again() {
     .await;
     let code = coordinator
         .session
-        .invite(&programme, Role::Mentee, "Aylin", "", 14, programme::today())
+        .invite(
+            &programme,
+            Role::Mentee,
+            "Aylin",
+            "",
+            14,
+            programme::today(),
+        )
         .await
         .unwrap()
         .code;
@@ -845,7 +852,9 @@ async fn she_links_her_phone_with_a_code_and_removes_it_again() {
     phone.set_value("#link-device-code", &link_code).await;
     phone.click("#join-as-device").await;
     phone.wait_for("#waiting-for-pair").await;
-    phone.wait_attr("#sync-status", "data-state", "synced").await;
+    phone
+        .wait_attr("#sync-status", "data-state", "synced")
+        .await;
 
     // Her laptop lists the phone; she removes it, and the phone gets nothing more.
     laptop.click("#refresh-devices").await;
@@ -866,8 +875,12 @@ async fn she_links_her_phone_with_a_code_and_removes_it_again() {
         },
     )
     .await;
-    phone.wait_attr("#sync-status", "data-state", "refused").await;
-    laptop.wait_attr("#sync-status", "data-state", "synced").await;
+    phone
+        .wait_attr("#sync-status", "data-state", "refused")
+        .await;
+    laptop
+        .wait_attr("#sync-status", "data-state", "synced")
+        .await;
     laptop.stop().await;
     phone.stop().await;
 }

@@ -784,17 +784,18 @@ async fn a_reader_that_stops_reading_is_disconnected_while_others_sync() {
     let credential = linked_device(&w.server, &w.mentee, peer).await;
     let socket = raw_socket(&w.server, &credential).await;
     let baseline = w.server.rss_kib();
-    // It keeps asking and never reads a single answer. When the server stops taking its requests
-    // it holds the socket open, still not reading, so only the server can end the connection.
+    // It keeps asking and never reads a single answer, until the server ends the connection; it
+    // holds the socket open all along, so only the server can end it.
     let (mut tx, rx) = socket.split();
     let stalled = tokio::spawn(async move {
         tx.send(Message::Binary(join(peer).into())).await.unwrap();
         let mut sent = 0u64;
-        while sent < 500_000 {
+        loop {
             let message = Message::Binary(request(peer, &random_doc_id()).into());
-            match tokio::time::timeout(Duration::from_secs(5), tx.send(message)).await {
+            match tokio::time::timeout(Duration::from_secs(60), tx.send(message)).await {
                 Ok(Ok(())) => sent += 1,
-                _ => break,
+                Ok(Err(_)) => break,
+                Err(_) => panic!("the server neither read nor closed for 60 s"),
             }
         }
         (sent, tx, rx)
@@ -838,7 +839,6 @@ async fn a_reader_that_stops_reading_is_disconnected_while_others_sync() {
             .unwrap();
         if i % 1000 == 0 {
             peak = peak.max(w.server.rss_kib());
-            println!("{i} keystrokes after {} ms", started.elapsed().as_millis());
         }
     }
     let edits = started.elapsed();
@@ -848,12 +848,14 @@ async fn a_reader_that_stops_reading_is_disconnected_while_others_sync() {
         || async { w.server.log_text().contains("a device stopped reading") },
     )
     .await;
-    // Every keystroke reaches the mentee (checked every half second: a read is not free).
+    // Every keystroke reaches the mentee (checked every half second: a read is not free). Each
+    // keystroke is its own change, and the CRDT engine's sync costs time in proportion to the
+    // history per change, so on a debug build this takes minutes; the figures are reported.
     let typed = shared_length(&w.mentor.device).await;
     assert_eq!(typed, KEYSTROKES);
     let arrived = Instant::now();
     let mut received = 0;
-    while arrived.elapsed() < Duration::from_secs(120) {
+    while arrived.elapsed() < Duration::from_secs(300) {
         received = shared_length(&w.mentee.device).await;
         if received == typed {
             break;
@@ -861,8 +863,11 @@ async fn a_reader_that_stops_reading_is_disconnected_while_others_sync() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     assert_eq!(
-        received, typed,
-        "keystrokes the mentee received after 120 s"
+        received,
+        typed,
+        "keystrokes the mentee received after 300 s; mentor {:?}; mentee {:?}",
+        *w.mentor.device.status().borrow(),
+        *w.mentee.device.status().borrow()
     );
     let caught_up = arrived.elapsed();
     let (sent, _tx, _rx) = stalled.await.unwrap();
