@@ -106,6 +106,7 @@ impl Device {
                 }
             }
         }
+        device.replay_journal().await?;
         let status_task = tokio::spawn(run_status(Arc::downgrade(&device)));
         lock(&device.tasks).push(status_task);
         device.wake.notify_one();
@@ -299,7 +300,8 @@ impl Device {
         }
     }
 
-    /// Runs a document function from [`crate::docs`] on a document.
+    /// Runs a document function from [`crate::docs`] on a document. What it changed is in the
+    /// journal on disk before this returns, so an edit the person saw saved survives a crash.
     pub async fn with_doc<R: Send + 'static>(
         &self,
         id: &str,
@@ -308,7 +310,47 @@ impl Device {
         let doc = self
             .open_doc(id)
             .ok_or_else(|| DeviceError::NotFound(id.to_owned()))?;
-        Ok(doc.change(f).await??)
+        let store = self.store.clone();
+        let doc_id = id.to_owned();
+        doc.change(move |d| -> Result<R, DeviceError> {
+            let before = d.get_heads();
+            let result = f(d)?;
+            if d.get_heads() != before {
+                store.journal_append(&doc_id, &d.save_after(&before))?;
+            }
+            Ok(result)
+        })
+        .await?
+    }
+
+    /// Applies journal entries whose changes the document store lacks (the app stopped before
+    /// samod stored them), and drops the entries it already has.
+    async fn replay_journal(&self) -> Result<(), DeviceError> {
+        for (entry, doc_id, data) in self.store.journal()? {
+            let Some(doc) = self.open_doc(&doc_id) else {
+                if !self.store.documents()?.iter().any(|e| e.doc_id == doc_id) {
+                    self.store.journal_remove(entry)?;
+                }
+                continue;
+            };
+            let added = doc
+                .change(move |d| {
+                    let before = d.get_heads();
+                    d.load_incremental(&data).map(|_| d.get_heads() != before)
+                })
+                .await?;
+            match added {
+                Ok(false) => self.store.journal_remove(entry)?,
+                Ok(true) => {
+                    tracing::info!(doc = %doc_id, "recovered an edit from the journal");
+                }
+                Err(e) => {
+                    tracing::error!(doc = %doc_id, error = %e, "a journal entry could not be read; dropped");
+                    self.store.journal_remove(entry)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The saved form of a document (for export and for tests that compare devices).
@@ -324,6 +366,14 @@ impl Device {
         self.engine.stop().await;
         if let Err(e) = self.store.checkpoint() {
             tracing::error!(error = %e, "final checkpoint of the local database failed");
+        }
+        // Stopped cleanly with every chunk written: the journal has nothing left to add.
+        if self.store.all_written()
+            && let Ok(journal) = self.store.journal()
+            && let Some((last, _, _)) = journal.last()
+            && let Err(e) = self.store.journal_truncate(*last)
+        {
+            tracing::warn!(error = %e, "could not empty the journal");
         }
     }
 

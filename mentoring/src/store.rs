@@ -3,7 +3,9 @@
 //! index of its documents (so it can list them without loading any), the last state each document
 //! was known to be synced in, and settings.
 //!
-//! Durability: a `put` that returned has been committed with `synchronous=FULL`. A write that fails
+//! Durability: a `put` that returned has been committed with `synchronous=FULL`. Every local edit
+//! is also appended to a journal before the edit returns (samod stores its own chunks a moment
+//! later, on its own task); the device replays the journal when it opens. A write that fails
 //! (a full disk, a read-only file) is kept in memory, served to readers, retried on every later
 //! write and by [`Store::retry`], and reported through [`Store::health`]: nothing is dropped.
 
@@ -56,7 +58,7 @@ pub struct SyncMark {
     pub synced_at: String,
 }
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATION: &str = "
 CREATE TABLE IF NOT EXISTS chunks (
@@ -83,6 +85,11 @@ CREATE TABLE IF NOT EXISTS pending_registrations (
 CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS journal (
+    entry  INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    data   BLOB NOT NULL
 );
 ";
 
@@ -257,6 +264,47 @@ impl Store {
                     .send_if_modified(|h| replace_if_changed(h, health));
             }
         }
+    }
+
+    // -- Journal of local edits ---------------------------------------------------------------
+
+    /// Appends the changes of one local edit (Automerge's incremental save format); committed
+    /// before it returns.
+    pub fn journal_append(&self, doc_id: &str, data: &[u8]) -> Result<(), StoreError> {
+        self.db().execute(
+            "INSERT INTO journal (doc_id, data) VALUES (?1, ?2)",
+            params![doc_id, data],
+        )?;
+        Ok(())
+    }
+
+    /// Every journal entry, oldest first: (entry, document, changes).
+    pub fn journal(&self) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError> {
+        let db = self.db();
+        let mut stmt = db.prepare("SELECT entry, doc_id, data FROM journal ORDER BY entry")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Drops journal entries up to and including `entry` (their changes are in the chunks).
+    pub fn journal_truncate(&self, entry: i64) -> Result<(), StoreError> {
+        self.db()
+            .execute("DELETE FROM journal WHERE entry <= ?1", [entry])?;
+        Ok(())
+    }
+
+    /// Drops one journal entry.
+    pub fn journal_remove(&self, entry: i64) -> Result<(), StoreError> {
+        self.db()
+            .execute("DELETE FROM journal WHERE entry = ?1", [entry])?;
+        Ok(())
+    }
+
+    /// Whether every chunk write so far reached the disk.
+    pub fn all_written(&self) -> bool {
+        self.waiting().is_empty()
     }
 
     // -- Document index -----------------------------------------------------------------------

@@ -200,6 +200,32 @@ impl App {
         serde_json::from_value(value).expect("labels as (key, text, args)")
     }
 
+    /// Kills the app process with SIGKILL, as a phone's operating system or a dead battery would:
+    /// nothing gets a chance to finish. The WebDriver session dies with it.
+    pub fn kill_app(mut self) {
+        let wanted = format!("--data-dir\0{}\0", self.data_dir.display());
+        let mut killed = 0;
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+                continue;
+            };
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            if cmdline.contains("peer-mentoring") && cmdline.contains(&wanted) {
+                let status = Command::new("kill")
+                    .args(["-9", &pid.to_string()])
+                    .status()
+                    .expect("kill");
+                assert!(status.success(), "kill -9 {pid}");
+                killed += 1;
+            }
+        }
+        assert_eq!(killed, 1, "one app process for {}", self.data_dir.display());
+        self.stop_driver();
+    }
+
     /// Ends the session (closing the app) and stops tauri-driver cleanly.
     pub async fn stop(mut self) {
         let _ = self.client.clone().close().await;

@@ -884,3 +884,29 @@ async fn she_links_her_phone_with_a_code_and_removes_it_again() {
     laptop.stop().await;
     phone.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_shown_as_saved_survives_the_app_being_killed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mentor");
+    let mut app = App::start(&dir, None).await;
+    app.type_into("#profile-name", "Sanne").await;
+    app.click("#role-mentor").await;
+    app.click("#welcome-demo").await;
+    app.wait_for("#demo-badge").await;
+    app.click("#meetings li[data-status='planned'] button")
+        .await;
+    app.wait_for("#shared-notes").await;
+    app.type_into("#shared-notes", " Vlak voor de crash.").await;
+    app.wait_attr("#shared-notes ~ .save-state", "data-state", "saved")
+        .await;
+    // The moment the screen says saved, the app is killed.
+    app.kill_app();
+
+    let mut app = App::start(&dir, None).await;
+    app.wait_for("#demo-badge").await;
+    app.click("#meetings li[data-status='planned'] button")
+        .await;
+    app.wait_text("#shared-notes", "Vlak voor de crash.").await;
+    app.stop().await;
+}

@@ -354,3 +354,62 @@ async fn malformed_and_oversized_frames_are_refused_with_a_reason_and_others_kee
     let log = server.log_text();
     assert_eq!(log.matches("refused a frame").count(), 3, "{log}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_that_returned_survives_a_crash_before_the_document_store_wrote_it() {
+    use mentoring::device::Sharing;
+    use mentoring::docs::ProfileDoc;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("phone");
+    let device = Device::open(&dir).await.unwrap();
+    let profile = ProfileDoc::new("person-1", "programme-1", Role::Mentee, "Aylin");
+    let id = device
+        .create(&profile, "profiel", Sharing::Never)
+        .await
+        .unwrap();
+    eventually(
+        Duration::from_secs(10),
+        "the new document is stored",
+        || async {
+            device
+                .store()
+                .chunk_stats()
+                .is_ok_and(|(count, _)| count > 0)
+        },
+    )
+    .await;
+    // From now on the disk takes no document chunk (samod writes them on its own task, after the
+    // edit returned); the app dies right after the edit, before any of them could be retried.
+    device
+        .store()
+        .execute_raw(
+            "CREATE TEMP TRIGGER refuse_insert BEFORE INSERT ON chunks
+               BEGIN SELECT RAISE(FAIL, 'disk says no'); END;
+             CREATE TEMP TRIGGER refuse_update BEFORE UPDATE ON chunks
+               BEGIN SELECT RAISE(FAIL, 'disk says no'); END;",
+        )
+        .unwrap();
+    device
+        .change::<ProfileDoc, _>(&id, |p| {
+            p.about = "net voor de crash".into();
+            Ok(())
+        })
+        .await
+        .unwrap();
+    drop(device);
+
+    let reopened = Device::open(&dir).await.unwrap();
+    let about = reopened.read::<ProfileDoc>(&id).await.unwrap().about;
+    assert_eq!(
+        about, "net voor de crash",
+        "the edit that returned is there"
+    );
+    // Stopped cleanly, the journal is emptied: the edit lives on in the document store.
+    reopened.close().await;
+    drop(reopened);
+    let again = Device::open(&dir).await.unwrap();
+    assert!(again.store().journal().unwrap().is_empty());
+    let about = again.read::<ProfileDoc>(&id).await.unwrap().about;
+    assert_eq!(about, "net voor de crash");
+}
