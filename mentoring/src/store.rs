@@ -6,8 +6,9 @@
 //! Durability: a `put` that returned has been committed with `synchronous=FULL`. Every local edit
 //! is also appended to a journal before the edit returns (samod stores its own chunks a moment
 //! later, on its own task); the device replays the journal when it opens. A write that fails
-//! (a full disk, a read-only file) is kept in memory, served to readers, retried on every later
-//! write and by [`Store::retry`], and reported through [`Store::health`]: nothing is dropped.
+//! (a full disk, a read-only file) is kept in memory, served to readers, retried by
+//! [`Store::retry`] (on a timer, each write on its own) and reported through [`Store::health`]:
+//! nothing is dropped, and one write that keeps failing holds back no other.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -205,11 +206,25 @@ impl Store {
     }
 
     fn write_chunk(&self, key: String, data: Option<Vec<u8>>) {
-        self.waiting().insert(key, data);
-        self.retry();
+        let written = write_one(&self.db(), &key, data.as_deref());
+        let mut waiting = self.waiting();
+        match written {
+            Ok(()) => {
+                // A newer value for the key went through: the older one waiting is obsolete.
+                waiting.remove(&key);
+            }
+            Err(e) => {
+                tracing::error!(%key, error = %e, "writing to the local database failed; keeping the data in memory and retrying");
+                waiting.insert(key, data);
+                self.report(&waiting, Some(e.to_string()));
+                return;
+            }
+        }
+        self.report(&waiting, None);
     }
 
-    /// Writes every refused write again, in one transaction; updates [`Store::health`].
+    /// Writes every refused write again, each on its own (one that still fails does not hold
+    /// back the others); updates [`Store::health`]. Called on a timer.
     pub fn retry(&self) {
         let pending: Vec<(String, Option<Vec<u8>>)> = self
             .waiting()
@@ -219,51 +234,34 @@ impl Store {
         if pending.is_empty() {
             return;
         }
-        let result = (|| -> rusqlite::Result<()> {
-            let mut db = self.db();
-            let tx = db.transaction()?;
-            for (key, value) in &pending {
-                match value {
-                    Some(data) => tx.execute(
-                        "INSERT INTO chunks (key, data) VALUES (?1, ?2)
-                         ON CONFLICT(key) DO UPDATE SET data = excluded.data",
-                        params![key, data],
-                    )?,
-                    None => tx.execute("DELETE FROM chunks WHERE key = ?1", [key])?,
-                };
-            }
-            tx.commit()
-        })();
-        let mut waiting = self.waiting();
-        match result {
-            Ok(()) => {
-                // Only forget what was written; a newer value for a key may have arrived meanwhile.
-                for (key, value) in pending {
-                    if waiting.get(&key) == Some(&value) {
-                        waiting.remove(&key);
-                    }
+        let mut last_error = None;
+        for (key, value) in pending {
+            let written = write_one(&self.db(), &key, value.as_deref());
+            let mut waiting = self.waiting();
+            match written {
+                // Only forget what was written; a newer value may have arrived meanwhile.
+                Ok(()) if waiting.get(&key) == Some(&value) => {
+                    waiting.remove(&key);
                 }
-                let health = if waiting.is_empty() {
-                    StorageHealth::Ok
-                } else {
-                    StorageHealth::Failing {
-                        waiting: waiting.len(),
-                        error: "writes are waiting".into(),
-                    }
-                };
-                self.health
-                    .send_if_modified(|h| replace_if_changed(h, health));
-            }
-            Err(e) => {
-                tracing::error!(error = %e, waiting = waiting.len(), "writing to the local database failed; keeping the data in memory and retrying");
-                let health = StorageHealth::Failing {
-                    waiting: waiting.len(),
-                    error: e.to_string(),
-                };
-                self.health
-                    .send_if_modified(|h| replace_if_changed(h, health));
+                Ok(()) => {}
+                Err(e) => last_error = Some(e.to_string()),
             }
         }
+        let waiting = self.waiting();
+        self.report(&waiting, last_error);
+    }
+
+    fn report(&self, waiting: &BTreeMap<String, Option<Vec<u8>>>, error: Option<String>) {
+        let health = if waiting.is_empty() {
+            StorageHealth::Ok
+        } else {
+            StorageHealth::Failing {
+                waiting: waiting.len(),
+                error: error.unwrap_or_else(|| "writes are waiting".into()),
+            }
+        };
+        self.health
+            .send_if_modified(|h| replace_if_changed(h, health));
     }
 
     // -- Journal of local edits ---------------------------------------------------------------
@@ -457,6 +455,18 @@ impl Store {
     }
 }
 
+fn write_one(db: &Connection, key: &str, data: Option<&[u8]>) -> rusqlite::Result<()> {
+    match data {
+        Some(data) => db.execute(
+            "INSERT INTO chunks (key, data) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET data = excluded.data",
+            params![key, data],
+        )?,
+        None => db.execute("DELETE FROM chunks WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
 fn replace_if_changed(current: &mut StorageHealth, new: StorageHealth) -> bool {
     if *current == new {
         false
@@ -530,6 +540,43 @@ mod tests {
         let range = store.load_range(key(&["doc1"])).await;
         assert_eq!(range.len(), 1, "{range:?}");
         assert!(range.contains_key(&key(&["doc1", "incremental", "a"])));
+    }
+
+    #[tokio::test]
+    async fn a_write_that_keeps_failing_holds_back_no_other_and_costs_no_rewrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.sqlite");
+        let store = Store::open(&path).unwrap();
+        store
+            .execute_raw(
+                "CREATE TEMP TRIGGER poisoned BEFORE INSERT ON chunks WHEN NEW.key = 'doc/incremental/bad'
+                   BEGIN SELECT RAISE(FAIL, 'this write never succeeds'); END;",
+            )
+            .unwrap();
+        store
+            .put(key(&["doc", "incremental", "bad"]), vec![0])
+            .await;
+        for i in 0..1000 {
+            store
+                .put(key(&["doc", "incremental", &format!("good{i}")]), vec![1])
+                .await;
+        }
+        store.retry();
+        assert!(matches!(
+            *store.health().borrow(),
+            StorageHealth::Failing { waiting: 1, .. }
+        ));
+        let on_disk = Store::open(&path).unwrap();
+        assert_eq!(
+            on_disk.chunk_stats().unwrap().0,
+            1000,
+            "every good write is on disk"
+        );
+        assert_eq!(
+            store.load(key(&["doc", "incremental", "bad"])).await,
+            Some(vec![0]),
+            "the failing one is still served from memory"
+        );
     }
 
     #[tokio::test]

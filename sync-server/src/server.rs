@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use mentoring::store::Store;
+use mentoring::store::{StorageHealth, Store};
 use mentoring::sync::SYNC_PATH;
 use samod::Repo;
 use tokio::sync::{Semaphore, watch};
@@ -77,9 +77,19 @@ pub async fn run(
     let acceptor = repo.make_acceptor(url).map_err(|_| ServerError::Stopped)?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let idle_timeout = Duration::from_secs(config.idle_timeout_secs.max(3));
+    // Writes the disk refused are tried again on a timer, not only when the next one comes.
+    let retrying = store.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(STORE_RETRY_EVERY);
+        loop {
+            every.tick().await;
+            retrying.retry();
+        }
+    });
     let app = App {
         acceptor,
         repo: repo.clone(),
+        store: store.clone(),
         registry,
         gate,
         guard: Arc::new(Guard::new(limits(&config))),
@@ -329,18 +339,35 @@ async fn join_page(Path(code): Path<String>) -> Html<String> {
     ))
 }
 
+/// How often writes the disk refused are tried again.
+const STORE_RETRY_EVERY: Duration = Duration::from_secs(5);
+
 #[derive(serde::Serialize)]
 struct Health {
+    /// "ok", or "degraded" while writes the disk refused are held in memory.
     status: &'static str,
     version: &'static str,
     connections: usize,
+    /// Document writes held in memory, waiting for the disk.
+    waiting_writes: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    storage_error: Option<String>,
 }
 
+/// Answers 200 also when degraded: the server still serves everything from memory, and a
+/// supervisor that restarted it on a failing health check would lose what is waiting.
 async fn health(State(app): State<App>) -> Json<Health> {
+    let storage = app.store.health().borrow().clone();
+    let (status, waiting_writes, storage_error) = match storage {
+        StorageHealth::Ok => ("ok", 0, None),
+        StorageHealth::Failing { waiting, error } => ("degraded", waiting, Some(error)),
+    };
     Json(Health {
-        status: "ok",
+        status,
         version: env!("CARGO_PKG_VERSION"),
         connections: app.connections.open(),
+        waiting_writes,
+        storage_error,
     })
 }
 
