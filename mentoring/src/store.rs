@@ -437,6 +437,12 @@ impl Store {
         Ok(())
     }
 
+    pub fn remove_setting(&self, key: &str) -> Result<(), StoreError> {
+        self.db()
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     /// Number of stored chunks and their total size in bytes.
     pub fn chunk_stats(&self) -> Result<(i64, i64), StoreError> {
         Ok(self.db().query_row(

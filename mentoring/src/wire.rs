@@ -69,6 +69,10 @@ pub struct AcceptInvitation {
     pub code: String,
     pub name: String,
     pub peer: String,
+    /// A secret the device makes once per acceptance and sends again on every retry, so that a
+    /// retry after a lost answer gets the same person instead of "code used".
+    #[serde(default)]
+    pub attempt: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

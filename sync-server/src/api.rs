@@ -368,10 +368,25 @@ pub async fn accept_invitation(
     Json(req): Json<AcceptInvitation>,
 ) -> Answer<Accepted> {
     let known = app.gate.authenticate_if_present(&headers)?;
-    let invitation = open_invitation(&app, client, &req.code)?;
     if !is_peer(&req.peer) {
         return Err(Failure::bad("a peer id is needed"));
     }
+    // The same acceptance again (its answer was lost, or the device stopped before keeping it):
+    // the same person, with a fresh credential for this device.
+    if let Ok(code) = codes::normalize(&req.code)
+        && let Some(person) = app.registry.accepted_by(&code, &req.attempt)?
+        && let Some(invitation) = app.registry.invitation(&code)?
+    {
+        let credential = issue_credential(&app, &req.peer, &person, "")?;
+        tracing::info!(programme = %invitation.programme, "an acceptance was retried");
+        return Ok(Json(Accepted {
+            credential,
+            person,
+            programme: invitation.programme,
+            role: invitation.role,
+        }));
+    }
+    let invitation = open_invitation(&app, client, &req.code)?;
     let name = name(&req.name)?;
     if let Some(known) = &known
         && known.peer != req.peer
@@ -382,6 +397,7 @@ pub async fn accept_invitation(
         &invitation,
         known.as_ref().map(|k| k.person.as_str()),
         &name,
+        &req.attempt,
     )? {
         Accept::Member(person) => person,
         Accept::Used => {

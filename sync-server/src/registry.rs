@@ -51,10 +51,11 @@ CREATE INDEX IF NOT EXISTS devices_person ON devices(person);
 ";
 
 /// Columns added after the first release, for databases made before them.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     "ALTER TABLE devices ADD COLUMN label TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE groups ADD COLUMN group_doc TEXT",
     "ALTER TABLE groups ADD COLUMN notes_doc TEXT",
+    "ALTER TABLE invitations ADD COLUMN attempt_hash TEXT",
 ];
 
 /// SHA-256 of a secret, hex. Credentials and codes are long random strings, so a fast hash is
@@ -607,11 +608,14 @@ impl Registry {
 
     /// Accepts an open invitation: for `person` if she is known here already (a second
     /// programme), else for a new person. Returns her person id.
+    /// `attempt` is a secret the device made for this acceptance and sends again when it retries
+    /// (after a lost answer or a crash): see [`Registry::accepted_by`].
     pub fn accept(
         &self,
         invitation: &Invitation,
         person: Option<&str>,
         name: &str,
+        attempt: &str,
     ) -> Result<Accept, RegistryError> {
         let person = person.map_or_else(new_person, str::to_owned);
         let mut db = self.db();
@@ -627,9 +631,14 @@ impl Registry {
             return Ok(Accept::AlreadyMember);
         }
         let taken = tx.execute(
-            "UPDATE invitations SET state = 'accepted', person = ?2, decided_at = ?3
+            "UPDATE invitations SET state = 'accepted', person = ?2, decided_at = ?3, attempt_hash = ?4
              WHERE id = ?1 AND state = 'open'",
-            params![invitation.id, person, now()],
+            params![
+                invitation.id,
+                person,
+                now(),
+                (!attempt.is_empty()).then(|| hash(attempt))
+            ],
         )?;
         if taken == 0 {
             return Ok(Accept::Used);
@@ -650,6 +659,24 @@ impl Registry {
         drop(db);
         self.changed();
         Ok(Accept::Member(person))
+    }
+
+    /// The person who accepted the invitation with `code` in the attempt `attempt`, if she is
+    /// still a member: the same acceptance, retried.
+    pub fn accepted_by(&self, code: &str, attempt: &str) -> Result<Option<String>, RegistryError> {
+        if attempt.is_empty() {
+            return Ok(None);
+        }
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT i.person FROM invitations i
+                 JOIN members m ON m.programme = i.programme AND m.person = i.person AND m.active = 1
+                 WHERE i.code_hash = ?1 AND i.state = 'accepted' AND i.attempt_hash = ?2",
+                params![hash(code), hash(attempt)],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Declines an open invitation; the name it was made out to is not kept.
@@ -957,11 +984,11 @@ mod tests {
             .unwrap();
         let invitation = registry.invitation("CODE").unwrap().unwrap();
         assert_eq!(invitation.coordinator_name, "Carla");
-        let Accept::Member(m) = registry.accept(&invitation, None, "Sanne").unwrap() else {
+        let Accept::Member(m) = registry.accept(&invitation, None, "Sanne", "").unwrap() else {
             panic!("not accepted");
         };
         assert_eq!(
-            registry.accept(&invitation, None, "Someone").unwrap(),
+            registry.accept(&invitation, None, "Someone", "").unwrap(),
             Accept::Used
         );
         assert_eq!(registry.role("p", &m).unwrap(), Some(Role::Mentor));

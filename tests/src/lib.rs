@@ -9,6 +9,7 @@ pub mod app;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mentoring::api::{SyncState, SyncStatus};
@@ -338,5 +339,105 @@ pub mod programme {
             .await
             .expect("accept");
         person
+    }
+}
+
+/// A TCP proxy in front of the server that fails the first request whose request line contains a
+/// given text, the way a bad network or an overloaded server would; everything else (including
+/// websockets) passes through untouched.
+pub struct FlakyProxy {
+    pub port: u16,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// How [`FlakyProxy`] fails its request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The server gets the request and answers; the answer is lost on the way back.
+    DropResponse,
+    /// The request never reaches the server; the client gets a 503.
+    Unavailable,
+}
+
+impl FlakyProxy {
+    pub async fn start(upstream: u16, target: &'static str, fault: Fault) -> FlakyProxy {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let spent = Arc::new(AtomicBool::new(false));
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let spent = spent.clone();
+                tokio::spawn(async move {
+                    let Ok(server) = tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await
+                    else {
+                        return;
+                    };
+                    let (mut from_client, to_client) = client.into_split();
+                    let to_client = Arc::new(tokio::sync::Mutex::new(to_client));
+                    let (mut from_server, mut to_server) = server.into_split();
+                    let failing = Arc::new(AtomicBool::new(false));
+                    let (failing_up, to_client_up) = (failing.clone(), to_client.clone());
+                    let up = async move {
+                        let mut buf = vec![0u8; 16 * 1024];
+                        loop {
+                            let n = match from_client.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => n,
+                            };
+                            let text = String::from_utf8_lossy(&buf[..n]);
+                            if text.contains(target) && !spent.swap(true, Ordering::SeqCst) {
+                                failing_up.store(true, Ordering::SeqCst);
+                                if fault == Fault::Unavailable {
+                                    let answer = "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+                                    let _ = to_client_up
+                                        .lock()
+                                        .await
+                                        .write_all(answer.as_bytes())
+                                        .await;
+                                    return;
+                                }
+                            }
+                            if to_server.write_all(&buf[..n]).await.is_err() {
+                                return;
+                            }
+                        }
+                    };
+                    let down = async move {
+                        let mut buf = vec![0u8; 16 * 1024];
+                        loop {
+                            let n = match from_server.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => n,
+                            };
+                            if failing.load(Ordering::SeqCst) {
+                                // The answer is lost: the client sees the connection drop.
+                                return;
+                            }
+                            if to_client.lock().await.write_all(&buf[..n]).await.is_err() {
+                                return;
+                            }
+                        }
+                    };
+                    tokio::select! {
+                        () = up => {}
+                        () = down => {}
+                    }
+                });
+            }
+        });
+        FlakyProxy { port, task }
+    }
+
+    pub fn url(&self) -> url::Url {
+        url::Url::parse(&format!("http://127.0.0.1:{}", self.port)).unwrap()
+    }
+}
+
+impl Drop for FlakyProxy {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }

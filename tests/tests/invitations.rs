@@ -209,3 +209,55 @@ async fn bad_codes_get_a_clear_dutch_message_and_change_nothing_and_a_burst_is_t
             .contains("invitation code attempts throttled")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepting_again_after_a_lost_answer_or_a_503_gets_her_in_once() {
+    use system_tests::{Fault, FlakyProxy};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let (coordinator, programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    for (fault, name) in [(Fault::DropResponse, "Aylin"), (Fault::Unavailable, "Noor")] {
+        let proxy = FlakyProxy::start(server.port, "/api/invitations/accept", fault).await;
+        let url = proxy.url().to_string();
+        let code = coordinator
+            .session
+            .invite(&programme, Role::Mentee, name, "", 14, today())
+            .await
+            .unwrap()
+            .code;
+        let before = members(&coordinator, &programme).await;
+        let dir = tmp.path().join(name);
+        let phone = Person::new(&dir).await;
+        let first = phone.session.accept_invitation(&url, &code, name).await;
+        assert!(first.is_err(), "{fault:?}: the first try fails: {first:?}");
+        // The app is closed and opened again before she retries.
+        phone.device.close().await;
+        drop(phone);
+        let phone = Person::new(&dir).await;
+        phone
+            .session
+            .accept_invitation(&url, &code, name)
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: the retry gets her in: {e}"));
+        assert_eq!(
+            members(&coordinator, &programme).await,
+            before + 1,
+            "{fault:?}: she is in exactly once"
+        );
+        phone.session.sync_directory().await.unwrap();
+        // Someone else with the same code, but not her attempt, gets nothing.
+        let other = Person::new(&tmp.path().join(format!("{name}-other"))).await;
+        let stolen = other
+            .session
+            .accept_invitation(server.url().as_str(), &code, "Mallory")
+            .await
+            .expect_err("the code is spent");
+        assert_eq!(stolen.code(), "code_used");
+    }
+}

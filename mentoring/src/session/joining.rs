@@ -8,7 +8,7 @@ use crate::access::DocEntry;
 use crate::api::{EvaluationForm, InvitationView, PersonRef, ProfileForm, ProgrammeCard};
 use crate::client::ServerApi;
 use crate::codes;
-use crate::docs::{EvaluationDoc, MENTOR_CHECKLIST, ProfileDoc, ProgrammeDoc};
+use crate::docs::{self, EvaluationDoc, MENTOR_CHECKLIST, ProfileDoc, ProgrammeDoc};
 use crate::i18n::{format_date, t};
 use crate::model::{DocKind, Role};
 use crate::views;
@@ -76,6 +76,16 @@ impl Session {
         let name = check_name(name)?;
         let api = ServerApi::new(&server);
         let known = self.credential_for(&server)?;
+        // Kept before asking, so that a retry after a lost answer or a crash is the same request.
+        let attempt_key = format!("accept_attempt:{code}");
+        let attempt = match self.setting(&attempt_key)? {
+            Some(attempt) => attempt,
+            None => {
+                let attempt = format!("{}{}", docs::new_id(), docs::new_id());
+                self.set_setting(&attempt_key, &attempt)?;
+                attempt
+            }
+        };
         let accepted = api
             .accept_invitation(
                 known.as_deref(),
@@ -83,12 +93,14 @@ impl Session {
                     code,
                     name: name.clone(),
                     peer: self.device.peer_id(),
+                    attempt,
                 },
             )
             .await?;
         self.set_setting("name", &name)?;
         self.set_setting("onboarded", "yes")?;
         self.join_server(&server, &accepted.credential, &accepted.person)?;
+        self.remove_setting(&attempt_key)?;
         self.sync_directory().await?;
         let programme_doc = self.programme_doc_of(&accepted.programme)?;
         let profile_doc =

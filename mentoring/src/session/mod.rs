@@ -231,6 +231,10 @@ impl Session {
         Ok(self.device.store().set_setting(key, value)?)
     }
 
+    fn remove_setting(&self, key: &str) -> Result<(), ActionError> {
+        Ok(self.device.store().remove_setting(key)?)
+    }
+
     // -- The server -----------------------------------------------------------------------------
 
     /// The server this device belongs to, and its credential there.
