@@ -35,6 +35,15 @@ impl ApiFailure {
         }
     }
 
+    /// Whether the same request may succeed later unchanged: the network, an overloaded or
+    /// failing server, throttling. A refusal on the merits (denied, unknown, conflict) is final.
+    pub fn worth_retrying(&self) -> bool {
+        match self {
+            ApiFailure::Offline(_) | ApiFailure::Unexpected(_) => true,
+            ApiFailure::Refused(e) => e.retry_after.is_some() || e.code == "server_error",
+        }
+    }
+
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             ApiFailure::Refused(e) => e.retry_after,

@@ -261,3 +261,55 @@ async fn accepting_again_after_a_lost_answer_or_a_503_gets_her_in_once() {
         assert_eq!(stolen.code(), "code_used");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_registration_that_meets_a_lost_answer_or_a_503_waits_and_goes_through() {
+    use system_tests::{Fault, FlakyProxy, eventually};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let (coordinator, programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    for (fault, name) in [(Fault::DropResponse, "Aylin"), (Fault::Unavailable, "Noor")] {
+        // Her profile is registered right after she accepts: that request meets the fault.
+        let proxy = FlakyProxy::start(server.port, "POST /api/documents", fault).await;
+        let code = coordinator
+            .session
+            .invite(&programme, Role::Mentee, name, "", 14, today())
+            .await
+            .unwrap()
+            .code;
+        let phone = Person::new(&tmp.path().join(name)).await;
+        phone
+            .session
+            .accept_invitation(proxy.url().as_str(), &code, name)
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: she is in, her profile waits: {e}"));
+        let profile = phone
+            .device
+            .documents()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.kind == "profile")
+            .expect("her profile")
+            .doc_id;
+        assert_eq!(
+            phone.session.flush_registrations().await.unwrap(),
+            1,
+            "{fault:?}: the waiting registration goes through"
+        );
+        eventually(
+            std::time::Duration::from_secs(20),
+            "the coordinator gets her profile",
+            || async {
+                coordinator.session.sync_directory().await.is_ok()
+                    && coordinator.device.has(&profile)
+            },
+        )
+        .await;
+    }
+}

@@ -309,8 +309,8 @@ impl Session {
         let (api, credential) = self.api()?;
         match api.register(&credential, &request).await {
             Ok(()) => Ok(self.device.publish(id)?),
-            Err(ApiFailure::Offline(why)) => {
-                tracing::info!(%id, %why, "server unreachable; the registration waits");
+            Err(e) if e.worth_retrying() => {
+                tracing::info!(%id, error = %e, "the server cannot take it now; the registration waits");
                 let json = serde_json::to_string(&request)
                     .map_err(|e| ActionError::BadField(e.to_string()))?;
                 Ok(self.device.store().add_pending_registration(id, &json)?)
@@ -338,7 +338,12 @@ impl Session {
                     self.device.store().remove_pending_registration(&id)?;
                     sent += 1;
                 }
-                Err(ApiFailure::Offline(_)) => break,
+                // Kept for the next try: the server may take it once the network or the
+                // server is back, or the throttle has passed.
+                Err(e) if e.worth_retrying() => {
+                    tracing::info!(%id, error = %e, "a waiting registration stays waiting");
+                    break;
+                }
                 Err(e) => {
                     tracing::warn!(%id, error = %e, "the server refused a waiting registration; dropping it");
                     self.device.store().remove_pending_registration(&id)?;
