@@ -175,3 +175,83 @@ async fn within_30s<T>(what: &str, f: impl Future<Output = T>) -> T {
         .await
         .unwrap_or_else(|_| panic!("timed out after 30 s waiting until {what}"))
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pairing_again_after_a_lost_answer_forms_one_group_not_two() {
+    use system_tests::{Fault, FlakyProxy, eventually};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let (coordinator, programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    let mentor = participant(
+        &tmp.path().join("mentor"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentor,
+        "Sanne",
+    )
+    .await;
+    let mentee = participant(
+        &tmp.path().join("mentee"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentee,
+        "Aylin",
+    )
+    .await;
+    coordinator
+        .session
+        .refresh_status(&programme)
+        .await
+        .unwrap();
+    // The coordinator's network loses the server's answer to "form this pair".
+    let proxy = FlakyProxy::start(server.port, "POST /api/groups", Fault::DropResponse).await;
+    coordinator
+        .device
+        .store()
+        .set_setting("server", proxy.url().as_str())
+        .unwrap();
+    let first = coordinator
+        .session
+        .form_pair(&programme, &mentor.id(), &mentee.id(), today())
+        .await;
+    assert!(first.is_err(), "the answer was lost: {first:?}");
+    let group = coordinator
+        .session
+        .form_pair(&programme, &mentor.id(), &mentee.id(), today())
+        .await
+        .expect("pairing again goes through");
+    // One group on the server: the mentee's directory lists one group and one notes document.
+    eventually(
+        Duration::from_secs(20),
+        "the mentee has her pair",
+        || async { mentee.session.sync_directory().await.is_ok() && mentee.device.has(&group) },
+    )
+    .await;
+    let kinds: Vec<String> = mentee
+        .device
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "group").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "notes").count(),
+        1,
+        "{kinds:?}"
+    );
+    let home = mentee.session.home(today()).await.unwrap();
+    assert_eq!(home.groups.len(), 1, "one pair on her home screen");
+}

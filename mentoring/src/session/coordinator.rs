@@ -705,7 +705,6 @@ impl Session {
             (mentor, &mentor_info.name),
             (mentee, &mentee_ref.name),
         );
-        let group_id = group.group_id.clone();
         let title = format!("{} & {}", mentor_info.name, mentee_ref.name);
         let group_doc = self
             .form_group(
@@ -715,6 +714,8 @@ impl Session {
                 vec![mentor.to_owned(), mentee.to_owned()],
             )
             .await?;
+        // A repeated attempt continues the group of the first one.
+        let group_id = self.device.read::<GroupDoc>(&group_doc).await?.group_id;
         let pair = PairDoc {
             group_doc: group_doc.clone(),
             mentor: mentor.to_owned(),
@@ -733,6 +734,10 @@ impl Session {
 
     /// Makes a pair's or circle's group document, has the server form the group (it makes the
     /// group's notes, which this device never holds) and shares it. Returns the document id.
+    ///
+    /// Safe to repeat: when the server's answer is lost (or it cannot answer now), the group
+    /// document and the request are kept, and the next attempt for the same members sends the
+    /// identical request, which the server answers with the group it formed.
     pub(super) async fn form_group(
         &self,
         p: &Programme,
@@ -740,30 +745,43 @@ impl Session {
         title: &str,
         members: Vec<String>,
     ) -> Result<String, ActionError> {
-        let group_doc = self
-            .device
-            .create(&group, title, crate::device::Sharing::Later)
-            .await?;
-        let (api, credential) = self.api()?;
-        let created = api
-            .create_group(
-                &credential,
-                &CreateGroup {
+        let forming = format!("forming:{}:{}", p.programme.programme_id, members.join(","));
+        let earlier = self
+            .setting(&forming)?
+            .and_then(|json| serde_json::from_str::<CreateGroup>(&json).ok())
+            .filter(|request| self.device.has(&request.group_doc));
+        let request = match earlier {
+            Some(request) => request,
+            None => {
+                let group_doc = self
+                    .device
+                    .create(&group, title, crate::device::Sharing::Later)
+                    .await?;
+                let request = CreateGroup {
                     programme: p.programme.programme_id.clone(),
                     group: group.group_id.clone(),
                     kind: group.group_kind,
                     members,
-                    group_doc: group_doc.clone(),
-                },
-            )
-            .await;
-        let created = match created {
+                    group_doc,
+                };
+                let json = serde_json::to_string(&request)
+                    .map_err(|e| ActionError::BadField(e.to_string()))?;
+                self.set_setting(&forming, &json)?;
+                request
+            }
+        };
+        let group_doc = request.group_doc.clone();
+        let (api, credential) = self.api()?;
+        let created = match api.create_group(&credential, &request).await {
             Ok(created) => created,
+            Err(e) if e.worth_retrying() => return Err(e.into()),
             Err(e) => {
                 self.device.forget(&group_doc)?;
+                self.remove_setting(&forming)?;
                 return Err(e.into());
             }
         };
+        self.remove_setting(&forming)?;
         self.device
             .change::<GroupDoc, _>(&group_doc, move |g| {
                 g.notes_doc = created.notes_doc;
