@@ -167,6 +167,8 @@ fn PlanSession(circle: CircleHome) -> impl IntoView {
     let exception = RwSignal::new(String::new());
     let group = circle.group.clone();
     let plan = move |_| {
+        let planned_date = date.get_untracked();
+        let planned_exception = exception.get_untracked();
         let form = SessionForm {
             date: date.get_untracked(),
             time: time.get_untracked(),
@@ -183,8 +185,14 @@ fn PlanSession(circle: CircleHome) -> impl IntoView {
                 form,
             },
             move |_: String| {
-                date.set(String::new());
-                exception.set(String::new());
+                // Empty the form for the next session, unless she already typed on (the answer
+                // can come after the new session showed up through sync).
+                if date.get_untracked() == planned_date {
+                    date.set(String::new());
+                }
+                if exception.get_untracked() == planned_exception {
+                    exception.set(String::new());
+                }
                 ctx.refresh.update(|n| *n += 1);
             },
         );

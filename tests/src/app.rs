@@ -192,6 +192,22 @@ impl App {
         .await;
     }
 
+    /// Waits (up to 30 s) until the value of the form field `css` is exactly `value`.
+    pub async fn wait_value(&mut self, css: &str, value: &str) {
+        let client = self.client.clone();
+        let what = format!("{css} to hold {value:?}");
+        eventually(Duration::from_secs(30), &what, || {
+            let client = client.clone();
+            async move {
+                let Ok(el) = client.find(Locator::Css(css)).await else {
+                    return false;
+                };
+                el.prop("value").await.ok().flatten().as_deref() == Some(value)
+            }
+        })
+        .await;
+    }
+
     /// Every translated label on screen: (key, shown text, has placeholders).
     pub async fn labels(&self) -> Vec<(String, String, bool)> {
         let script = "return [...document.querySelectorAll('[data-i18n]')] \

@@ -713,6 +713,9 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
         teacher
             .wait_for(&format!(".session-card[data-number='{}']", i + 1))
             .await;
+        // The form empties once the app has the answer (which may come after the card showed up
+        // through sync): only then is it ready for the next date.
+        teacher.wait_value("#session-date", "").await;
     }
     teacher
         .set_value("#session-date", &dates[2].to_string())
