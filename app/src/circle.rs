@@ -258,7 +258,7 @@ pub fn CircleSession(group: String, meeting: String) -> impl IntoView {
         Effect::new(move |_| {
             ctx.refresh.track();
             ctx.lang.track();
-            ctx.run(
+            ctx.load(
                 "circle_session",
                 SessionArgs {
                     group: group.clone(),
@@ -423,7 +423,7 @@ pub fn CirclesTab(programme: String) -> impl IntoView {
         let programme = programme.clone();
         Effect::new(move |_| {
             ctx.refresh.track();
-            ctx.run(
+            ctx.load(
                 "circle_setup",
                 ProgrammeArgs {
                     programme: programme.clone(),

@@ -147,7 +147,7 @@ pub fn Programme(programme: String) -> impl IntoView {
         load();
     });
     let refresh_status = move || {
-        ctx.run(
+        ctx.load(
             "refresh_status",
             ProgrammeArgs {
                 programme: id.get_value(),
@@ -696,7 +696,7 @@ fn EvaluationTab(programme: String) -> impl IntoView {
     let id = StoredValue::new(programme);
     Effect::new(move |_| {
         ctx.refresh.track();
-        ctx.run(
+        ctx.load(
             "evaluation_summary",
             ProgrammeArgs {
                 programme: id.get_value(),

@@ -15,7 +15,7 @@ pub fn Home() -> impl IntoView {
     let home = RwSignal::new(None::<HomeView>);
     Effect::new(move |_| {
         ctx.refresh.track();
-        ctx.run("home", NoArgs {}, move |h: HomeView| home.set(Some(h)));
+        ctx.load("home", NoArgs {}, move |h: HomeView| home.set(Some(h)));
     });
     let group_ids = Memo::new(move |_| {
         home.with(|h| {

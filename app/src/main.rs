@@ -87,6 +87,22 @@ impl Ctx {
         });
     }
 
+    /// Like [`Ctx::run`], for loading what a screen shows (again after every change): a load that
+    /// succeeds leaves an error on screen alone, so a sync arriving just after a refused action
+    /// does not hide the message that explains it.
+    pub fn load<A, R>(self, cmd: &'static str, args: A, then: impl FnOnce(R) + 'static)
+    where
+        A: Serialize + 'static,
+        R: for<'de> Deserialize<'de> + 'static,
+    {
+        spawn_local(async move {
+            match call::<A, R>(cmd, &args).await {
+                Ok(answer) => then(answer),
+                Err(e) => self.fail(e),
+            }
+        });
+    }
+
     pub fn go(&self, route: Route) {
         self.error.set(None);
         self.route.set(route);

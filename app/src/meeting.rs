@@ -25,7 +25,7 @@ pub fn Meeting(group: String, meeting: String) -> impl IntoView {
                 group: group.clone(),
                 meeting: meeting.clone(),
             };
-            ctx.run("meeting", args, move |p: MeetingPage| page.set(Some(p)));
+            ctx.load("meeting", args, move |p: MeetingPage| page.set(Some(p)));
         });
     }
     let loaded = Memo::new(move |_| page.with(|p| p.as_ref().map(|p| p.my_role)));

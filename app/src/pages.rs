@@ -199,7 +199,7 @@ pub fn Preparation(group: String) -> impl IntoView {
         Effect::new(move |_| {
             ctx.refresh.track();
             ctx.lang.track();
-            ctx.run(
+            ctx.load(
                 "preparation",
                 GroupArgs {
                     group: group.clone(),
