@@ -437,4 +437,111 @@ mod screen_tests {
         assert_eq!(read.kind, "doc-unavailable");
         assert_eq!(read.document.as_deref(), Some(doc.as_str()));
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// A CBOR map with a random selection of the fields the screen reads, each with a value
+        /// of a random CBOR type: close to real messages, so the reader's paths are all taken.
+        fn message() -> impl Strategy<Value = Vec<u8>> {
+            let keys = prop::sample::subsequence(
+                vec![
+                    "type",
+                    "senderId",
+                    "targetId",
+                    "documentId",
+                    "sessionId",
+                    "data",
+                    "count",
+                ],
+                0..=7,
+            );
+            let values = prop::collection::vec(
+                (
+                    0u8..6,
+                    any::<u64>(),
+                    ".{0,40}",
+                    prop::collection::vec(any::<u8>(), 0..64),
+                ),
+                7,
+            );
+            let kinds = prop::sample::select(vec![
+                "join",
+                "request",
+                "sync",
+                "ephemeral",
+                "doc-unavailable",
+                "leave",
+                "peer",
+                "error",
+                "x",
+            ]);
+            (keys, values, kinds).prop_map(|(keys, values, kind)| {
+                let mut out = Vec::new();
+                let mut e = minicbor::Encoder::new(&mut out);
+                e.map(keys.len() as u64).unwrap();
+                for (key, (pick, number, text, bytes)) in keys.into_iter().zip(values) {
+                    e.str(key).unwrap();
+                    match (key, pick) {
+                        ("type", 0..=3) => e.str(kind).unwrap(),
+                        ("documentId", 0..=2) => e.str("4NMNnkMhL8jXrdJ9jamS58PAVdXu").unwrap(),
+                        (_, 0) => e.str(&text).unwrap(),
+                        (_, 1) => e.u64(number).unwrap(),
+                        (_, 2) => e.bytes(&bytes).unwrap(),
+                        (_, 3) => e.array(0).unwrap(),
+                        (_, 4) => e.null().unwrap(),
+                        _ => e.map(1).unwrap().str("nested").unwrap().bool(true).unwrap(),
+                    };
+                }
+                out
+            })
+        }
+
+        fn judged(frame: &[u8]) {
+            let now = std::time::Instant::now();
+            match check_binary(frame, 1024) {
+                Ok(read) => {
+                    let mut screen = Screen::new("device-1", now);
+                    let _ = screen.judge(&read, now, |_| true);
+                    let _ = screen.judge(&read, now, |_| false);
+                }
+                Err(refusal) => {
+                    assert!(
+                        refusal.code == INVALID || refusal.code == TOO_BIG,
+                        "{refusal:?}"
+                    );
+                    assert!(!refusal.reason.is_empty());
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(
+                std::env::var("PM_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
+            ))]
+
+            #[test]
+            fn arbitrary_bytes_are_read_or_refused_with_a_reason(frame in prop::collection::vec(any::<u8>(), 0..2048)) {
+                judged(&frame);
+            }
+
+            #[test]
+            fn message_shaped_frames_are_read_or_refused_with_a_reason(frame in message()) {
+                judged(&frame);
+            }
+
+            #[test]
+            fn a_cut_or_flipped_message_is_read_or_refused_with_a_reason(frame in message(), cut in any::<prop::sample::Index>(), flip in any::<(prop::sample::Index, u8)>()) {
+                let mut frame = frame;
+                if !frame.is_empty() {
+                    let at = flip.0.index(frame.len());
+                    frame[at] ^= flip.1;
+                    frame.truncate(cut.index(frame.len() + 1));
+                }
+                judged(&frame);
+            }
+        }
+    }
 }
