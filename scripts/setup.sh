@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything this project needs on a Debian 12 machine, idempotently.
-# Downloads only from package registries (Debian apt, crates.io).
+# Downloads only from the package registries.
 #   scripts/setup.sh          everything (run and test)
 #   scripts/setup.sh run      what `scripts/run.sh` needs
 set -euo pipefail

@@ -369,9 +369,7 @@ impl Device {
         }
         // Stopped cleanly with every chunk written: the journal has nothing left to add.
         if self.store.all_written()
-            && let Ok(journal) = self.store.journal()
-            && let Some((last, _, _)) = journal.last()
-            && let Err(e) = self.store.journal_truncate(*last)
+            && let Err(e) = self.store.journal_clear()
         {
             tracing::warn!(error = %e, "could not empty the journal");
         }

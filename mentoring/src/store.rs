@@ -286,10 +286,9 @@ impl Store {
         Ok(rows)
     }
 
-    /// Drops journal entries up to and including `entry` (their changes are in the chunks).
-    pub fn journal_truncate(&self, entry: i64) -> Result<(), StoreError> {
-        self.db()
-            .execute("DELETE FROM journal WHERE entry <= ?1", [entry])?;
+    /// Empties the journal (every change in it is in the chunks).
+    pub fn journal_clear(&self) -> Result<(), StoreError> {
+        self.db().execute("DELETE FROM journal", [])?;
         Ok(())
     }
 
