@@ -706,6 +706,36 @@ impl DocSchema for PrivateDoc {
     const KIND: DocKind = DocKind::Private;
 }
 
+/// Brings her private notes and reflections written in `from` (a second private document her other
+/// device made before it knew of the first) into `into`: each text is added after what `into` has
+/// there, unless `into` has it already (so bringing them over twice adds nothing).
+pub fn fold_private(into: &mut Automerge, from: &PrivateDoc) -> Result<(), DocError> {
+    let texts = from
+        .notes
+        .iter()
+        .map(|(meeting, text)| (vec!["notes", meeting.as_str()], text.as_str()))
+        .chain(std::iter::once((
+            vec!["reflections"],
+            from.reflections.as_str(),
+        )));
+    for (path, text) in texts {
+        if text.is_empty() {
+            continue;
+        }
+        let (current, _) = read_text(into, &path)?;
+        if current.contains(text) {
+            continue;
+        }
+        let joined = if current.is_empty() {
+            text.to_owned()
+        } else {
+            format!("{current}\n\n{text}")
+        };
+        write_text(into, &path, &[], &joined)?;
+    }
+    Ok(())
+}
+
 impl PrivateDoc {
     pub fn new(owner: &str) -> PrivateDoc {
         PrivateDoc {

@@ -219,4 +219,7 @@ pub struct ApiError {
     pub message: String,
     /// For `too_many_attempts`: seconds until the next attempt may be made.
     pub retry_after: Option<u64>,
+    /// For `already_registered`: the document she already has in its place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing: Option<String>,
 }

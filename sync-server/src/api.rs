@@ -24,7 +24,9 @@ use mentoring::wire::{
 };
 
 use crate::access::{AuthError, Identity};
-use crate::registry::{Accept, Formed, Invitation, InvitationState, NewGroup, RegistryError};
+use crate::registry::{
+    Accept, Formed, Invitation, InvitationState, NewGroup, Registration, RegistryError,
+};
 use crate::state::App;
 
 /// How long a code that links another device stays valid.
@@ -44,6 +46,7 @@ impl Failure {
                 code: code.to_owned(),
                 message: message.to_string(),
                 retry_after: None,
+                existing: None,
             },
         }
     }
@@ -454,14 +457,22 @@ pub async fn register_document(
             _ => return Err(Failure::bad("no such group in this programme")),
         }
     }
-    if app.registry.register(&req.id, &req.entry)? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(Failure::new(
+    match app.registry.register(&req.id, &req.entry)? {
+        Registration::Done => Ok(StatusCode::NO_CONTENT),
+        Registration::Conflict => Err(Failure::new(
             StatusCode::CONFLICT,
             "conflict",
             "this document is registered otherwise",
-        ))
+        )),
+        Registration::Taken(existing) => {
+            let mut failure = Failure::new(
+                StatusCode::CONFLICT,
+                "already_registered",
+                "her private notes on this group are already another document",
+            );
+            failure.body.existing = Some(existing);
+            Err(failure)
+        }
     }
 }
 

@@ -205,6 +205,17 @@ pub enum Formed {
     Conflict,
 }
 
+/// What became of a document's registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registration {
+    /// Registered now, or already with the same description.
+    Done,
+    /// The id is registered with another description.
+    Conflict,
+    /// She already has this one-per-group document: the id of the one registered first.
+    Taken(String),
+}
+
 /// The registry; cheap to clone.
 #[derive(Clone)]
 pub struct Registry {
@@ -826,9 +837,23 @@ impl Registry {
         Ok(n > 0)
     }
 
-    /// Records a document's description; false if the id is taken by another description.
-    pub fn register(&self, id: &str, doc: &DocEntry) -> Result<bool, RegistryError> {
+    /// Records a document's description: refused if the id is taken by another description, or
+    /// (for her private notes on a group, of which she has one) if another document already is.
+    pub fn register(&self, id: &str, doc: &DocEntry) -> Result<Registration, RegistryError> {
         let db = self.db();
+        if doc.kind == DocKind::Private {
+            let taken = db
+                .query_row(
+                    "SELECT id FROM doc_access WHERE kind = ?1 AND programme = ?2 \
+                     AND grp IS ?3 AND owner IS ?4 AND id != ?5 ORDER BY rowid LIMIT 1",
+                    params![doc.kind.as_str(), doc.programme, doc.group, doc.owner, id],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?;
+            if let Some(existing) = taken {
+                return Ok(Registration::Taken(existing));
+            }
+        }
         let existing = db
             .query_row(
                 "SELECT kind, programme, grp, owner FROM doc_access WHERE id = ?1",
@@ -851,7 +876,11 @@ impl Registry {
                     doc.group.clone(),
                     doc.owner.clone(),
                 );
-            return Ok(same);
+            return Ok(if same {
+                Registration::Done
+            } else {
+                Registration::Conflict
+            });
         }
         db.execute(
             "INSERT INTO doc_access (id, kind, programme, grp, owner) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -859,7 +888,7 @@ impl Registry {
         )?;
         drop(db);
         self.changed();
-        Ok(true)
+        Ok(Registration::Done)
     }
 
     pub fn document(&self, id: &str) -> Result<Option<DocEntry>, RegistryError> {

@@ -6,6 +6,7 @@
 //! (`scripts/test.sh` does).
 
 pub mod app;
+pub mod convergence;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -177,6 +178,14 @@ impl SyncServer {
                 panic!("sync-server did not stop within 15 s of SIGTERM");
             }
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `kill -9`: the server stops at once, losing whatever it held only in memory.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 

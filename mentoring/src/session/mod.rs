@@ -560,43 +560,89 @@ impl Session {
     /// hers alone, and on each of her devices).
     async fn private_doc(&self, group: &str) -> Result<String, ActionError> {
         let key = format!("private:{group}");
-        if let Some(id) = self.setting(&key)?
-            && self.device.has(&id)
-        {
-            return Ok(id);
-        }
+        let mine = self.setting(&key)?.filter(|id| self.device.has(id));
         let me = self.profile()?.person_id;
         let docs = self.pair_docs(group).await?;
         let programme = docs.programme;
         let group_id = docs.group.group_id;
-        let id = if programme.demo || programme.programme_id.is_empty() {
-            self.device
-                .create(&PrivateDoc::new(&me), "private", Sharing::Never)
-                .await?
-        } else if let Some(existing) = self.directory()?.and_then(|d| {
-            d.documents.into_iter().find(|d| {
-                d.entry.kind == DocKind::Private
-                    && d.entry.owner.as_deref() == Some(me.as_str())
-                    && d.entry.group.as_deref() == Some(group_id.as_str())
-            })
-        }) {
-            // Made on another device of hers.
-            if !self.device.has(&existing.id) {
-                self.device.fetch(&existing.id, "private").await?;
+        if programme.demo || programme.programme_id.is_empty() {
+            if let Some(id) = mine {
+                return Ok(id);
             }
-            existing.id
-        } else {
-            let private = PrivateDoc::new(&me);
-            let entry = DocEntry {
-                kind: DocKind::Private,
-                programme: programme.programme_id.clone(),
-                group: Some(group_id),
-                owner: Some(me),
-            };
-            self.create_registered(&private, "private", entry).await?
+            let id = self
+                .device
+                .create(&PrivateDoc::new(&me), "private", Sharing::Never)
+                .await?;
+            self.set_setting(&key, &id)?;
+            return Ok(id);
+        }
+        // The one the server registered for her (the first her devices made).
+        let registered = self.directory()?.and_then(|d| {
+            d.documents
+                .into_iter()
+                .filter(|d| {
+                    d.entry.kind == DocKind::Private
+                        && d.entry.owner.as_deref() == Some(me.as_str())
+                        && d.entry.group.as_deref() == Some(group_id.as_str())
+                })
+                .map(|d| d.id)
+                .min()
+        });
+        let id = match (mine, registered) {
+            (Some(mine), Some(first)) if mine != first => self.adopt_private(mine, first).await?,
+            (Some(mine), _) => mine,
+            (None, Some(first)) => {
+                if !self.device.has(&first) {
+                    self.device.fetch(&first, "private").await?;
+                }
+                first
+            }
+            (None, None) => {
+                let entry = DocEntry {
+                    kind: DocKind::Private,
+                    programme: programme.programme_id.clone(),
+                    group: Some(group_id),
+                    owner: Some(me),
+                };
+                let id = self
+                    .device
+                    .create(
+                        &PrivateDoc::new(&entry.owner.clone().unwrap_or_default()),
+                        "private",
+                        Sharing::Later,
+                    )
+                    .await?;
+                match self.register(&id, entry).await {
+                    Ok(()) => id,
+                    // Another device of hers made hers meanwhile.
+                    Err(ActionError::Api(ApiFailure::Refused(e))) if e.existing.is_some() => {
+                        let first = e.existing.unwrap_or_default();
+                        self.adopt_private(id, first).await?
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         };
         self.set_setting(&key, &id)?;
         Ok(id)
+    }
+
+    /// Moves to the private document another device of hers registered first, bringing along
+    /// what was written in this device's own; keeps the own one while the first cannot be fetched
+    /// (offline), so that nothing is lost and she can go on writing.
+    async fn adopt_private(&self, mine: String, first: String) -> Result<String, ActionError> {
+        if !self.device.has(&first) && !self.device.fetch(&first, "private").await.unwrap_or(false)
+        {
+            return Ok(mine);
+        }
+        let written: PrivateDoc = self.device.read(&mine).await?;
+        self.device
+            .with_doc(&first, move |d| docs::fold_private(d, &written))
+            .await?;
+        self.device.store().remove_pending_registration(&mine)?;
+        self.device.forget(&mine)?;
+        tracing::info!(from = %mine, into = %first, "brought her private notes over to the document her other device made first");
+        Ok(first)
     }
 
     async fn pair_docs(&self, group_id: &str) -> Result<PairDocs, ActionError> {
