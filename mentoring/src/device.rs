@@ -329,7 +329,7 @@ impl Device {
         for (entry, doc_id, data) in self.store.journal()? {
             let Some(doc) = self.open_doc(&doc_id) else {
                 if !self.store.documents()?.iter().any(|e| e.doc_id == doc_id) {
-                    self.store.journal_remove(entry)?;
+                    self.drop_journal_entry(entry);
                 }
                 continue;
             };
@@ -340,17 +340,25 @@ impl Device {
                 })
                 .await?;
             match added {
-                Ok(false) => self.store.journal_remove(entry)?,
+                Ok(false) => self.drop_journal_entry(entry),
                 Ok(true) => {
                     tracing::info!(doc = %doc_id, "recovered an edit from the journal");
                 }
                 Err(e) => {
                     tracing::error!(doc = %doc_id, error = %e, "a journal entry could not be read; dropped");
-                    self.store.journal_remove(entry)?;
+                    self.drop_journal_entry(entry);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Removes a journal entry that is no longer needed; on a full disk it stays, to be dropped
+    /// at the next start (replaying it again adds nothing).
+    fn drop_journal_entry(&self, entry: i64) {
+        if let Err(e) = self.store.journal_remove(entry) {
+            tracing::warn!(error = %e, "could not drop a replayed journal entry; it stays until the next start");
+        }
     }
 
     /// The saved form of a document (for export and for tests that compare devices).

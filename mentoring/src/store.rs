@@ -106,6 +106,24 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store in the SQLite file at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        match Store::open_with(path, false) {
+            // A full disk has no room for the shared-memory index beside a WAL database: opened
+            // by this process alone, SQLite keeps that index in memory, and the data can be read
+            // (writes wait until there is room again).
+            Err(StoreError::Open { source, .. })
+                if matches!(
+                    source.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::DiskFull)
+                ) =>
+            {
+                tracing::warn!(path = %path.display(), error = %source, "the disk refuses writes; opening the database for this process alone");
+                Store::open_with(path, true)
+            }
+            other => other,
+        }
+    }
+
+    fn open_with(path: &Path, alone: bool) -> Result<Store, StoreError> {
         let open_err = |source| StoreError::Open {
             path: path.display().to_string(),
             source,
@@ -113,6 +131,10 @@ impl Store {
         let db = Connection::open(path).map_err(open_err)?;
         db.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_err)?;
+        if alone {
+            db.pragma_update(None, "locking_mode", "EXCLUSIVE")
+                .map_err(open_err)?;
+        }
         db.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_err)?;
         db.pragma_update(None, "synchronous", "FULL")
