@@ -458,6 +458,17 @@ impl Store {
         Ok(())
     }
 
+    /// The settings whose key starts with `prefix`, as (key, value).
+    pub fn settings_starting(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let db = self.db();
+        let mut statement =
+            db.prepare("SELECT key, value FROM settings WHERE substr(key, 1, length(?1)) = ?1")?;
+        let rows = statement
+            .query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     pub fn remove_setting(&self, key: &str) -> Result<(), StoreError> {
         self.db()
             .execute("DELETE FROM settings WHERE key = ?1", [key])?;

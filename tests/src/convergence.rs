@@ -265,20 +265,20 @@ pub struct Host {
 }
 
 impl Host {
-    pub async fn start(dir: &Path) -> Host {
-        match Host::try_start(dir).await {
+    pub async fn start(dir: &Path, log: &Path) -> Host {
+        match Host::try_start(dir, log).await {
             Ok(host) => host,
             Err(e) => panic!("{e}"),
         }
     }
 
     /// Starts a device process; why it did not come up, if it did not.
-    pub async fn try_start(dir: &Path) -> Result<Host, String> {
+    pub async fn try_start(dir: &Path, log_path: &Path) -> Result<Host, String> {
         std::fs::create_dir_all(dir).expect("device directory");
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(dir.with_extension("log"))
+            .open(log_path)
             .expect("device log");
         let mut child = tokio::process::Command::new(binary("device-host"))
             .arg(dir)
@@ -298,16 +298,16 @@ impl Host {
         };
         let ready = tokio::time::timeout(Duration::from_secs(30), host.stdout.next_line()).await;
         if !matches!(ready, Ok(Ok(Some(_)))) {
-            let log = std::fs::read_to_string(dir.with_extension("log")).unwrap_or_default();
+            let log = std::fs::read_to_string(log_path).unwrap_or_default();
             let lines: Vec<&str> = log.lines().collect();
-            let last = lines
-                .iter()
-                .rposition(|l| l.contains("panicked at"))
-                .and_then(|i| lines.get(i + 1))
-                .or(lines.last())
-                .copied()
-                .unwrap_or("");
-            return Err(format!("the device in {} did not start: {last}", dir.display()));
+            let last = match lines.iter().rposition(|l| l.contains("panicked at")) {
+                Some(i) => lines.get(i + 1).copied().unwrap_or("").to_owned(),
+                None => lines[lines.len().saturating_sub(5)..].join("\n"),
+            };
+            return Err(format!(
+                "the device in {} did not start: {last}",
+                dir.display()
+            ));
         }
         Ok(host)
     }
@@ -563,6 +563,14 @@ impl World {
         self.peers[who].host.as_mut().expect("device is running")
     }
 
+    /// The first of these devices that is running (the first if none is: its reads then fail).
+    fn running<const N: usize>(&self, devices: [usize; N]) -> usize {
+        devices
+            .into_iter()
+            .find(|&d| self.peers[d].host.is_some())
+            .unwrap_or(devices[0])
+    }
+
     /// Sends a request to a device; an error if it is not running.
     async fn call(&mut self, who: usize, request: Value) -> Result<Value, String> {
         match self.peers[who].host.as_mut() {
@@ -586,7 +594,7 @@ impl World {
             let dir = root.join(name);
             let disk = if disks { Disk::mount(&dir) } else { None };
             let host = if i < NAMES.len() {
-                Some(Host::start(&dir.join("data")).await)
+                Some(Host::start(&dir.join("data"), &dir.with_extension("log")).await)
             } else {
                 None
             };
@@ -695,10 +703,18 @@ impl World {
     async fn join(&mut self, who: usize, role: &str) -> Result<(), String> {
         let programme = self.programme.clone();
         let name = NAMES.get(who).copied().unwrap_or("late");
-        let code = self.call(COORDINATOR, json!({"cmd": "invite", "programme": programme, "role": role, "name": name}))
+        let code = self
+            .call(
+                COORDINATOR,
+                json!({"cmd": "invite", "programme": programme, "role": role, "name": name}),
+            )
             .await?;
         let url = self.peers[who].gate.url();
-        let person = self.call(who, json!({"cmd": "accept", "server": url, "code": code, "name": name}))
+        let person = self
+            .call(
+                who,
+                json!({"cmd": "accept", "server": url, "code": code, "name": name}),
+            )
             .await?;
         self.peers[who].person = person.as_str().unwrap_or_default().to_owned();
         Ok(())
@@ -714,7 +730,8 @@ impl World {
         let start = Instant::now();
         loop {
             let _ = self.call(who, json!({"cmd": "sync_directory"})).await;
-            if self.call(who, json!({"cmd": "meetings", "group": group}))
+            if self
+                .call(who, json!({"cmd": "meetings", "group": group}))
                 .await
                 .is_ok()
             {
@@ -871,8 +888,9 @@ impl World {
             Step::Join(k) => {
                 self.report.operations += 1;
                 if self.peers[k].host.is_none() {
-                    let dir = self.peers[k].dir.join("data");
-                    self.peers[k].host = Some(Host::start(&dir).await);
+                    let dir = &self.peers[k].dir;
+                    self.peers[k].host =
+                        Some(Host::start(&dir.join("data"), &dir.with_extension("log")).await);
                 }
                 let ok = self.join(k, "mentee").await.is_ok();
                 if ok {
@@ -945,7 +963,8 @@ impl World {
         if let Err(e) = &result
             && (e.contains("no answer") || e.contains("device gone"))
         {
-            let log = std::fs::read_to_string(self.peers[who].dir.join("data.log")).unwrap_or_default();
+            let log = std::fs::read_to_string(self.peers[who].dir.with_extension("log"))
+                .unwrap_or_default();
             let tail: Vec<&str> = log.lines().rev().take(40).collect();
             println!(
                 "seed {}: {} did not answer ({e}); the end of its log:\n{}",
@@ -962,8 +981,8 @@ impl World {
     async fn crash(&mut self, who: usize) {
         if let Some(mut host) = self.peers[who].host.take() {
             host.kill().await;
-            let dir = self.peers[who].dir.join("data");
-            match Host::try_start(&dir).await {
+            let dir = &self.peers[who].dir;
+            match Host::try_start(&dir.join("data"), &dir.with_extension("log")).await {
                 Ok(host) => self.peers[who].host = Some(host),
                 Err(e) => self.report.problems.push(e),
             }
@@ -1038,30 +1057,47 @@ impl World {
         let texts = std::mem::take(&mut self.oracle.texts);
         for ((group, meeting, owner), record) in &texts {
             let circle = group == &self.circle;
-            let reader = if !owner.is_empty() {
-                (0..self.peers.len()).find(|&i| &self.peers[i].person == owner)
+            let readers: Vec<usize> = if !owner.is_empty() {
+                (0..self.peers.len())
+                    .filter(|&i| &self.peers[i].person == owner)
+                    .collect()
             } else if circle {
-                Some(TEACHER)
+                vec![TEACHER, STUDENT]
             } else {
-                Some(MENTOR)
+                vec![MENTOR, MENTEE, MENTEE_PHONE]
             };
-            let Some(reader) = reader else { continue };
             let which = if owner.is_empty() {
                 "shared"
             } else {
                 "private"
             };
-            let text = match self.call(reader, json!({"cmd": "read_text", "circle": circle, "group": group, "meeting": meeting, "which": which}))
-                .await
-            {
-                Ok(t) => t.as_str().unwrap_or_default().to_owned(),
-                Err(e) => {
-                    self.report
-                        .problems
-                        .push(format!("could not read {which} notes of {meeting}: {e}"));
+            let mut shown = BTreeMap::new();
+            for reader in readers {
+                if self.peers[reader].host.is_none() {
                     continue;
                 }
+                match self
+                    .call(reader, json!({"cmd": "read_text", "circle": circle, "group": group, "meeting": meeting, "which": which}))
+                    .await
+                {
+                    Ok(t) => {
+                        shown.insert(reader, t.as_str().unwrap_or_default().to_owned());
+                    }
+                    Err(e) => self.report.problems.push(format!(
+                        "{} could not read the {which} notes of {meeting}: {e}",
+                        NAMES.get(reader).unwrap_or(&"late")
+                    )),
+                }
+            }
+            let Some(text) = shown.values().next().cloned() else {
+                continue;
             };
+            if shown.values().any(|t| *t != text) {
+                self.report.divergent += 1;
+                self.report.problems.push(format!(
+                    "the {which} notes of {meeting} read differently on her devices: {shown:?}"
+                ));
+            }
             let present: BTreeSet<char> = text.chars().collect();
             for (c, acked) in &record.typed {
                 let may_be_gone = record.erased.contains(c) || record.erase_tried.contains(c);
@@ -1090,7 +1126,9 @@ impl World {
             }
         }
         let pair = self.pair.clone();
-        let goals = self.call(MENTOR, json!({"cmd": "goals", "group": pair}))
+        let reader = self.running([MENTOR, MENTEE, MENTEE_PHONE]);
+        let goals = self
+            .call(reader, json!({"cmd": "goals", "group": pair}))
             .await
             .unwrap_or_default();
         let goals: BTreeSet<&str> = goals
@@ -1105,7 +1143,8 @@ impl World {
                     .push(format!("goal {goal:?} was acknowledged and is gone"));
             }
         }
-        let meetings = self.call(MENTEE, json!({"cmd": "meetings", "group": pair}))
+        let meetings = self
+            .call(reader, json!({"cmd": "meetings", "group": pair}))
             .await
             .unwrap_or_default();
         for m in &self.oracle.meetings {
@@ -1125,7 +1164,9 @@ impl World {
             }
         }
         let circle = self.circle.clone();
-        let sessions = self.call(STUDENT, json!({"cmd": "meetings", "group": circle}))
+        let reader = self.running([STUDENT, TEACHER]);
+        let sessions = self
+            .call(reader, json!({"cmd": "meetings", "group": circle}))
             .await
             .unwrap_or_default();
         for s in &self.oracle.sessions {
@@ -1169,6 +1210,22 @@ impl World {
             }
         }
         self.oracle.texts = texts;
+    }
+
+    /// Copies every log of a failed run to `test-output/convergence-<seed>/`.
+    fn keep_logs(&self) {
+        let out = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../test-output")
+            .join(format!("convergence-{}", self.report.seed));
+        let _ = std::fs::create_dir_all(&out);
+        let _ = std::fs::copy(&self.server.log, out.join("server.log"));
+        for (i, peer) in self.peers.iter().enumerate() {
+            let name = NAMES.get(i).copied().unwrap_or("late");
+            let _ = std::fs::copy(
+                peer.dir.with_extension("log"),
+                out.join(format!("{name}.log")),
+            );
+        }
     }
 
     async fn stop(mut self) {
@@ -1247,6 +1304,9 @@ pub async fn run(seed: u64, steps: &[Step], disks: bool) -> Report {
     world.report.steps = steps.len();
     world.report.seconds = start.elapsed().as_secs_f64();
     let report = world.report.clone();
+    if !report.passed() {
+        world.keep_logs();
+    }
     world.stop().await;
     report
 }

@@ -43,7 +43,7 @@ async fn soak() {
     let first: u64 = std::env::var("PM_SOAK_FIRST_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(rand::random);
+        .unwrap_or_else(|| u64::from(rand::random::<u32>()));
     let disks = disks_available();
     let (mut operations, mut acknowledged, mut faults, mut lost, mut divergent) = (0, 0, 0, 0, 0);
     let mut failures = Vec::new();

@@ -369,7 +369,29 @@ impl Session {
         self.device.set_read_only(read_only(&directory));
         let json =
             serde_json::to_string(&directory).map_err(|e| ActionError::BadField(e.to_string()))?;
-        self.set_setting("directory", &json)
+        self.set_setting("directory", &json)?;
+        self.adopt_first_privates(&directory).await
+    }
+
+    /// Where another device of hers registered her private notes on a group first, brings this
+    /// device's own over now, so that her other devices see them without waiting for this one to
+    /// open that group again.
+    async fn adopt_first_privates(&self, directory: &Directory) -> Result<(), ActionError> {
+        let me = self.profile()?.person_id;
+        for (key, mine) in self.device.store().settings_starting("private:")? {
+            let group_doc = &key["private:".len()..];
+            let Ok(group) = self.device.read::<GroupDoc>(group_doc).await else {
+                continue;
+            };
+            if let Some(first) = first_private(directory, &me, &group.group_id)
+                && first != mine
+                && self.device.has(&mine)
+            {
+                let id = self.adopt_private(mine, first).await?;
+                self.set_setting(&key, &id)?;
+            }
+        }
+        Ok(())
     }
 
     /// A group's notes document: the one the server registered for this group, whatever the
@@ -576,18 +598,9 @@ impl Session {
             self.set_setting(&key, &id)?;
             return Ok(id);
         }
-        // The one the server registered for her (the first her devices made).
-        let registered = self.directory()?.and_then(|d| {
-            d.documents
-                .into_iter()
-                .filter(|d| {
-                    d.entry.kind == DocKind::Private
-                        && d.entry.owner.as_deref() == Some(me.as_str())
-                        && d.entry.group.as_deref() == Some(group_id.as_str())
-                })
-                .map(|d| d.id)
-                .min()
-        });
+        let registered = self
+            .directory()?
+            .and_then(|d| first_private(&d, &me, &group_id));
         let id = match (mine, registered) {
             (Some(mine), Some(first)) if mine != first => self.adopt_private(mine, first).await?,
             (Some(mine), _) => mine,
@@ -702,6 +715,20 @@ impl Session {
         merged.edit_base = docs::heads_to_string(&own);
         Ok(merged)
     }
+}
+
+/// Her private notes on a group, as the server registered them (the first of her devices' made).
+fn first_private(directory: &Directory, me: &str, group_id: &str) -> Option<String> {
+    directory
+        .documents
+        .iter()
+        .filter(|d| {
+            d.entry.kind == DocKind::Private
+                && d.entry.owner.as_deref() == Some(me)
+                && d.entry.group.as_deref() == Some(group_id)
+        })
+        .map(|d| d.id.clone())
+        .min()
 }
 
 /// The documents of a directory she may read but not change.
