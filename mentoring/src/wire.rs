@@ -98,6 +98,10 @@ pub struct JoinDevice {
     pub peer: String,
     /// What she calls this device ("telefoon", "laptop").
     pub label: String,
+    /// A secret the device made and kept before asking: the same request again after a lost
+    /// answer links the same device instead of failing on a spent code.
+    #[serde(default)]
+    pub attempt: String,
 }
 
 /// `GET /api/devices`: her devices.

@@ -519,17 +519,30 @@ pub async fn join_device(
     app.guard.check(client.ip()).map_err(Failure::throttled)?;
     let code = codes::normalize(&req.code)
         .map_err(|e: CodeError| Failure::new(StatusCode::BAD_REQUEST, e.code(), e))?;
-    let Some(person) = app.registry.take_link_code(&code)? else {
-        app.guard.wrong(client.ip());
-        return Err(Failure::new(
-            StatusCode::NOT_FOUND,
-            "link_unknown",
-            "no device is waiting for this code, or it expired",
-        ));
-    };
     if !is_peer(&req.peer) {
         return Err(Failure::bad("a peer id is needed"));
     }
+    // The same linking again (its answer was lost): the same person, a fresh credential.
+    let person = match app
+        .registry
+        .take_link_code(&code, &req.attempt, &req.peer)?
+    {
+        Some(person) => person,
+        None => match app.registry.linked_by(&code, &req.attempt, &req.peer)? {
+            Some(person) => {
+                tracing::info!("a linking was retried");
+                person
+            }
+            None => {
+                app.guard.wrong(client.ip());
+                return Err(Failure::new(
+                    StatusCode::NOT_FOUND,
+                    "link_unknown",
+                    "no device is waiting for this code, or it expired",
+                ));
+            }
+        },
+    };
     let label: String = req.label.trim().chars().take(60).collect();
     let credential = issue_credential(&app, &req.peer, &person, &label)?;
     tracing::info!("a device was linked");

@@ -51,11 +51,13 @@ CREATE INDEX IF NOT EXISTS devices_person ON devices(person);
 ";
 
 /// Columns added after the first release, for databases made before them.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 6] = [
     "ALTER TABLE devices ADD COLUMN label TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE groups ADD COLUMN group_doc TEXT",
     "ALTER TABLE groups ADD COLUMN notes_doc TEXT",
     "ALTER TABLE invitations ADD COLUMN attempt_hash TEXT",
+    "ALTER TABLE link_codes ADD COLUMN attempt_hash TEXT",
+    "ALTER TABLE link_codes ADD COLUMN peer TEXT",
 ];
 
 /// SHA-256 of a secret, hex. Credentials and codes are long random strings, so a fast hash is
@@ -399,16 +401,44 @@ impl Registry {
     }
 
     /// Uses up a linking code: the person it links to, if it is known and not expired.
-    pub fn take_link_code(&self, code: &str) -> Result<Option<String>, RegistryError> {
-        let row: Option<(String, String)> = self
+    pub fn take_link_code(
+        &self,
+        code: &str,
+        attempt: &str,
+        peer: &str,
+    ) -> Result<Option<String>, RegistryError> {
+        // Spent, not deleted: the same attempt from the same device may come again.
+        Ok(self
             .db()
             .query_row(
-                "DELETE FROM link_codes WHERE code_hash = ?1 RETURNING person, expires_at",
-                [hash(code)],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                "UPDATE link_codes SET attempt_hash = ?2, peer = ?3
+                 WHERE code_hash = ?1 AND peer IS NULL AND expires_at >= ?4 RETURNING person",
+                params![hash(code), hash(attempt), peer, now()],
+                |r| r.get(0),
             )
-            .optional()?;
-        Ok(row.and_then(|(person, expires_at)| (expires_at >= now()).then_some(person)))
+            .optional()?)
+    }
+
+    /// The person a link code linked `peer` to with this attempt secret (a retry after the
+    /// answer was lost), while that device is still hers.
+    pub fn linked_by(
+        &self,
+        code: &str,
+        attempt: &str,
+        peer: &str,
+    ) -> Result<Option<String>, RegistryError> {
+        if attempt.is_empty() {
+            return Ok(None);
+        }
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT l.person FROM link_codes l JOIN devices d ON d.peer = l.peer AND d.person = l.person
+                 WHERE l.code_hash = ?1 AND l.attempt_hash = ?2 AND l.peer = ?3",
+                params![hash(code), hash(attempt), peer],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// The device and person a credential belongs to.
@@ -1080,11 +1110,13 @@ mod tests {
         registry
             .create_link_code("e", "LINK1", "2099-01-01T00:00:00Z")
             .unwrap();
-        assert_eq!(registry.take_link_code("LINK1").unwrap(), Some("e".into()));
-        assert_eq!(registry.take_link_code("LINK1").unwrap(), None);
+        let take = |code, attempt, peer| registry.take_link_code(code, attempt, peer).unwrap();
+        assert_eq!(take("LINK1", "secret", "phone"), Some("e".into()));
+        assert_eq!(take("LINK1", "secret", "phone"), None, "spent");
+        assert_eq!(take("LINK1", "other", "laptop"), None, "spent");
         registry
             .create_link_code("e", "OLD", "2000-01-01T00:00:00Z")
             .unwrap();
-        assert_eq!(registry.take_link_code("OLD").unwrap(), None);
+        assert_eq!(take("OLD", "secret", "phone"), None);
     }
 }

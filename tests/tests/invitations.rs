@@ -263,6 +263,68 @@ async fn accepting_again_after_a_lost_answer_or_a_503_gets_her_in_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linking_a_phone_again_after_a_lost_answer_or_a_503_links_it_once() {
+    use system_tests::{Fault, FlakyProxy};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let (coordinator, programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    let laptop = system_tests::programme::participant(
+        &tmp.path().join("laptop"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentee,
+        "Aylin",
+    )
+    .await;
+    for fault in [Fault::DropResponse, Fault::Unavailable] {
+        let proxy = FlakyProxy::start(server.port, "/api/devices/join", fault).await;
+        let url = proxy.url().to_string();
+        let code = laptop.session.link_code().await.unwrap().code;
+        let dir = tmp.path().join(format!("{fault:?}"));
+        let phone = Person::new(&dir).await;
+        let first = phone
+            .session
+            .join_as_linked_device(&url, &code, "Telefoon")
+            .await;
+        assert!(first.is_err(), "{fault:?}: the first try fails: {first:?}");
+        // The app is closed and opened again before she retries.
+        phone.device.close().await;
+        drop(phone);
+        let phone = Person::new(&dir).await;
+        phone
+            .session
+            .join_as_linked_device(&url, &code, "Telefoon")
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: the retry links her phone: {e}"));
+        assert_eq!(phone.id(), laptop.id(), "{fault:?}: the phone is hers");
+        let devices = laptop.session.devices().await.unwrap().devices;
+        let phones = devices
+            .iter()
+            .filter(|d| d.peer == phone.device.peer_id())
+            .count();
+        assert_eq!(
+            phones, 1,
+            "{fault:?}: the phone is listed once: {devices:?}"
+        );
+        // Someone else with the same code, but not her attempt, gets nothing.
+        let other = Person::new(&tmp.path().join(format!("{fault:?}-other"))).await;
+        let stolen = other
+            .session
+            .join_as_linked_device(server.url().as_str(), &code, "Mallory")
+            .await
+            .expect_err("the code is spent");
+        assert_eq!(stolen.code(), "link_unknown");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_document_registration_that_meets_a_lost_answer_or_a_503_waits_and_goes_through() {
     use system_tests::{Fault, FlakyProxy, eventually};
 

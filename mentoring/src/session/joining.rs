@@ -137,15 +137,27 @@ impl Session {
         }
         let server = parse_server(server)?;
         let code = codes::normalize(code)?;
+        // Kept before asking, so that a retry after a lost answer or a crash is the same request.
+        let attempt_key = format!("link_attempt:{code}");
+        let attempt = match self.setting(&attempt_key)? {
+            Some(attempt) => attempt,
+            None => {
+                let attempt = format!("{}{}", docs::new_id(), docs::new_id());
+                self.set_setting(&attempt_key, &attempt)?;
+                attempt
+            }
+        };
         let joined = ServerApi::new(&server)
             .join_device(&JoinDevice {
                 code,
                 peer: self.device.peer_id(),
                 label: label.trim().to_owned(),
+                attempt,
             })
             .await?;
         self.set_setting("onboarded", "yes")?;
         self.join_server(&server, &joined.credential, &joined.person)?;
+        self.remove_setting(&attempt_key)?;
         self.sync_directory().await
     }
 
