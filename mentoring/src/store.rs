@@ -322,6 +322,11 @@ impl Store {
     }
 
     /// Whether every chunk write so far reached the disk.
+    /// Whether any chunk of a document is stored (or waiting for the disk).
+    pub fn holds_document(&self, doc_id: &str) -> bool {
+        !self.load_chunk_range(doc_id).is_empty()
+    }
+
     pub fn all_written(&self) -> bool {
         self.waiting().is_empty()
     }
