@@ -3,7 +3,8 @@
 # runs, operations, faults injected, lost edits, divergent documents. Usage: scripts/soak.sh [N]
 #
 # PM_SOAK_FIRST_SEED=<n> starts at a given seed; PM_STEPS=<n> sets steps per run (default 40);
-# PM_FUZZ_CASES=<n> sets the cases of the frame and endpoint property tests run after it.
+# Then the frame property tests and the fuzzing of endpoints and socket run with PM_FUZZ_CASES
+# cases each (default 20,000).
 # The binaries are copied aside first, so that building on while it runs does not disturb it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,6 @@ log=test-output/soak.log
 PM_SOAK_RUNS=$runs "$aside/deps/convergence" --ignored --nocapture --exact soak 2>&1 | tee "$log" |
   grep -E '^(seed|FAILED|SOAK|  )' || true
 grep -q '^SOAK |.*failed runs 0 ' "$log" || { echo "soak failed (log: $log)"; exit 1; }
-if [ "${PM_FUZZ_CASES:-}" != "" ]; then
-  cargo test -p sync-server --lib properties
-fi
+# The property tests and the fuzzing of the real server, with more cases than the test command.
+PM_FUZZ_CASES=${PM_FUZZ_CASES:-20000} cargo test -p sync-server --bins properties
+PM_FUZZ_CASES=${PM_FUZZ_CASES:-20000} cargo test -p system-tests --test fuzz -- --nocapture

@@ -78,62 +78,149 @@ pub fn text_refusal() -> Refusal {
     }
 }
 
+/// The fields each message type must carry: what samod's decoder requires of it.
+fn required_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "join" => &["senderId", "supportedProtocolVersions"],
+        "peer" => &["senderId", "targetId", "selectedProtocolVersion"],
+        "leave" => &["senderId"],
+        "request" | "sync" => &["documentId", "senderId", "targetId", "data"],
+        "doc-unavailable" => &["senderId", "targetId", "documentId"],
+        "ephemeral" => &[
+            "senderId",
+            "targetId",
+            "count",
+            "sessionId",
+            "documentId",
+            "data",
+        ],
+        "error" => &["message"],
+        "remote-subscription-change" => &["senderId", "targetId"],
+        "remote-heads-changed" => &["senderId", "targetId", "documentId", "newHeads"],
+        _ => &[],
+    }
+}
+
+/// Reads a message by the rules samod's own decoder applies (a map of known length, text keys,
+/// each known field of its type, the fields its type needs), and refuses what breaks one, so that
+/// samod never ends a session over a message: the device gets a 1007 with the reason instead. A
+/// key twice is refused too: it could be read one way here and another way by the engine (an
+/// allowed document first, a forbidden one after it).
 fn read_message(frame: &[u8]) -> Result<Frame, &'static str> {
     use minicbor::data::Type;
     let mut d = minicbor::Decoder::new(frame);
-    let entries = d.map().map_err(|_| "not a CBOR map")?;
+    let entries = d
+        .map()
+        .map_err(|_| "not a CBOR map")?
+        .ok_or("a map of unknown length")?;
     let mut out = Frame::default();
-    let mut has_type = false;
-    let mut seen = 0u64;
-    loop {
-        match entries {
-            Some(n) if seen == n => break,
-            None if d.datatype().map_err(|_| "truncated")? == Type::Break => {
-                d.skip().map_err(|_| "truncated")?;
-                break;
-            }
-            _ => {}
+    let mut keys: Vec<&str> = Vec::new();
+    for _ in 0..entries {
+        let key = d.str().map_err(|_| "a key is not text")?;
+        if keys.contains(&key) {
+            return Err("a key appears twice");
         }
-        let key = match d.datatype().map_err(|_| "truncated")? {
-            Type::String => Some(d.str().map_err(|_| "bad key")?),
-            _ => {
-                d.skip().map_err(|_| "bad key")?;
-                None
-            }
-        };
+        keys.push(key);
         let text = |d: &mut minicbor::Decoder, what| -> Result<String, &'static str> {
             d.str().map(str::to_owned).map_err(|_| what)
         };
         match key {
-            Some("type") => {
-                out.kind = text(&mut d, "type is not text")?;
-                has_type = true;
+            "type" => out.kind = text(&mut d, "type is not text")?,
+            "senderId" => out.sender = Some(text(&mut d, "senderId is not text")?),
+            "documentId" => out.document = Some(text(&mut d, "documentId is not text")?),
+            "sessionId" => out.session = Some(text(&mut d, "sessionId is not text")?),
+            "targetId" => drop(text(&mut d, "targetId is not text")?),
+            "selectedProtocolVersion" => {
+                drop(text(&mut d, "selectedProtocolVersion is not text")?);
             }
-            Some("senderId") => out.sender = Some(text(&mut d, "senderId is not text")?),
-            Some("documentId") => out.document = Some(text(&mut d, "documentId is not text")?),
-            Some("sessionId") => out.session = Some(text(&mut d, "sessionId is not text")?),
-            Some("data") => {
+            "message" => drop(text(&mut d, "message is not text")?),
+            "supportedProtocolVersions" => texts(&mut d, "supportedProtocolVersions")?,
+            "add" | "remove" if d.datatype().map_err(|_| "truncated")? == Type::Array => {
+                texts(&mut d, "add or remove")?;
+            }
+            "data" => {
                 let start = d.position();
-                d.skip().map_err(|_| "truncated value")?;
+                d.bytes().map_err(|_| "data is not bytes")?;
                 out.data_len = d.position() - start;
             }
+            "count" | "timestamp" => number(&mut d)?,
+            "peerMetadata" | "metadata" => metadata(&mut d)?,
+            "newHeads" => new_heads(&mut d)?,
             _ => d.skip().map_err(|_| "truncated value")?,
         }
-        seen += 1;
     }
     if d.position() != frame.len() {
         return Err("trailing bytes after the message");
     }
-    if !has_type {
+    if !keys.contains(&"type") {
         return Err("no message type");
     }
     if !KNOWN_TYPES.contains(&out.kind.as_str()) {
         return Err("unknown message type");
     }
-    if matches!(out.kind.as_str(), "request" | "sync" | "ephemeral") && out.document.is_none() {
-        return Err("no documentId");
+    if required_fields(&out.kind)
+        .iter()
+        .any(|field| !keys.contains(field))
+    {
+        return Err("a field its type needs is missing");
     }
     Ok(out)
+}
+
+/// An array of known length holding text only.
+fn texts(d: &mut minicbor::Decoder, what: &'static str) -> Result<(), &'static str> {
+    let n = d.array().map_err(|_| what)?.ok_or(what)?;
+    for _ in 0..n {
+        d.str().map_err(|_| what)?;
+    }
+    Ok(())
+}
+
+/// A whole number, as an unsigned integer or (as JavaScript encoders write them) a float.
+fn number(d: &mut minicbor::Decoder) -> Result<(), &'static str> {
+    if d.probe().u64().is_ok() {
+        d.u64().map(drop).map_err(|_| "not a number")
+    } else {
+        d.f64()
+            .map(drop)
+            .map_err(|_| "count or timestamp is not a number")
+    }
+}
+
+/// A peer's metadata: `storageId` (text or undefined) and `isEphemeral` (a boolean).
+fn metadata(d: &mut minicbor::Decoder) -> Result<(), &'static str> {
+    use minicbor::data::Type;
+    const BAD: &str = "malformed peer metadata";
+    let n = d.map().map_err(|_| BAD)?.ok_or(BAD)?;
+    for _ in 0..n {
+        match d.str().map_err(|_| BAD)? {
+            "storageId" if d.datatype().map_err(|_| BAD)? == Type::Undefined => {
+                d.undefined().map_err(|_| BAD)?;
+            }
+            "storageId" => drop(d.str().map_err(|_| BAD)?),
+            "isEphemeral" => drop(d.bool().map_err(|_| BAD)?),
+            _ => d.skip().map_err(|_| BAD)?,
+        }
+    }
+    Ok(())
+}
+
+/// Heads by storage id: each a map with `heads` (text) and `timestamp` (a number).
+fn new_heads(d: &mut minicbor::Decoder) -> Result<(), &'static str> {
+    const BAD: &str = "malformed newHeads";
+    let n = d.map().map_err(|_| BAD)?.ok_or(BAD)?;
+    for _ in 0..n {
+        d.str().map_err(|_| BAD)?;
+        let fields = d.map().map_err(|_| BAD)?.ok_or(BAD)?;
+        for _ in 0..fields {
+            match d.str().map_err(|_| BAD)? {
+                "heads" => texts(d, BAD)?,
+                "timestamp" => number(d).map_err(|_| BAD)?,
+                _ => d.skip().map_err(|_| BAD)?,
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What to do with a frame.
@@ -269,33 +356,134 @@ mod tests {
     #[test]
     fn a_well_formed_message_passes() {
         let frame = cbor(|e| {
-            e.map(2).unwrap().str("type").unwrap().str("join").unwrap();
+            e.map(4).unwrap().str("type").unwrap().str("join").unwrap();
             e.str("senderId").unwrap().str("device-1").unwrap();
+            e.str("supportedProtocolVersions").unwrap();
+            e.array(1).unwrap().str("1").unwrap();
+            e.str("peerMetadata").unwrap().map(2).unwrap();
+            e.str("storageId").unwrap().undefined().unwrap();
+            e.str("isEphemeral").unwrap().bool(false).unwrap();
         });
         let read = check_binary(&frame, 1024).unwrap();
         assert_eq!(read.kind, "join");
         assert_eq!(read.sender.as_deref(), Some("device-1"));
-        let indefinite = cbor(|e| {
-            e.begin_map()
-                .unwrap()
-                .str("type")
-                .unwrap()
-                .str("leave")
-                .unwrap();
-            e.str("data")
-                .unwrap()
-                .bytes(&[1, 2, 3])
-                .unwrap()
-                .end()
-                .unwrap();
+        let sync = cbor(|e| {
+            e.map(5).unwrap().str("type").unwrap().str("sync").unwrap();
+            e.str("senderId").unwrap().str("device-1").unwrap();
+            e.str("targetId").unwrap().str("server").unwrap();
+            e.str("documentId").unwrap().str("doc").unwrap();
+            e.str("data").unwrap().bytes(&[1, 2, 3]).unwrap();
         });
-        assert_eq!(check_binary(&indefinite, 1024).unwrap().data_len, 4);
+        assert_eq!(check_binary(&sync, 1024).unwrap().data_len, 4);
+    }
+
+    /// What samod's decoder would end the session over is refused with 1007 and a reason.
+    #[test]
+    fn what_samod_would_reject_is_refused_as_invalid() {
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            (
+                "unknown length",
+                cbor(|e| {
+                    e.begin_map()
+                        .unwrap()
+                        .str("type")
+                        .unwrap()
+                        .str("leave")
+                        .unwrap();
+                    e.str("senderId").unwrap().str("d").unwrap().end().unwrap();
+                }),
+            ),
+            (
+                "not text",
+                cbor(|e| {
+                    e.map(2).unwrap().str("type").unwrap().str("leave").unwrap();
+                    e.u8(1).unwrap().str("d").unwrap();
+                }),
+            ),
+            (
+                "missing",
+                cbor(|e| {
+                    e.map(2)
+                        .unwrap()
+                        .str("type")
+                        .unwrap()
+                        .str("remote-subscription-change")
+                        .unwrap();
+                    e.str("senderId").unwrap().str("d").unwrap();
+                }),
+            ),
+            (
+                "data is not bytes",
+                cbor(|e| {
+                    e.map(5).unwrap().str("type").unwrap().str("sync").unwrap();
+                    e.str("senderId").unwrap().str("d").unwrap();
+                    e.str("targetId").unwrap().str("s").unwrap();
+                    e.str("documentId").unwrap().str("doc").unwrap();
+                    e.str("data").unwrap().str("text").unwrap();
+                }),
+            ),
+            (
+                "supportedProtocolVersions",
+                cbor(|e| {
+                    e.map(3).unwrap().str("type").unwrap().str("join").unwrap();
+                    e.str("senderId").unwrap().str("d").unwrap();
+                    e.str("supportedProtocolVersions")
+                        .unwrap()
+                        .bytes(&[1])
+                        .unwrap();
+                }),
+            ),
+            (
+                "peer metadata",
+                cbor(|e| {
+                    e.map(4).unwrap().str("type").unwrap().str("join").unwrap();
+                    e.str("senderId").unwrap().str("d").unwrap();
+                    e.str("supportedProtocolVersions")
+                        .unwrap()
+                        .array(0)
+                        .unwrap();
+                    e.str("metadata").unwrap().map(1).unwrap();
+                    e.str("isEphemeral").unwrap().str("yes").unwrap();
+                }),
+            ),
+            (
+                "newHeads",
+                cbor(|e| {
+                    e.map(5)
+                        .unwrap()
+                        .str("type")
+                        .unwrap()
+                        .str("remote-heads-changed")
+                        .unwrap();
+                    e.str("senderId").unwrap().str("d").unwrap();
+                    e.str("targetId").unwrap().str("s").unwrap();
+                    e.str("documentId").unwrap().str("doc").unwrap();
+                    e.str("newHeads")
+                        .unwrap()
+                        .map(1)
+                        .unwrap()
+                        .str("storage")
+                        .unwrap();
+                    e.array(0).unwrap();
+                }),
+            ),
+        ];
+        for (reason, frame) in cases {
+            let refusal = check_binary(&frame, 1024).unwrap_err();
+            assert_eq!(refusal.code, INVALID, "{reason}");
+            assert!(
+                refusal.reason.contains(reason),
+                "{reason}: {}",
+                refusal.reason
+            );
+        }
     }
 
     #[test]
     fn garbage_truncation_and_missing_type_are_refused_as_invalid() {
         let ok = cbor(|e| {
-            e.map(1).unwrap().str("type").unwrap().str("join").unwrap();
+            e.map(2).unwrap().str("type").unwrap().str("leave").unwrap();
+            e.str("senderId").unwrap().str("d").unwrap();
         });
         let no_type = cbor(|e| {
             e.map(1).unwrap().str("kind").unwrap().str("join").unwrap();
@@ -326,6 +514,30 @@ mod tests {
             assert_eq!(refusal.code, INVALID, "{bad:?}");
             assert!(refusal.reason.starts_with("malformed sync message"));
         }
+    }
+
+    #[test]
+    fn a_key_twice_or_a_target_that_is_not_text_is_refused_as_invalid() {
+        let twice = cbor(|e| {
+            e.map(3)
+                .unwrap()
+                .str("type")
+                .unwrap()
+                .str("request")
+                .unwrap();
+            e.str("documentId").unwrap().str("allowed").unwrap();
+            e.str("documentId").unwrap().str("forbidden").unwrap();
+        });
+        let refusal = check_binary(&twice, 1 << 20).unwrap_err();
+        assert_eq!(refusal.code, 1007);
+        assert!(refusal.reason.contains("twice"), "{}", refusal.reason);
+        let target = cbor(|e| {
+            e.map(2).unwrap().str("type").unwrap().str("leave").unwrap();
+            e.str("targetId").unwrap().u64(7).unwrap();
+        });
+        let refusal = check_binary(&target, 1 << 20).unwrap_err();
+        assert_eq!(refusal.code, 1007);
+        assert!(refusal.reason.contains("targetId"), "{}", refusal.reason);
     }
 
     #[test]

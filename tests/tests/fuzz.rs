@@ -337,8 +337,14 @@ async fn the_sync_socket_answers_arbitrary_messages_with_a_close_code_never_a_cr
     ];
     let strategy = prop_oneof![cbor_message(), envelope(peer.clone(), documents)];
     let (mut closed, mut codes) = (0, std::collections::BTreeMap::<u16, usize>::new());
+    // A refusal may come a moment after the message that caused it: the last few are shown.
+    let mut recent = std::collections::VecDeque::new();
     for case in 0..cases() {
         let message = strategy.new_tree(&mut runner).unwrap().current();
+        recent.push_back(message.clone());
+        if recent.len() > 4 {
+            recent.pop_front();
+        }
         if socket
             .send(Message::Binary(message.clone().into()))
             .await
@@ -355,9 +361,15 @@ async fn the_sync_socket_answers_arbitrary_messages_with_a_close_code_never_a_cr
                     let code = u16::from(close.code);
                     assert!(
                         [1007, 1008, 1009].contains(&code) && !close.reason.is_empty(),
-                        "case {case}: closed with {code} {:?} after {message:02x?}",
-                        close.reason
+                        "case {case}: closed with {code} {:?} after these messages:\n{}",
+                        close.reason,
+                        recent
+                            .iter()
+                            .map(|m| format!("{m:02x?}"))
+                            .collect::<Vec<_>>()
+                            .join("\n")
                     );
+                    recent.clear();
                     *codes.entry(code).or_default() += 1;
                     closed += 1;
                     socket = connect().await;
@@ -366,6 +378,7 @@ async fn the_sync_socket_answers_arbitrary_messages_with_a_close_code_never_a_cr
                 Ok(_) => {}
                 Err(_) => {
                     socket = connect().await;
+                    recent.clear();
                     break;
                 }
             }
