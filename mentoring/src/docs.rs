@@ -617,8 +617,16 @@ pub fn write_text(
         let (hash, _) = tx.commit();
         return Ok(hash.map(|h| vec![h]).unwrap_or(seen));
     }
-    // No text yet, or versions created apart: write one text over all of them, replacing the
-    // first conflicting level on the way down.
+    // No text yet, or versions created apart: one text in their place. It is first exactly what
+    // she sent (the base for her next edit); then whatever the versions gained since she read
+    // them is added, so that nothing written elsewhere meanwhile is replaced.
+    let (now, _) = read_text(doc, path)?;
+    let known = !base.is_empty() && base.iter().all(|h| doc.get_change_by_hash(h).is_some());
+    let seen = match doc.fork_at(base) {
+        Ok(past) if known => read_text(&past, path)?.0,
+        _ => now.clone(),
+    };
+    let merged = merge_edits(&seen, &now, new)?;
     let mut tx = doc.transaction();
     let mut parent = ROOT;
     let mut fresh = false;
@@ -639,7 +647,39 @@ pub fn write_text(
     let obj = tx.put_object(&parent, *leaf, ObjType::Text)?;
     tx.update_text(&obj, new)?;
     let (hash, _) = tx.commit();
+    if merged != new {
+        let mut tx = doc.transaction();
+        tx.update_text(&obj, &merged)?;
+        tx.commit();
+    }
     Ok(hash.map(|h| vec![h]).unwrap_or_default())
+}
+
+/// A three-way merge of text: what changed from `seen` to `theirs` and from `seen` to `mine`,
+/// both applied (as two devices' edits of the same text merge).
+fn merge_edits(seen: &str, theirs: &str, mine: &str) -> Result<String, DocError> {
+    if theirs == seen {
+        return Ok(mine.to_owned());
+    }
+    if mine == seen {
+        return Ok(theirs.to_owned());
+    }
+    let mut common = Automerge::new();
+    let mut tx = common.transaction();
+    let text = tx.put_object(ROOT, "text", ObjType::Text)?;
+    tx.update_text(&text, seen)?;
+    tx.commit();
+    let mut other = common.fork();
+    let mut tx = common.transaction();
+    tx.update_text(&text, theirs)?;
+    tx.commit();
+    let mut tx = other.transaction();
+    tx.update_text(&text, mine)?;
+    tx.commit();
+    common
+        .merge(&mut other)
+        .map_err(|e| DocError::Write(e.to_string()))?;
+    Ok(common.text(&text)?)
 }
 
 /// Every text object reachable at `path`, following all versions of conflicting maps.
@@ -1136,5 +1176,45 @@ mod tests {
         assert_eq!(note(&a), both);
         let notes: NotesDoc = read(&a).unwrap();
         assert_eq!(notes.meetings["m1"].shared.as_str(), both);
+    }
+
+    /// Found by the convergence harness: joining two versions replaced what arrived between her
+    /// reading them and her edit (a phone's typing, lost on the laptop's save).
+    #[test]
+    fn joining_versions_keeps_what_arrived_after_she_read_them() {
+        let base = create(&NotesDoc::new("g")).unwrap();
+        let mut laptop = fork(&base);
+        let mut phone = fork(&base);
+        write(&mut laptop, "laptop");
+        write(&mut phone, "phone");
+        laptop.merge(&mut phone.clone()).unwrap();
+        let (seen, heads) = read_text(&laptop, &shared_note_path("m1")).unwrap();
+        // The phone types on in its version; that arrives before the laptop saves.
+        phone.merge(&mut laptop.clone()).unwrap();
+        let mut only_phone = fork(&phone);
+        let phones = text_objects(&only_phone, &shared_note_path("m1")).unwrap();
+        let mine = phones
+            .iter()
+            .find(|o| only_phone.text(*o).unwrap() == "phone")
+            .unwrap()
+            .clone();
+        let mut tx = only_phone.transaction();
+        tx.splice_text(&mine, 5, 0, " typt door").unwrap();
+        tx.commit();
+        laptop.merge(&mut only_phone).unwrap();
+        let saved = format!("{seen} en meer");
+        let edit_base = write_text(&mut laptop, &shared_note_path("m1"), &heads, &saved).unwrap();
+        let now = note(&laptop);
+        assert!(now.contains("typt door"), "{now}");
+        assert!(now.contains("en meer"), "{now}");
+        assert_eq!(
+            text_objects(&laptop, &shared_note_path("m1"))
+                .unwrap()
+                .len(),
+            1
+        );
+        // Her next edit continues from exactly what she saved.
+        let past = laptop.fork_at(&edit_base).unwrap();
+        assert_eq!(note(&past), saved);
     }
 }

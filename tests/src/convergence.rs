@@ -282,7 +282,10 @@ impl Host {
             .expect("device log");
         let mut child = tokio::process::Command::new(binary("device-host"))
             .arg(dir)
-            .env("RUST_LOG", "info,samod=warn,samod_core=warn")
+            .env(
+                "RUST_LOG",
+                "info,mentoring::session=debug,samod=warn,samod_core=warn",
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(log)

@@ -601,6 +601,7 @@ impl Session {
         let registered = self
             .directory()?
             .and_then(|d| first_private(&d, &me, &group_id));
+        tracing::debug!(?mine, ?registered, "choosing her private notes document");
         let id = match (mine, registered) {
             (Some(mine), Some(first)) if mine != first => self.adopt_private(mine, first).await?,
             (Some(mine), _) => mine,
@@ -625,7 +626,9 @@ impl Session {
                         Sharing::Later,
                     )
                     .await?;
-                match self.register(&id, entry).await {
+                let registered = self.register(&id, entry).await;
+                tracing::debug!(%id, ok = registered.is_ok(), "made her private notes document");
+                match registered {
                     Ok(()) => id,
                     // Another device of hers made hers meanwhile.
                     Err(ActionError::Api(ApiFailure::Refused(e))) if e.existing.is_some() => {
@@ -646,6 +649,7 @@ impl Session {
     async fn adopt_private(&self, mine: String, first: String) -> Result<String, ActionError> {
         if !self.device.has(&first) && !self.device.fetch(&first, "private").await.unwrap_or(false)
         {
+            tracing::debug!(%mine, %first, "her first private notes document is not here yet");
             return Ok(mine);
         }
         let written: PrivateDoc = self.device.read(&mine).await?;
