@@ -17,7 +17,8 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   libsoup-3.0-dev librsvg2-dev binaryen)
 if [ "$want" = all ]; then
-  apt_packages+=(xvfb webkit2gtk-driver imagemagick poppler-utils)
+  # e2fsprogs and util-linux: the disk tests make small ext4 and tmpfs disks to fail.
+  apt_packages+=(xvfb webkit2gtk-driver imagemagick poppler-utils e2fsprogs util-linux)
 fi
 
 missing=()
