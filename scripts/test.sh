@@ -41,6 +41,7 @@ step "build (workspace, all targets)" cargo build --all-targets
 step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
 step "lint (clippy, webview)" cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
 step "unit tests" cargo test --lib --bins
+step "tidy (rules over the source tree)" cargo test --test tidy
 step "system tests: devices and the real server" cargo test --no-fail-fast --test sync --test pair --test privacy --test invitations --test circles --test fuzz --test disks -- --nocapture
 # Six device processes, crashes, partitions and full disks on fixed seeds (scripts/soak.sh runs many).
 step "system tests: convergence under faults (fixed seeds)" cargo test --test convergence -- --nocapture
