@@ -327,6 +327,50 @@ pub mod programme {
         (person, programme)
     }
 
+    /// A coordinator with a mentor (Sanne) and a mentee (Aylin) who accepted their invitations on
+    /// their own devices (in `dir`/coordinator, /mentor and /mentee), and the coordinator's view
+    /// of them fetched: where most pair scenarios start.
+    pub struct People {
+        pub coordinator: Person,
+        pub programme: String,
+        pub mentor: Person,
+        pub mentee: Person,
+    }
+
+    pub async fn mentor_and_mentee(dir: &Path, server: &SyncServer) -> People {
+        let (coordinator, programme) =
+            coordinator(&dir.join("coordinator"), server, Settings::default()).await;
+        let mentor = participant(
+            &dir.join("mentor"),
+            server,
+            &coordinator,
+            &programme,
+            Role::Mentor,
+            "Sanne",
+        )
+        .await;
+        let mentee = participant(
+            &dir.join("mentee"),
+            server,
+            &coordinator,
+            &programme,
+            Role::Mentee,
+            "Aylin",
+        )
+        .await;
+        coordinator
+            .session
+            .refresh_status(&programme)
+            .await
+            .expect("the coordinator fetches who accepted");
+        People {
+            coordinator,
+            programme,
+            mentor,
+            mentee,
+        }
+    }
+
     /// Someone invited by the coordinator who accepts on her own device.
     pub async fn participant(
         dir: &Path,

@@ -14,7 +14,7 @@ use mentoring::api::SyncState;
 use mentoring::docs;
 use mentoring::model::{Role, Settings};
 use system_tests::convergence::Disk;
-use system_tests::programme::{Person, coordinator, participant, today};
+use system_tests::programme::{People, Person, coordinator, mentor_and_mentee, participant, today};
 use system_tests::{SyncServer, eventually, health, is, settled, wait_status};
 
 async fn note(person: &Person, notes: &str, meeting: &str) -> String {
@@ -139,28 +139,13 @@ impl Drop for TestDisk {
     }
 }
 
-async fn pair(dir: &std::path::Path, server: &SyncServer, mentor_dir: &std::path::Path) -> Pair {
-    let (carla, programme) =
-        coordinator(&dir.join("coordinator"), server, Settings::default()).await;
-    let mentor = participant(
-        mentor_dir,
-        server,
-        &carla,
-        &programme,
-        Role::Mentor,
-        "Sanne",
-    )
-    .await;
-    let mentee = participant(
-        &dir.join("mentee"),
-        server,
-        &carla,
-        &programme,
-        Role::Mentee,
-        "Aylin",
-    )
-    .await;
-    carla.session.refresh_status(&programme).await.unwrap();
+async fn pair(dir: &Path, server: &SyncServer) -> Pair {
+    let People {
+        coordinator: carla,
+        programme,
+        mentor,
+        mentee,
+    } = mentor_and_mentee(dir, server).await;
     let group = carla
         .session
         .form_pair(&programme, &mentor.id(), &mentee.id(), today())
@@ -207,7 +192,7 @@ async fn server_disk_trouble(trouble: Trouble) {
         return;
     };
     let mut server = SyncServer::start(&tmp.path().join("server"), &[]).await;
-    let p = pair(tmp.path(), &server, &tmp.path().join("mentor")).await;
+    let p = pair(tmp.path(), &server).await;
     assert_eq!(health(server.port).await.unwrap()["status"], "ok");
 
     disk.start();
@@ -271,7 +256,7 @@ async fn a_device_on_a_full_disk_shows_its_writes_waiting_and_loses_nothing() {
         return;
     };
     let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
-    let p = pair(tmp.path(), &server, &tmp.path().join("mentor").join("data")).await;
+    let p = pair(tmp.path(), &server).await;
 
     disk.start();
     let text = "Geschreven op een telefoon met een volle schijf.";
@@ -302,7 +287,7 @@ async fn a_device_on_a_full_disk_shows_its_writes_waiting_and_loses_nothing() {
     // On her disk now: closed and opened again, the device has it without the server.
     p.mentor.device.close().await;
     drop(p.mentor);
-    let mentor = Person::new(&tmp.path().join("mentor").join("data")).await;
+    let mentor = Person::new(&tmp.path().join("mentor")).await;
     assert_eq!(note(&mentor, &p.notes, &p.meeting).await, text);
     mentor.device.close().await;
 }

@@ -11,10 +11,10 @@ use futures::{SinkExt, StreamExt};
 use mentoring::api::SyncState;
 use mentoring::device::{Device, DeviceError};
 use mentoring::docs::{self, GroupDoc, ProfileDoc, ProgrammeDoc};
-use mentoring::model::{Role, Settings};
+use mentoring::model::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use system_tests::programme::{Person, coordinator, participant, setup_key, today};
+use system_tests::programme::{People, Person, mentor_and_mentee, setup_key, today};
 use system_tests::{SyncServer, eventually, is, settled, wait_status};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -38,35 +38,12 @@ struct World {
 async fn world(extra: &[&str]) -> World {
     let tmp = tempfile::tempdir().unwrap();
     let server = SyncServer::start(&tmp.path().join("server"), extra).await;
-    let (coordinator, programme) = coordinator(
-        &tmp.path().join("coordinator"),
-        &server,
-        Settings::default(),
-    )
-    .await;
-    let mentor = participant(
-        &tmp.path().join("mentor"),
-        &server,
-        &coordinator,
-        &programme,
-        Role::Mentor,
-        "Sanne",
-    )
-    .await;
-    let mentee = participant(
-        &tmp.path().join("mentee"),
-        &server,
-        &coordinator,
-        &programme,
-        Role::Mentee,
-        "Aylin",
-    )
-    .await;
-    coordinator
-        .session
-        .refresh_status(&programme)
-        .await
-        .unwrap();
+    let People {
+        coordinator,
+        programme,
+        mentor,
+        mentee,
+    } = mentor_and_mentee(tmp.path(), &server).await;
     let group = coordinator
         .session
         .form_pair(&programme, &mentor.id(), &mentee.id(), today())

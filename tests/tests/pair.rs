@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use mentoring::api::SyncState;
-use mentoring::model::{Role, Settings};
+use mentoring::model::Role;
 use mentoring::session::ActionError;
-use system_tests::programme::{coordinator, participant, today};
+use system_tests::programme::{People, mentor_and_mentee, today};
 use system_tests::{SyncServer, is, wait_status};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -15,35 +15,12 @@ async fn a_pair_shares_meetings_keeps_the_guides_rule_and_shows_a_double_change_
  {
     let tmp = tempfile::tempdir().unwrap();
     let mut server = SyncServer::start(&tmp.path().join("server"), &[]).await;
-    let (coordinator, programme) = coordinator(
-        &tmp.path().join("coordinator"),
-        &server,
-        Settings::default(),
-    )
-    .await;
-    let mentor_person = participant(
-        &tmp.path().join("mentor"),
-        &server,
-        &coordinator,
-        &programme,
-        Role::Mentor,
-        "Sanne",
-    )
-    .await;
-    let mentee_person = participant(
-        &tmp.path().join("mentee"),
-        &server,
-        &coordinator,
-        &programme,
-        Role::Mentee,
-        "Aylin",
-    )
-    .await;
-    coordinator
-        .session
-        .refresh_status(&programme)
-        .await
-        .unwrap();
+    let People {
+        coordinator,
+        programme,
+        mentor: mentor_person,
+        mentee: mentee_person,
+    } = mentor_and_mentee(tmp.path(), &server).await;
     let group = coordinator
         .session
         .form_pair(
@@ -182,35 +159,12 @@ async fn pairing_again_after_a_lost_answer_forms_one_group_not_two() {
 
     let tmp = tempfile::tempdir().unwrap();
     let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
-    let (coordinator, programme) = coordinator(
-        &tmp.path().join("coordinator"),
-        &server,
-        Settings::default(),
-    )
-    .await;
-    let mentor = participant(
-        &tmp.path().join("mentor"),
-        &server,
-        &coordinator,
-        &programme,
-        Role::Mentor,
-        "Sanne",
-    )
-    .await;
-    let mentee = participant(
-        &tmp.path().join("mentee"),
-        &server,
-        &coordinator,
-        &programme,
-        Role::Mentee,
-        "Aylin",
-    )
-    .await;
-    coordinator
-        .session
-        .refresh_status(&programme)
-        .await
-        .unwrap();
+    let People {
+        coordinator,
+        programme,
+        mentor,
+        mentee,
+    } = mentor_and_mentee(tmp.path(), &server).await;
     // The coordinator's network loses the server's answer to "form this pair".
     let proxy = FlakyProxy::start(server.port, "POST /api/groups", Fault::DropResponse).await;
     coordinator

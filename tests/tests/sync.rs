@@ -8,8 +8,8 @@ use futures::{SinkExt, StreamExt};
 use mentoring::api::SyncState;
 use mentoring::device::Device;
 use mentoring::docs::{self, GroupDoc, MeetingDoc};
-use mentoring::model::{Role, Settings};
-use system_tests::programme::{Person, coordinator, participant, today};
+use mentoring::model::Role;
+use system_tests::programme::{People, Person, mentor_and_mentee, today};
 use system_tests::{SyncServer, eventually, health, is, settled, wait_status};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -40,31 +40,12 @@ struct Pair {
 /// invitations on their own devices; the mentor plans meeting 1 and starts its notes; the mentee's
 /// device receives all of it.
 async fn set_up_pair(dir: &std::path::Path, server: &SyncServer) -> Pair {
-    let (coordinator, programme) =
-        coordinator(&dir.join("coordinator"), server, Settings::default()).await;
-    let mentor = participant(
-        &dir.join("mentor"),
-        server,
-        &coordinator,
-        &programme,
-        Role::Mentor,
-        "Sanne",
-    )
-    .await;
-    let mentee = participant(
-        &dir.join("mentee"),
-        server,
-        &coordinator,
-        &programme,
-        Role::Mentee,
-        "Aylin",
-    )
-    .await;
-    coordinator
-        .session
-        .refresh_status(&programme)
-        .await
-        .unwrap();
+    let People {
+        coordinator,
+        programme,
+        mentor,
+        mentee,
+    } = mentor_and_mentee(dir, server).await;
     let group = coordinator
         .session
         .form_pair(&programme, &mentor.id(), &mentee.id(), today())
