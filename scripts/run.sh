@@ -7,9 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh run
 (cd app && trunk build)
-# The same build as scripts/test.sh (the whole workspace, all targets): one set of features, so
+# The same build as scripts/test.sh (the default members, all targets): one set of features, so
 # neither rebuilds what the other built.
-cargo build --workspace --all-targets
+cargo build --all-targets
 
 listen=${PM_SYNC_LISTEN:-127.0.0.1:3030}
 target/debug/sync-server --listen "$listen" --data-dir "${PM_SYNC_DATA_DIR:-sync-data}" &

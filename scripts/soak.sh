@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-100}
 scripts/setup.sh >/dev/null
-cargo build --workspace --all-targets
+cargo build --all-targets
 test_bin=$(cargo test -p system-tests --test convergence --no-run --message-format=json 2>/dev/null |
   sed -n 's/.*"executable":"\([^"]*convergence[^"]*\)".*/\1/p' | tail -1)
 aside=$(mktemp -d)
