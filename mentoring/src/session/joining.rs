@@ -76,16 +76,8 @@ impl Session {
         let name = check_name(name)?;
         let api = ServerApi::new(&server);
         let known = self.credential_for(&server)?;
-        // Kept before asking, so that a retry after a lost answer or a crash is the same request.
         let attempt_key = format!("accept_attempt:{code}");
-        let attempt = match self.setting(&attempt_key)? {
-            Some(attempt) => attempt,
-            None => {
-                let attempt = format!("{}{}", docs::new_id(), docs::new_id());
-                self.set_setting(&attempt_key, &attempt)?;
-                attempt
-            }
-        };
+        let attempt = self.attempt(&attempt_key)?;
         let accepted = api
             .accept_invitation(
                 known.as_deref(),
@@ -137,16 +129,8 @@ impl Session {
         }
         let server = parse_server(server)?;
         let code = codes::normalize(code)?;
-        // Kept before asking, so that a retry after a lost answer or a crash is the same request.
         let attempt_key = format!("link_attempt:{code}");
-        let attempt = match self.setting(&attempt_key)? {
-            Some(attempt) => attempt,
-            None => {
-                let attempt = format!("{}{}", docs::new_id(), docs::new_id());
-                self.set_setting(&attempt_key, &attempt)?;
-                attempt
-            }
-        };
+        let attempt = self.attempt(&attempt_key)?;
         let joined = ServerApi::new(&server)
             .join_device(&JoinDevice {
                 code,
@@ -159,6 +143,17 @@ impl Session {
         self.join_server(&server, &joined.credential, &joined.person)?;
         self.remove_setting(&attempt_key)?;
         self.sync_directory().await
+    }
+
+    /// The secret of a network step that must be safe to repeat, kept under `key` before the
+    /// step is first asked for, so that a retry after a lost answer or a crash is the same request.
+    fn attempt(&self, key: &str) -> Result<String, ActionError> {
+        if let Some(attempt) = self.setting(key)? {
+            return Ok(attempt);
+        }
+        let attempt = format!("{}{}", docs::new_id(), docs::new_id());
+        self.set_setting(key, &attempt)?;
+        Ok(attempt)
     }
 
     /// Her devices, as the server knows them.
