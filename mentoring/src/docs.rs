@@ -558,6 +558,17 @@ impl NotesDoc {
     }
 }
 
+impl GroupDoc {
+    /// Who makes a meeting's shared notes text when it is missing: a circle's teacher, for the
+    /// sessions the coordinator planned (she cannot write the notes document). A pair's meeting
+    /// text is made by the device that plans the meeting, before the meeting itself, so a missing
+    /// one has not arrived yet. Anyone else making it would make a second text beside the first,
+    /// and merging the two can bring back what was deleted in one of them.
+    pub fn starts_missing_notes(&self, person: &str) -> bool {
+        self.circle.as_ref().is_some_and(|c| c.teacher == person)
+    }
+}
+
 /// Where a meeting's shared notes live in a notes document.
 pub fn shared_note_path(meeting_id: &str) -> [&str; 3] {
     ["meetings", meeting_id, "shared"]
@@ -680,6 +691,12 @@ fn merge_edits(seen: &str, theirs: &str, mine: &str) -> Result<String, DocError>
         .merge(&mut other)
         .map_err(|e| DocError::Write(e.to_string()))?;
     Ok(common.text(&text)?)
+}
+
+/// Whether the text at `path` exists (however empty), as opposed to not having been made or not
+/// having arrived yet.
+pub fn has_text(doc: &Automerge, path: &[&str]) -> Result<bool, DocError> {
+    Ok(!text_objects(doc, path)?.is_empty())
 }
 
 /// Every text object reachable at `path`, following all versions of conflicting maps.

@@ -449,6 +449,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("error.role_required", "Kies eerst of je mentor of mentee bent.", "First choose whether you are a mentor or a mentee."),
     ("error.bad_date", "Dat is geen geldige datum.", "That is not a valid date."),
     ("error.bad_time", "Dat is geen geldige tijd (uu:mm).", "That is not a valid time (hh:mm)."),
+    ("error.notes_not_arrived", "De gedeelde notities van deze bijeenkomst zijn nog niet binnen op dit apparaat. Probeer het opnieuw zodra je verbinding hebt; wat je typte staat nog in het veld.", "This meeting's shared notes have not arrived on this device yet. Try again once you are connected; what you typed is still in the field."),
     ("error.place_too_long", "De plaats is te lang (hoogstens 200 tekens).", "The place is too long (200 characters at most)."),
     ("error.text_required", "Vul eerst iets in.", "Please write something first."),
     ("error.ask_first", "Vraag eerst naar haar eigen ervaring, en vink dat aan.", "First ask about her own experience, and tick it."),

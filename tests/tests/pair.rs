@@ -5,10 +5,11 @@
 use std::time::Duration;
 
 use mentoring::api::SyncState;
+use mentoring::docs::{self, GroupDoc, MeetingDoc};
 use mentoring::model::Role;
 use mentoring::session::ActionError;
-use system_tests::programme::{People, mentor_and_mentee, today};
-use system_tests::{SyncServer, is, wait_status};
+use system_tests::programme::{People, Person, mentor_and_mentee, today};
+use system_tests::{SyncServer, eventually, is, wait_status};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pair_shares_meetings_keeps_the_guides_rule_and_shows_a_double_change_until_one_is_chosen()
@@ -155,7 +156,7 @@ async fn within_30s<T>(what: &str, f: impl Future<Output = T>) -> T {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pairing_again_after_a_lost_answer_forms_one_group_not_two() {
-    use system_tests::{Fault, FlakyProxy, eventually};
+    use system_tests::{Fault, FlakyProxy};
 
     let tmp = tempfile::tempdir().unwrap();
     let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
@@ -208,4 +209,114 @@ async fn pairing_again_after_a_lost_answer_forms_one_group_not_two() {
     );
     let home = mentee.session.home(today()).await.unwrap();
     assert_eq!(home.groups.len(), 1, "one pair on her home screen");
+}
+
+/// Soak seed 200646: the mentee's device had a meeting (the pair's document) before that
+/// meeting's notes text (the notes document) and made a second text of its own; merging the two
+/// later brought back a deletion. Writing now waits for the text, and refuses while it is missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_of_a_meeting_that_arrived_before_its_text_are_not_given_a_second_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let People {
+        coordinator,
+        programme,
+        mentor,
+        mentee,
+    } = mentor_and_mentee(tmp.path(), &server).await;
+    let group = coordinator
+        .session
+        .form_pair(&programme, &mentor.id(), &mentee.id(), today())
+        .await
+        .unwrap();
+    for person in [&mentor, &mentee] {
+        eventually(
+            Duration::from_secs(20),
+            "the pair is on both devices",
+            || async { person.session.sync_directory().await.is_ok() && person.device.has(&group) },
+        )
+        .await;
+    }
+    let notes = mentor
+        .device
+        .read::<GroupDoc>(&group)
+        .await
+        .unwrap()
+        .notes_doc;
+    // The meeting, with its text still on its way.
+    mentor
+        .device
+        .change::<GroupDoc, _>(&group, |g| {
+            g.meetings.insert("late".into(), MeetingDoc::planned(None));
+            Ok(())
+        })
+        .await
+        .unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "the meeting reaches the mentee",
+        || async {
+            mentee
+                .device
+                .read::<GroupDoc>(&group)
+                .await
+                .is_ok_and(|g| g.meetings.contains_key("late"))
+        },
+    )
+    .await;
+    let refused = mentee
+        .session
+        .write_shared_note(&group, "late", "", "wat ik typte")
+        .await;
+    assert!(
+        matches!(refused, Err(ActionError::NotesNotArrived)),
+        "{refused:?}"
+    );
+    let has_text = |person: &Person| {
+        let (device, notes) = (person.device.clone(), notes.clone());
+        async move {
+            device
+                .with_doc(&notes, |d| {
+                    docs::has_text(d, &docs::shared_note_path("late"))
+                })
+                .await
+                .unwrap()
+        }
+    };
+    assert!(!has_text(&mentee).await, "the refused write made no text");
+    // The text arrives; now both write into that one text.
+    mentor
+        .device
+        .with_doc(&notes, |d| {
+            docs::write_text(d, &docs::shared_note_path("late"), &[], "").map(|_| ())
+        })
+        .await
+        .unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "the text reaches the mentee",
+        || async { has_text(&mentee).await },
+    )
+    .await;
+    mentee
+        .session
+        .write_shared_note(&group, "late", "", "Aylin: ")
+        .await
+        .unwrap();
+    // Both see one text with both edits (two texts would show one after the other).
+    let expected = "Aylin: Sanne.";
+    eventually(Duration::from_secs(20), "one text with both", || async {
+        let page = mentor.session.meeting_page(&group, "late", today()).await;
+        let Ok(page) = page else { return false };
+        if page.shared_notes.text == "Aylin: " {
+            mentor
+                .session
+                .write_shared_note(&group, "late", &page.shared_notes.edit_base, expected)
+                .await
+                .unwrap();
+        }
+        let mentee_page = mentee.session.meeting_page(&group, "late", today()).await;
+        mentee_page.is_ok_and(|p| p.shared_notes.text == expected)
+    })
+    .await;
 }

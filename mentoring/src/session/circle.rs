@@ -334,6 +334,11 @@ impl Session {
             ..MeetingDoc::planned(None)
         };
         let id = docs::new_id();
+        // A member's device makes the notes text first, so everyone types into the same one; the
+        // coordinator cannot, and the teacher makes it when she first writes.
+        if self.device.has(&doc.notes_doc) {
+            self.start_notes(&doc.notes_doc, &id).await?;
+        }
         let new_id = id.clone();
         self.device
             .change::<GroupDoc, _>(group, move |g| {
@@ -341,19 +346,6 @@ impl Session {
                 Ok(())
             })
             .await?;
-        // A member's device makes the notes text at once, so everyone types into the same one.
-        if self.device.has(&doc.notes_doc) {
-            let path = shared_path(&id);
-            self.device
-                .with_doc(&doc.notes_doc, move |d| {
-                    let path: Vec<&str> = path.iter().map(String::as_str).collect();
-                    if docs::read_text(d, &path)?.0.is_empty() {
-                        docs::write_text(d, &path, &[], "")?;
-                    }
-                    Ok(())
-                })
-                .await?;
-        }
         Ok(id)
     }
 

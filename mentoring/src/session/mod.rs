@@ -11,6 +11,7 @@ mod joining;
 mod pair;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
 use url::Url;
@@ -18,7 +19,7 @@ use url::Url;
 pub use coordinator::ProgrammeForm;
 
 use crate::access::{Access, DocEntry};
-use crate::api::{Profile, TextValue};
+use crate::api::{Profile, SyncState, TextValue};
 use crate::client::{ApiFailure, ServerApi};
 use crate::codes::CodeError;
 use crate::demo;
@@ -33,6 +34,8 @@ use crate::wire::{Directory, RegisterDocument};
 pub const MAX_NAME: usize = 80;
 /// Longest place accepted, in characters.
 pub const MAX_PLACE: usize = 200;
+/// How long writing waits for a meeting's notes text that is on its way from the server.
+const TEXT_ARRIVAL: Duration = Duration::from_secs(3);
 
 /// Something the person asked for that cannot be done, with a code the window words in her
 /// language (`error.<code>` in [`crate::i18n`]).
@@ -90,6 +93,8 @@ pub enum ActionError {
     NotFacilitator,
     #[error("no certificate: {0}")]
     NoCertificate(String),
+    #[error("this meeting's shared notes have not arrived on this device yet")]
+    NotesNotArrived,
     #[error(transparent)]
     Device(#[from] DeviceError),
 }
@@ -145,6 +150,7 @@ impl ActionError {
             ActionError::AlreadyLinked => "already_linked",
             ActionError::NotFacilitator => "not_facilitator",
             ActionError::NoCertificate(_) => "no_certificate",
+            ActionError::NotesNotArrived => "notes_not_arrived",
             ActionError::Device(DeviceError::Store(_)) => "storage_failed",
             ActionError::Device(DeviceError::ReadOnly(_)) => "read_only",
             ActionError::Device(_) => "device_failed",
@@ -691,6 +697,44 @@ impl Session {
             edit_base: base.clone(),
             base,
         })
+    }
+
+    /// Makes a meeting's (empty) shared notes text in a notes document.
+    async fn start_notes(&self, notes: &str, meeting: &str) -> Result<(), ActionError> {
+        let path = shared_path(meeting);
+        self.device
+            .with_doc(notes, move |d| {
+                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                if !docs::has_text(d, &path)? {
+                    docs::write_text(d, &path, &[], "")?;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the text at `path` is on this device, waiting a moment for it while connected
+    /// (it may be on its way, behind the meeting it belongs to).
+    async fn text_arrives(&self, doc: &str, path: &[String]) -> Result<bool, ActionError> {
+        let deadline = tokio::time::Instant::now() + TEXT_ARRIVAL;
+        loop {
+            let path = path.to_vec();
+            let arrived = self
+                .device
+                .with_doc(doc, move |d| {
+                    docs::has_text(d, &path.iter().map(String::as_str).collect::<Vec<_>>())
+                })
+                .await?;
+            let connected = matches!(
+                self.device.status().borrow().state,
+                SyncState::Syncing | SyncState::Synced | SyncState::Connecting
+            );
+            if arrived || !connected || tokio::time::Instant::now() >= deadline {
+                return Ok(arrived);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn write(

@@ -116,8 +116,13 @@ impl Session {
         if !pair.group.meetings.contains_key(meeting) {
             return Err(ActionError::UnknownMeeting(meeting.to_owned()));
         }
-        self.write(&pair.notes_id, shared_path(meeting), base, text)
-            .await
+        let path = shared_path(meeting);
+        if !pair.group.starts_missing_notes(&self.profile()?.person_id)
+            && !self.text_arrives(&pair.notes_id, &path).await?
+        {
+            return Err(ActionError::NotesNotArrived);
+        }
+        self.write(&pair.notes_id, path, base, text).await
     }
 
     pub async fn write_private_note(
@@ -278,21 +283,13 @@ impl Session {
             place,
             ..MeetingDoc::planned(topic)
         };
+        // The notes text is made before the meeting, so that every device that sees the meeting
+        // types into this one text (see `GroupDoc::starts_missing_notes`).
+        self.start_notes(&pair.notes_id, &id).await?;
         let new_id = id.clone();
         self.device
             .change::<GroupDoc, _>(group, move |g| {
                 g.meetings.insert(new_id, meeting);
-                Ok(())
-            })
-            .await?;
-        // The notes text exists from the start, so both devices type into the same one.
-        let path = shared_path(&id);
-        self.device
-            .with_doc(&pair.notes_id, move |d| {
-                let path: Vec<&str> = path.iter().map(String::as_str).collect();
-                if docs::read_text(d, &path)?.0.is_empty() {
-                    docs::write_text(d, &path, &[], "")?;
-                }
                 Ok(())
             })
             .await?;
