@@ -3,12 +3,12 @@
 //! leaflet, and the coordinator's tab to form circles.
 
 use leptos::prelude::*;
-use mentoring::api::{
+use pm_domain::api::{
     CircleForm, CircleHome, CircleSessionPage, CircleSetup, Home as HomeView, SavedFile,
     SessionCard, SessionForm, TextValue,
 };
-use mentoring::circle::{LEAFLET_SECTIONS, composition_warnings, warning_text};
-use mentoring::model::{MeetingStatus, Role};
+use pm_domain::circle::{LEAFLET_SECTIONS, composition_warnings, warning_text};
+use pm_domain::model::{MeetingStatus, Role};
 use serde::Serialize;
 
 use crate::tauri::{NoArgs, call};

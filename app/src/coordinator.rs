@@ -3,10 +3,10 @@
 //! evaluation. Everything shown comes from progress, profiles and evaluations, never notes.
 
 use leptos::prelude::*;
-use mentoring::api::{
+use pm_domain::api::{
     Dashboard, Email, EvaluationSummary, InviteResult, ProposalView, SavedFile, SuggestionView,
 };
-use mentoring::model::{Formality, Pairing, Role, Settings, Steering, Structure};
+use pm_domain::model::{Formality, Pairing, Role, Settings, Steering, Structure};
 use serde::{Deserialize, Serialize};
 
 use crate::tauri::NoArgs;
@@ -28,7 +28,7 @@ pub fn NewProgramme() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let school = RwSignal::new(String::new());
     let settings = RwSignal::new(Settings::default());
-    ctx.run("home", NoArgs {}, move |h: mentoring::api::Home| {
+    ctx.run("home", NoArgs {}, move |h: pm_domain::api::Home| {
         server.set(h.server.unwrap_or_default())
     });
     let create = move |_| {

@@ -1,8 +1,8 @@
 //! The home screen: for each pair, the mentee's or the mentor's overview; and ways to add a pair.
 
 use leptos::prelude::*;
-use mentoring::api::{Attention, GoalItem, GroupHome, Home as HomeView, MeetingCard, TopicStatus};
-use mentoring::model::{GoalKind, MeetingStatus, Role};
+use pm_domain::api::{Attention, GoalItem, GroupHome, Home as HomeView, MeetingCard, TopicStatus};
+use pm_domain::model::{GoalKind, MeetingStatus, Role};
 use serde::Serialize;
 
 use crate::tauri::{NoArgs, call};
@@ -193,7 +193,7 @@ fn MentorHome(id: String, group: Memo<Option<GroupHome>>) -> impl IntoView {
                 group: export_id.clone(),
                 meeting: None,
             },
-            move |f: mentoring::api::SavedFile| exported.set(Some(f.path)),
+            move |f: pm_domain::api::SavedFile| exported.set(Some(f.path)),
         )
     };
     let has_planned = move || {

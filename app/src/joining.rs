@@ -3,9 +3,9 @@
 //! new one with a code from one she has, and removing one).
 
 use leptos::prelude::*;
-use mentoring::api::{EvaluationForm, InvitationView, Profile, ProfileForm};
-use mentoring::model::Role;
-use mentoring::wire::{DeviceInfo, Devices, LinkCode};
+use pm_domain::api::{EvaluationForm, InvitationView, Profile, ProfileForm};
+use pm_domain::model::Role;
+use pm_domain::wire::{DeviceInfo, Devices, LinkCode};
 use serde::Serialize;
 
 use crate::tauri::NoArgs;
@@ -26,7 +26,7 @@ pub fn Join() -> impl IntoView {
     );
     let invitation = RwSignal::new(None::<InvitationView>);
     let declined = RwSignal::new(false);
-    ctx.run("home", NoArgs {}, move |h: mentoring::api::Home| {
+    ctx.run("home", NoArgs {}, move |h: pm_domain::api::Home| {
         if server.get_untracked().is_empty() {
             server.set(h.server.unwrap_or_default());
         }

@@ -1,7 +1,7 @@
 //! # app
 //!
 //! The Peer Mentoring window, a Leptos client-side app. It shows what the device shell hands it
-//! (view values from `mentoring::api`) and asks the shell to act; it decides nothing itself.
+//! (view values from `pm_domain::api`) and asks the shell to act; it decides nothing itself.
 
 mod circle;
 mod coordinator;
@@ -14,9 +14,9 @@ mod widgets;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mentoring::api::{Profile, SyncStatus};
-use mentoring::i18n::{has, t};
-use mentoring::model::Language;
+use pm_domain::api::{Profile, SyncStatus};
+use pm_domain::i18n::{has, t};
+use pm_domain::model::Language;
 use serde::{Deserialize, Serialize};
 
 use crate::tauri::{CommandError, NoArgs, call, on_event};

@@ -3,8 +3,8 @@
 //! the meeting as held and planning the next one.
 
 use leptos::prelude::*;
-use mentoring::api::{MeetingPage, SavedFile, TextValue};
-use mentoring::model::{MeetingStatus, Role};
+use pm_domain::api::{MeetingPage, SavedFile, TextValue};
+use pm_domain::model::{MeetingStatus, Role};
 use serde::Serialize;
 
 use crate::home::{AddGoal, GoalList};

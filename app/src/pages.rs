@@ -1,8 +1,8 @@
 //! The smaller screens: first launch, the first-contact e-mail, and the mentors' preparation.
 
 use leptos::prelude::*;
-use mentoring::api::{Email, PreparationPage, Profile, TextValue};
-use mentoring::model::Role;
+use pm_domain::api::{Email, PreparationPage, Profile, TextValue};
+use pm_domain::model::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::tauri::{NoArgs, call};

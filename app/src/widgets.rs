@@ -8,8 +8,8 @@ use std::time::Duration;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mentoring::api::{SyncState, SyncStatus, TextValue};
-use mentoring::i18n::{t, tf};
+use pm_domain::api::{SyncState, SyncStatus, TextValue};
+use pm_domain::i18n::{t, tf};
 
 use crate::tauri::CommandError;
 use crate::{Ctx, use_ctx};

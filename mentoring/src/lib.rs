@@ -1,43 +1,22 @@
 //! # mentoring
 //!
-//! The domain of Peer Mentoring and everything a device needs to keep it: the words of the programme
-//! ([`model`]), the toolbox's meeting guide ([`guide`]), every text the app shows in Dutch and
-//! English ([`i18n`]), and the view values handed to the webview ([`api`]) are plain Rust and
-//! compile for the webview too. With the `native` feature (devices and
-//! the sync server) come the Automerge documents ([`docs`]), the SQLite store ([`store`]), the sync
-//! engine around samod ([`sync`]) and the device that ties them together ([`device`]).
+//! What a person does in Peer Mentoring ([`session`]: pairs, circles, joining, the coordinator's
+//! work), and the façade over the crates below it, so call sites say `mentoring::docs` rather
+//! than which crate holds it:
 //!
-//! Rules are plain functions over plain values: they never touch a window, a socket or a file.
+//! - `pm-domain`: words and rules as plain values ([`model`], [`guide`], [`circle`],
+//!   [`matching`], [`access`], [`codes`], [`i18n`], [`api`], [`wire`], [`ics`], [`mail`]);
+//! - `pm-documents`: the Automerge documents and what is read from them ([`docs`], [`views`],
+//!   [`monitoring`], [`demo`]);
+//! - `pm-certificate`: the printable PDFs ([`pdf`]);
+//! - `pm-store`: the SQLite store ([`store`]);
+//! - `pm-device`: the sync engine, the device and the server's HTTP client ([`sync`],
+//!   [`device`], [`client`]).
 
-pub mod access;
-pub mod api;
-pub mod circle;
-pub mod codes;
-pub mod guide;
-pub mod i18n;
-pub mod ics;
-pub mod mail;
-pub mod matching;
-pub mod model;
-pub mod wire;
+pub use pm_certificate as pdf;
+pub use pm_device::{client, device, sync};
+pub use pm_documents::{demo, docs, monitoring, views};
+pub use pm_domain::{access, api, circle, codes, guide, i18n, ics, mail, matching, model, wire};
+pub use pm_store as store;
 
-#[cfg(feature = "native")]
-pub mod client;
-#[cfg(feature = "native")]
-pub mod demo;
-#[cfg(feature = "native")]
-pub mod device;
-#[cfg(feature = "native")]
-pub mod docs;
-#[cfg(feature = "native")]
-pub mod monitoring;
-#[cfg(feature = "native")]
-pub mod pdf;
-#[cfg(feature = "native")]
 pub mod session;
-#[cfg(feature = "native")]
-pub mod store;
-#[cfg(feature = "native")]
-pub mod sync;
-#[cfg(feature = "native")]
-pub mod views;

@@ -1,13 +1,13 @@
 //! Who is connecting, and which documents they may read and write. A connection is bound at the
 //! websocket upgrade to the device its bearer credential belongs to; a frame whose sender claims
 //! another peer id closes it. Each document/peer question is answered by
-//! [`mentoring::access::access`] over the registry, again whenever the registry changes, so a
+//! [`pm_domain::access::access`] over the registry, again whenever the registry changes, so a
 //! dissolved pair or a withdrawn person loses access on open connections too; a reader who may
 //! not write gets samod's read-only share, which ignores her changes.
 
 use axum::http::HeaderMap;
 use futures::Stream;
-use mentoring::access::{Access, access};
+use pm_domain::access::{Access, access};
 use samod::{DocumentId, PeerId, ShareConfig};
 
 use crate::registry::{Registry, RegistryError};

@@ -1,6 +1,6 @@
-//! The HTTP API (`/api/…`, JSON; types in [`mentoring::wire`]): setting up programmes,
+//! The HTTP API (`/api/…`, JSON; types in [`pm_domain::wire`]): setting up programmes,
 //! invitations, a person's devices, registering documents, the directory, forming and dissolving
-//! groups, withdrawing. Handlers translate HTTP into registry calls and [`mentoring::access`]
+//! groups, withdrawing. Handlers translate HTTP into registry calls and [`pm_domain::access`]
 //! rules, nothing more. Who a request acts for is decided here from its credential, never taken
 //! from its body.
 
@@ -11,11 +11,11 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
-use mentoring::access::{Access, access, may_join_group, may_register};
-use mentoring::codes::{self, CodeError};
-use mentoring::docs::{self, NotesDoc};
-use mentoring::model::{GroupKind, Role};
-use mentoring::wire::{
+use pm_documents::docs::{self, NotesDoc};
+use pm_domain::access::{Access, access, may_join_group, may_register};
+use pm_domain::codes::{self, CodeError};
+use pm_domain::model::{GroupKind, Role};
+use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
     CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry, DissolveGroup,
     GroupCreated, InvitationCreated, InvitationInfo, InvitationState as WireInvitationState,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
-use mentoring::access::Access;
+use pm_domain::access::Access;
 use samod::Transport;
 
 use crate::access::Identity;

@@ -1,6 +1,6 @@
 //! What the server knows about people and documents, in its SQLite file: programmes, members,
 //! devices and their (hashed) credentials, invitations, groups, and for each document only what
-//! [`mentoring::access`] needs (kind, programme, group, owner). Never any content.
+//! [`pm_domain::access`] needs (kind, programme, group, owner). Never any content.
 //!
 //! Every change bumps a version that share-policy streams watch, so access follows a change (a
 //! dissolved pair, a withdrawn person) while connections stay open.
@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use mentoring::access::{Actor, DocEntry, Membership};
-use mentoring::model::{DocKind, Role};
+use pm_domain::access::{Actor, DocEntry, Membership};
+use pm_domain::model::{DocKind, Role};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
@@ -161,7 +161,7 @@ pub struct InvitationStatus {
 
 /// A person id the server makes (128 random bits, hex), never one a client proposes.
 fn new_person() -> String {
-    mentoring::docs::new_id()
+    pm_documents::docs::new_id()
 }
 
 /// What accepting an invitation came to.

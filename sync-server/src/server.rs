@@ -12,8 +12,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use mentoring::store::{StorageHealth, Store};
-use mentoring::sync::SYNC_PATH;
+use pm_domain::wire::SYNC_PATH;
+use pm_store::{StorageHealth, Store};
 use samod::Repo;
 use tokio::sync::{Semaphore, watch};
 use tower::ServiceExt;
@@ -37,7 +37,7 @@ pub enum ServerError {
     #[error("cannot create the data directory {0}: {1}")]
     DataDir(String, std::io::Error),
     #[error(transparent)]
-    Store(#[from] mentoring::store::StoreError),
+    Store(#[from] pm_store::StoreError),
     #[error(transparent)]
     Registry(#[from] RegistryError),
     #[error("cannot write the setup key to {0}: {1}")]
@@ -260,7 +260,7 @@ fn setup_key(config: &Config, registry: &Registry) -> Result<SetupKey, ServerErr
         }
         return Ok(SetupKey::from_digest(digest));
     }
-    let key = mentoring::codes::display(&mentoring::codes::new_code());
+    let key = pm_domain::codes::display(&pm_domain::codes::new_code());
     write_private(&file, &format!("{key}\n"))
         .map_err(|e| ServerError::SetupKey(file.display().to_string(), e))?;
     let digest = SetupKey::digest_of(&key);

@@ -20,7 +20,7 @@ pub struct App {
     pub acceptor: AcceptorHandle,
     pub repo: Repo,
     /// The document store (samod's chunks); its health is reported at `/health`.
-    pub store: mentoring::store::Store,
+    pub store: pm_store::Store,
     pub registry: Registry,
     pub gate: Gate,
     pub guard: Arc<Guard>,

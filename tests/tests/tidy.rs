@@ -11,6 +11,21 @@ fn root() -> PathBuf {
         .to_owned()
 }
 
+/// The workspace's crates, as folders relative to the root.
+fn crates() -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(root().join("crates"))
+        .expect("crates/")
+        .flatten()
+        .map(|e| format!("crates/{}", e.file_name().to_string_lossy()))
+        .collect();
+    out.extend(["mentoring", "sync-server", "src-tauri", "app", "tests"].map(String::from));
+    out.sort();
+    out
+}
+
+/// The crates that compile for the webview and hold no runtime: plain values and documents.
+const PLAIN_CRATES: [&str; 3] = ["crates/domain", "crates/documents", "crates/certificate"];
+
 /// Every Rust source file of the workspace's crates.
 fn sources() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -24,7 +39,7 @@ fn sources() -> Vec<PathBuf> {
         }
     }
     let mut out = Vec::new();
-    for krate in ["mentoring", "sync-server", "src-tauri", "app", "tests"] {
+    for krate in crates() {
         walk(&root().join(krate).join("src"), &mut out);
     }
     out.sort();
@@ -74,8 +89,8 @@ fn every_module_says_what_it_is_for() {
 #[test]
 fn only_the_named_modules_name_samod() {
     let allowed = [
-        "mentoring/src/sync.rs",
-        "mentoring/src/store.rs",
+        "crates/device/src/sync.rs",
+        "crates/store/src/lib.rs",
         "sync-server/src/server.rs",
         "sync-server/src/state.rs",
         "sync-server/src/api.rs",
@@ -96,40 +111,128 @@ fn only_the_named_modules_name_samod() {
     );
 }
 
-/// ARCHITECTURE.md: the shared crate never depends on a shell's framework.
+/// ARCHITECTURE.md: the domain, documents and certificate crates name no shell framework, no
+/// runtime and no storage, so they compile for the webview and their rules run anywhere.
 #[test]
-fn the_shared_crate_names_no_shell_framework() {
-    for path in sources()
-        .into_iter()
-        .filter(|p| p.starts_with(root().join("mentoring")))
-    {
-        let code = code(&path);
-        for framework in ["tauri::", "leptos::", "axum::"] {
+fn the_plain_crates_name_no_shell_runtime_or_storage() {
+    let forbidden = [
+        "tauri", "leptos", "axum", "tokio", "rusqlite", "samod", "reqwest",
+    ];
+    for krate in PLAIN_CRATES {
+        for path in sources()
+            .into_iter()
+            .filter(|p| p.starts_with(root().join(krate)))
+        {
+            let code = code(&path);
+            for name in forbidden {
+                assert!(
+                    !code.contains(&format!("{name}::")),
+                    "{} names {name}",
+                    relative(&path)
+                );
+            }
+        }
+        let manifest = std::fs::read_to_string(root().join(krate).join("Cargo.toml")).unwrap();
+        for name in forbidden {
             assert!(
-                !code.contains(framework),
-                "{} names {framework}",
-                relative(&path)
+                !manifest.lines().any(|l| l.trim_start().starts_with(name)),
+                "{krate} depends on {name}"
             );
         }
     }
-    let manifest = std::fs::read_to_string(root().join("mentoring/Cargo.toml")).unwrap();
-    for framework in ["tauri", "leptos", "axum"] {
+}
+
+/// ARCHITECTURE.md: the server depends on the domain, documents and store crates only, never on
+/// what a person does on a device (the session, its HTTP client, the PDFs).
+#[test]
+fn the_server_depends_on_no_device_crate() {
+    let manifest = std::fs::read_to_string(root().join("sync-server/Cargo.toml")).unwrap();
+    for name in [
+        "mentoring",
+        "pm-device",
+        "pm-certificate",
+        "reqwest",
+        "pdf-writer",
+    ] {
         assert!(
-            !manifest
-                .lines()
-                .any(|l| l.trim_start().starts_with(framework)),
-            "mentoring depends on {framework}"
+            !manifest.lines().any(|l| l.trim_start().starts_with(name)),
+            "sync-server depends on {name}"
         );
     }
 }
 
-/// ARCHITECTURE.md's code map names every module of the shared crate and the server.
+/// Every error code the window can be handed has a text in Dutch and in English, so no one
+/// reads a bare code. The codes are the literals of `ActionError::code`, `CodeError::code` and
+/// `ApiFailure::code`, and every code the server's API answers with.
+#[test]
+fn every_error_code_has_a_text_in_both_languages() {
+    use mentoring::i18n::{has, t};
+    use mentoring::model::Language;
+    fn code_fn_literals(file: &str, function: &str) -> Vec<String> {
+        let text = code(&root().join(file));
+        let start = text
+            .find(function)
+            .unwrap_or_else(|| panic!("{function} in {file}"));
+        let body = &text[start..];
+        let end = body.find("\n    }\n").unwrap_or(body.len());
+        body[..end]
+            .split("=> \"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_owned)
+            .collect()
+    }
+    let mut codes = code_fn_literals("mentoring/src/session/mod.rs", "pub fn code(&self)");
+    codes.extend(code_fn_literals(
+        "crates/domain/src/codes.rs",
+        "pub fn code(self)",
+    ));
+    codes.extend(code_fn_literals(
+        "crates/device/src/client.rs",
+        "pub fn code(&self)",
+    ));
+    for file in ["sync-server/src/api.rs", "sync-server/src/server.rs"] {
+        let text = code(&root().join(file));
+        for after in text.split("StatusCode::").skip(1) {
+            let after = after.trim_start_matches(|c: char| c.is_ascii_uppercase() || c == '_');
+            if let Some(rest) = after.trim_start().strip_prefix(',')
+                && let Some(literal) = rest.trim_start().strip_prefix('"')
+            {
+                codes.push(literal.split('"').next().unwrap_or_default().to_owned());
+            }
+        }
+    }
+    codes.sort();
+    codes.dedup();
+    assert!(codes.len() > 40, "the codes are found: {codes:?}");
+    let untranslated: Vec<&String> = codes
+        .iter()
+        .filter(|c| {
+            let key = format!("error.{c}");
+            !has(&key) || t(Language::Nl, &key).is_empty() || t(Language::En, &key).is_empty()
+        })
+        .collect();
+    assert!(
+        untranslated.is_empty(),
+        "error codes without a text in both languages: {untranslated:?}"
+    );
+}
+
+/// ARCHITECTURE.md's code map names every crate, and every module of the library crates and
+/// the server.
 #[test]
 fn the_code_map_names_every_module() {
     let map = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
     let mut missing = Vec::new();
-    for dir in ["mentoring/src", "sync-server/src"] {
-        for entry in std::fs::read_dir(root().join(dir)).unwrap().flatten() {
+    for krate in crates() {
+        if !map.contains(&format!("`{krate}/`")) {
+            missing.push(krate.clone());
+        }
+        if ["app", "tests", "src-tauri"].contains(&krate.as_str()) {
+            continue;
+        }
+        let dir = format!("{krate}/src");
+        for entry in std::fs::read_dir(root().join(&dir)).unwrap().flatten() {
             let path = entry.path();
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
             if ["lib", "main"].contains(&name.as_str()) {

@@ -1,18 +1,18 @@
 //! The screens' content, computed from the documents: plain functions from hydrated documents, the
-//! reader, today and a language to the view values in [`crate::api`]. Here live the rules the
+//! reader, today and a language to the view values in [`pm_domain::api`]. Here live the rules the
 //! screens show: which meeting is next, what is due or overdue, which guide text applies.
 
 use chrono::{NaiveDate, NaiveTime};
 
-use crate::api::{
+use crate::docs::{Conflict, GroupDoc, MeetingDoc, NotesDoc, ProgrammeDoc, TopicDoc};
+use pm_domain::api::{
     Attention, FieldConflict, GoalItem, GroupHome, MeetingCard, MeetingPage, PastNotes,
     SessionCard, TextValue, TopicStatus,
 };
-use crate::circle::Facilitator;
-use crate::docs::{Conflict, GroupDoc, MeetingDoc, NotesDoc, ProgrammeDoc, TopicDoc};
-use crate::guide::{self, Due, Timing, TopicProgress};
-use crate::i18n::{format_date, t, tf};
-use crate::model::{Formality, Language, MeetingStatus, Quarter, Role, Structure};
+use pm_domain::circle::Facilitator;
+use pm_domain::guide::{self, Due, Timing, TopicProgress};
+use pm_domain::i18n::{format_date, t, tf};
+use pm_domain::model::{Formality, Language, MeetingStatus, Quarter, Role, Structure};
 
 /// The programme's quarters; if its dates are unreadable, the default calendar of the academic
 /// year `today` is in.
@@ -537,8 +537,9 @@ pub fn session_cards(group: &GroupDoc, reader: &str, language: Language) -> Vec<
         .enumerate()
         .map(|(index, (id, m))| {
             let session = m.session.as_ref();
-            let facilitator =
-                session.map_or(crate::circle::default_facilitator(index), |s| s.facilitator);
+            let facilitator = session.map_or(pm_domain::circle::default_facilitator(index), |s| {
+                s.facilitator
+            });
             let leads = match facilitator {
                 Facilitator::Organisation => tf(
                     language,
@@ -609,11 +610,11 @@ pub fn session_cards(group: &GroupDoc, reader: &str, language: Language) -> Vec<
 }
 
 /// One student's record of the circle's sessions, for the certificate rule.
-pub fn attended(group: &GroupDoc, student: &str) -> Vec<crate::circle::Attended> {
+pub fn attended(group: &GroupDoc, student: &str) -> Vec<pm_domain::circle::Attended> {
     circle_sessions(group)
         .into_iter()
         .filter_map(|(_, m)| {
-            Some(crate::circle::Attended {
+            Some(pm_domain::circle::Attended {
                 date: parse_date(&m.date)?,
                 held: m.status == MeetingStatus::Held,
                 present: m
@@ -629,12 +630,12 @@ pub fn attended(group: &GroupDoc, student: &str) -> Vec<crate::circle::Attended>
 
 /// The circle's size warnings, in words.
 pub fn circle_warnings(group: &GroupDoc, language: Language) -> Vec<String> {
-    crate::circle::composition_warnings(
+    pm_domain::circle::composition_warnings(
         circle_members_of(group, Role::Student).len(),
         circle_members_of(group, Role::Professional).len(),
     )
     .into_iter()
-    .map(|w| crate::circle::warning_text(w, language))
+    .map(|w| pm_domain::circle::warning_text(w, language))
     .collect()
 }
 
@@ -655,7 +656,7 @@ pub fn circle_agenda(language: Language) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use crate::docs::{GroupDoc, MeetingDoc, ProgrammeDoc};
-    use crate::model::Settings;
+    use pm_domain::model::Settings;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -17,12 +17,11 @@ use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
 use url::Url;
 
-use crate::store::Store;
+use pm_store::Store;
 
 pub use samod::{ConnectionId, DocumentId};
 
-/// The path the sync server accepts websocket connections on.
-pub const SYNC_PATH: &str = "/sync";
+pub use pm_domain::wire::SYNC_PATH;
 
 /// How long one attempt to reach the server may take before it counts as failed.
 const DIAL_TIMEOUT: Duration = Duration::from_secs(10);

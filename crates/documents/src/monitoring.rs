@@ -3,11 +3,11 @@
 
 use chrono::NaiveDate;
 
-use crate::api::{EvaluationAnswer, EvaluationSummary, PairRow, TopicRating};
 use crate::docs::{EvaluationDoc, GroupDoc, ProgrammeDoc};
-use crate::i18n::{format_date, t};
-use crate::model::{Language, MeetingStatus, Role};
 use crate::views;
+use pm_domain::api::{EvaluationAnswer, EvaluationSummary, PairRow, TopicRating};
+use pm_domain::i18n::{format_date, t};
+use pm_domain::model::{Language, MeetingStatus, Role};
 
 /// One pair's row on the dashboard.
 pub fn pair_row(
@@ -52,15 +52,15 @@ pub fn pair_row(
     let next = views::next_meeting(group, today)
         .map(|(id, m)| views::meeting_card(programme, id, m, &quarters, language))
         .map(|c| format!("{} · {}", c.title, c.when));
-    let quarter_now = crate::guide::quarter_of(today, &quarters);
+    let quarter_now = pm_domain::guide::quarter_of(today, &quarters);
     let attention = views::topic_statuses(programme, group, today, language)
         .into_iter()
         .filter(|s| {
             matches!(
                 s.attention,
-                crate::api::Attention::Due
-                    | crate::api::Attention::Late
-                    | crate::api::Attention::Overdue
+                pm_domain::api::Attention::Due
+                    | pm_domain::api::Attention::Late
+                    | pm_domain::api::Attention::Overdue
             ) && quarter_now.is_none_or(|q| s.first_quarter <= q)
         })
         .collect();
@@ -222,11 +222,11 @@ fn csv_cell(cell: &str) -> String {
 mod tests {
     use super::*;
     use crate::docs::MeetingDoc;
-    use crate::model::Settings;
+    use pm_domain::model::Settings;
 
     fn programme() -> ProgrammeDoc {
-        let q =
-            crate::guide::default_quarters(2026).map(|q| (q.start.to_string(), q.end.to_string()));
+        let q = pm_domain::guide::default_quarters(2026)
+            .map(|q| (q.start.to_string(), q.end.to_string()));
         ProgrammeDoc::new("ICT", "School", "2026-2027", Settings::default(), &q)
     }
 

@@ -2,7 +2,7 @@
 //!
 //! Every function here is plain: it takes an `Automerge` (or returns a new one) and knows nothing of
 //! storage or the network. Each document has a `kind` and a `schema` at its root so a device can tell
-//! what it holds before trusting it. Which kind may reach whom is decided in [`crate::access`].
+//! what it holds before trusting it. Which kind may reach whom is decided in [`pm_domain::access`].
 
 use std::collections::BTreeMap;
 
@@ -12,9 +12,9 @@ use automerge::{
 };
 use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile};
 
-use crate::circle::Facilitator;
-use crate::guide::DEFAULT_TOPICS;
-use crate::model::{DocKind, GoalKind, GroupKind, MeetingStatus, Role, Settings};
+use pm_domain::circle::Facilitator;
+use pm_domain::guide::DEFAULT_TOPICS;
+use pm_domain::model::{DocKind, GoalKind, GroupKind, MeetingStatus, Role, Settings};
 
 /// The schema version written into every document.
 pub const SCHEMA: u64 = 1;
@@ -55,9 +55,13 @@ impl From<automerge::AutomergeError> for DocError {
 }
 
 /// A random identifier for people, groups, meetings and goals (128 bits, hex).
+///
+/// # Panics
+/// Only when the system has no source of randomness at all.
 pub fn new_id() -> String {
-    let bits: u128 = rand::random();
-    format!("{bits:032x}")
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the system's source of randomness");
+    format!("{:032x}", u128::from_le_bytes(bytes))
 }
 
 /// A document schema: its kind and how to read and write it as a whole.

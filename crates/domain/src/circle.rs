@@ -81,10 +81,16 @@ pub fn warning_text(warning: CompositionWarning, language: Language) -> String {
 }
 
 /// Who leads a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "native",
-    derive(autosurgeon::Hydrate, autosurgeon::Reconcile)
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    autosurgeon::Hydrate,
+    autosurgeon::Reconcile,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Facilitator {

@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use pdf_writer::types::StructRole;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
-use crate::circle::LEAFLET_SECTIONS;
-use crate::i18n::{format_date, t, tf};
-use crate::model::Language;
+use pm_domain::circle::LEAFLET_SECTIONS;
+use pm_domain::i18n::{format_date, t, tf};
+use pm_domain::model::Language;
 
 const A4: (f32, f32) = (595.0, 842.0);
 const MARGIN: f32 = 72.0;

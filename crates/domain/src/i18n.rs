@@ -450,6 +450,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("error.bad_date", "Dat is geen geldige datum.", "That is not a valid date."),
     ("error.bad_time", "Dat is geen geldige tijd (uu:mm).", "That is not a valid time (hh:mm)."),
     ("error.notes_not_arrived", "De gedeelde notities van deze bijeenkomst zijn nog niet binnen op dit apparaat. Probeer het opnieuw zodra je verbinding hebt; wat je typte staat nog in het veld.", "This meeting's shared notes have not arrived on this device yet. Try again once you are connected; what you typed is still in the field."),
+    ("error.already_registered", "Je privénotities voor deze groep staan al op de server; dit apparaat voegt zijn notities daarbij. Probeer het opnieuw.", "Your private notes for this group are already on the server; this device adds its notes to them. Try again."),
     ("error.place_too_long", "De plaats is te lang (hoogstens 200 tekens).", "The place is too long (200 characters at most)."),
     ("error.text_required", "Vul eerst iets in.", "Please write something first."),
     ("error.ask_first", "Vraag eerst naar haar eigen ervaring, en vink dat aan.", "First ask about her own experience, and tick it."),
@@ -600,9 +601,10 @@ mod tests {
     /// `ctx.t("…")`) has a text: a missing one would show as ⟦key⟧.
     #[test]
     fn every_key_the_code_uses_has_a_text() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut files = Vec::new();
         let mut dirs = vec![
+            root.join("crates"),
             root.join("mentoring/src"),
             root.join("app/src"),
             root.join("src-tauri/src"),

@@ -13,10 +13,10 @@ use tokio::sync::{Notify, broadcast, watch};
 use tokio::task::JoinHandle;
 use url::Url;
 
-use crate::api::{SyncState, SyncStatus};
-use crate::docs::{self, DocError, DocSchema};
-use crate::store::{IndexEntry, StorageHealth, Store, StoreError, SyncMark};
 use crate::sync::{Doc, DocSync, Link, SyncEngine, SyncError};
+use pm_documents::docs::{self, DocError, DocSchema};
+use pm_domain::api::{SyncState, SyncStatus};
+use pm_store::{IndexEntry, StorageHealth, Store, StoreError, SyncMark};
 
 /// The file inside a device's data directory that holds everything.
 pub const DATABASE_FILE: &str = "device.sqlite";
@@ -300,7 +300,7 @@ impl Device {
         }
     }
 
-    /// Runs a document function from [`crate::docs`] on a document. What it changed is in the
+    /// Runs a document function from [`pm_documents::docs`] on a document. What it changed is in the
     /// journal on disk before this returns, so an edit the person saw saved survives a crash.
     pub async fn with_doc<R: Send + 'static>(
         &self,

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Access, DocEntry, Membership};
 use crate::model::{GroupKind, Role};
 
+/// The path the sync server accepts websocket connections on (samod's sync protocol).
+pub const SYNC_PATH: &str = "/sync";
+
 /// `POST /api/programmes`: a coordinator sets up a programme (needs the server's setup key). The
 /// server decides who she is: the person of the credential sent along, or a new person.
 #[derive(Debug, Clone, Serialize, Deserialize)]

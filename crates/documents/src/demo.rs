@@ -5,9 +5,9 @@
 use chrono::{Days, NaiveDate};
 
 use crate::docs::{GoalDoc, GroupDoc, MeetingDoc, NotesDoc, ProgrammeDoc, new_id};
-use crate::guide::{self, DEFAULT_TOPICS};
-use crate::i18n::t;
-use crate::model::{GoalKind, Language, MeetingStatus, Role, Settings};
+use pm_domain::guide::{self, DEFAULT_TOPICS};
+use pm_domain::i18n::t;
+use pm_domain::model::{GoalKind, Language, MeetingStatus, Role, Settings};
 
 /// The demo's documents, before they are stored.
 pub struct Demo {

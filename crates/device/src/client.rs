@@ -1,4 +1,4 @@
-//! The device's side of the sync server's HTTP API ([`crate::wire`]): plain calls with reqwest,
+//! The device's side of the sync server's HTTP API ([`pm_domain::wire`]): plain calls with reqwest,
 //! each answer either the expected value or an [`ApiFailure`] with a code the window translates.
 
 use std::time::Duration;
@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::wire::{
+use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
     CreateProgramme, Credential, Devices, Directory, DissolveGroup, GroupCreated,
     InvitationCreated, InvitationInfo, JoinDevice, LinkCode, ProgrammeStatus, RegisterDocument,

@@ -6,12 +6,23 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "native")]
 use autosurgeon::{Hydrate, Reconcile};
 
 /// The part a person plays in a programme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Hydrate,
+    Reconcile,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Coordinator,
@@ -26,8 +37,7 @@ pub enum Role {
 
 /// Formal: meetings are part of the curriculum and the coordinator plans them.
 /// Informal: the pair decides how often they meet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum Formality {
     Formal,
@@ -35,8 +45,7 @@ pub enum Formality {
 }
 
 /// Structured: goals or themes are recorded before a meeting and evaluated after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum Structure {
     Structured,
@@ -44,8 +53,7 @@ pub enum Structure {
 }
 
 /// Central: the coordinator owns the meeting guide. Decentral: mentors may adapt it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum Steering {
     Central,
@@ -54,8 +62,7 @@ pub enum Steering {
 
 /// Preselection: the coordinator pairs people by criteria written down in advance.
 /// Matching: people meet at an introduction event and form pairs themselves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum Pairing {
     Preselection,
@@ -63,8 +70,7 @@ pub enum Pairing {
 }
 
 /// One choice on each of the toolbox's four axes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
 pub struct Settings {
     pub formality: Formality,
     pub structure: Structure,
@@ -92,8 +98,7 @@ pub struct Quarter {
 }
 
 /// Whether a mentoring group is a mentor-mentee pair or a Mentoring Circle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupKind {
     Pair,
@@ -101,8 +106,7 @@ pub enum GroupKind {
 }
 
 /// Where a meeting stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingStatus {
     Planned,
@@ -111,8 +115,7 @@ pub enum MeetingStatus {
 }
 
 /// A goal to reach, or a question to learn the answer to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "native", derive(Hydrate, Reconcile))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum GoalKind {
     Goal,

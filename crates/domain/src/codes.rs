@@ -47,11 +47,17 @@ fn check_symbol(symbols: &[u8]) -> u8 {
     CHECK_SYMBOLS[(number % 37) as usize]
 }
 
-/// A new random code, in its canonical form (13 symbols, no dashes).
-#[cfg(feature = "native")]
+/// A new random code, in its canonical form (13 symbols, no dashes). Each symbol is a random
+/// byte modulo 32, which is uniform since 32 divides 256.
+///
+/// # Panics
+/// Only when the system has no source of randomness at all (on which no code could be safe).
 pub fn new_code() -> String {
-    let mut symbols: Vec<u8> = (0..LENGTH)
-        .map(|_| SYMBOLS[rand::random_range(0..SYMBOLS.len())])
+    let mut bytes = [0u8; LENGTH];
+    getrandom::fill(&mut bytes).expect("the system's source of randomness");
+    let mut symbols: Vec<u8> = bytes
+        .iter()
+        .map(|b| SYMBOLS[usize::from(*b) % SYMBOLS.len()])
         .collect();
     symbols.push(check_symbol(&symbols));
     String::from_utf8(symbols).unwrap_or_default()
@@ -96,7 +102,7 @@ pub fn display(code: &str) -> String {
         .join("-")
 }
 
-#[cfg(all(test, feature = "native"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -1,0 +1,12 @@
+//! # pm-device
+//!
+//! What runs on a person's device: the sync engine around samod ([`sync`]), the device that ties
+//! its store and engine together and keeps edits durable ([`device`]), and the HTTP client of
+//! the sync server's API ([`client`]).
+//!
+//! Architecture invariant: the only crate besides `pm-store` (its storage trait) and the server's
+//! connection handling that names samod.
+
+pub mod client;
+pub mod device;
+pub mod sync;
