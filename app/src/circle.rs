@@ -5,13 +5,13 @@
 use leptos::prelude::*;
 use pm_domain::api::{
     CircleForm, CircleHome, CircleSessionPage, CircleSetup, Home as HomeView, SavedFile,
-    SessionCard, SessionForm, TextValue,
+    SessionCard, SessionForm,
 };
 use pm_domain::circle::{LEAFLET_SECTIONS, composition_warnings, warning_text};
+use pm_domain::commands as cmd;
 use pm_domain::model::{MeetingStatus, Role};
-use serde::Serialize;
 
-use crate::tauri::{NoArgs, call};
+use crate::tauri::call;
 use crate::widgets::{NoteEditor, Tr, saver};
 use crate::{Route, use_ctx};
 
@@ -24,17 +24,6 @@ pub fn role_key(role: Role) -> &'static str {
         Role::Mentor => "role.mentor",
         Role::Mentee => "role.mentee",
     }
-}
-
-#[derive(Serialize)]
-struct GroupArgs {
-    group: String,
-}
-
-#[derive(Serialize)]
-struct SessionArgs {
-    group: String,
-    meeting: String,
 }
 
 /// One session in a list.
@@ -83,8 +72,7 @@ pub fn CircleSection(id: String, home: RwSignal<Option<HomeView>>) -> impl IntoV
         let group = id.clone();
         move |_| {
             ctx.run(
-                "save_certificate",
-                GroupArgs {
+                cmd::SaveCertificate {
                     group: group.clone(),
                 },
                 move |f: SavedFile| saved.set(Some(f.path)),
@@ -142,12 +130,6 @@ pub fn CircleSection(id: String, home: RwSignal<Option<HomeView>>) -> impl IntoV
     }
 }
 
-#[derive(Serialize)]
-struct PlanArgs {
-    group: String,
-    form: SessionForm,
-}
-
 /// Planning a session: date, time, duration, at a professional's company or at school.
 #[component]
 fn PlanSession(circle: CircleHome) -> impl IntoView {
@@ -179,8 +161,7 @@ fn PlanSession(circle: CircleHome) -> impl IntoView {
             override_reason: exception.get_untracked(),
         };
         ctx.run(
-            "plan_session",
-            PlanArgs {
+            cmd::PlanSession {
                 group: group.clone(),
                 form,
             },
@@ -232,22 +213,6 @@ fn PlanSession(circle: CircleHome) -> impl IntoView {
     }
 }
 
-#[derive(Serialize)]
-struct NoteArgs {
-    group: String,
-    meeting: String,
-    base: String,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct AttendanceArgs {
-    group: String,
-    meeting: String,
-    person: String,
-    present: bool,
-}
-
 /// A circle session's own screen.
 #[component]
 pub fn CircleSession(group: String, meeting: String) -> impl IntoView {
@@ -259,8 +224,7 @@ pub fn CircleSession(group: String, meeting: String) -> impl IntoView {
             ctx.refresh.track();
             ctx.lang.track();
             ctx.load(
-                "circle_session",
-                SessionArgs {
+                cmd::CircleSession {
                     group: group.clone(),
                     meeting: meeting.clone(),
                 },
@@ -270,24 +234,36 @@ pub fn CircleSession(group: String, meeting: String) -> impl IntoView {
     }
     let shared = Signal::derive(move || page.get().map(|p| p.shared_notes));
     let reflection = Signal::derive(move || page.get().map(|p| p.reflection));
-    let note_saver = |command: &'static str, group: String, meeting: String| {
+    let note_saver = |private: bool, group: String, meeting: String| {
         saver(move |base, text| {
-            let args = NoteArgs {
-                group: group.clone(),
-                meeting: meeting.clone(),
-                base,
-                text,
-            };
-            async move { call::<_, TextValue>(command, &args).await }
+            let (group, meeting) = (group.clone(), meeting.clone());
+            async move {
+                if private {
+                    call(&cmd::WritePrivateNote {
+                        group,
+                        meeting,
+                        base,
+                        text,
+                    })
+                    .await
+                } else {
+                    call(&cmd::WriteSharedNote {
+                        group,
+                        meeting,
+                        base,
+                        text,
+                    })
+                    .await
+                }
+            }
         })
     };
-    let save_shared = note_saver("write_shared_note", group.clone(), meeting.clone());
-    let save_reflection = note_saver("write_private_note", group.clone(), meeting.clone());
+    let save_shared = note_saver(false, group.clone(), meeting.clone());
+    let save_reflection = note_saver(true, group.clone(), meeting.clone());
     let (g, m) = (group.clone(), meeting.clone());
     let close = move |_| {
         ctx.run(
-            "mark_session_held",
-            SessionArgs {
+            cmd::MarkSessionHeld {
                 group: g.clone(),
                 meeting: m.clone(),
             },
@@ -297,8 +273,7 @@ pub fn CircleSession(group: String, meeting: String) -> impl IntoView {
     let (g, m) = (group.clone(), meeting.clone());
     let attend = move |person: String, present: bool| {
         ctx.run(
-            "set_attendance",
-            AttendanceArgs {
+            cmd::SetAttendance {
                 group: g.clone(),
                 meeting: m.clone(),
                 person,
@@ -372,7 +347,7 @@ pub fn Leaflet() -> impl IntoView {
     let ctx = use_ctx();
     let saved = RwSignal::new(None::<String>);
     let save = move |_| {
-        ctx.run("save_leaflet", NoArgs {}, move |f: SavedFile| {
+        ctx.run(cmd::SaveLeaflet {}, move |f: SavedFile| {
             saved.set(Some(f.path))
         })
     };
@@ -397,17 +372,6 @@ pub fn Leaflet() -> impl IntoView {
     }
 }
 
-#[derive(Serialize)]
-struct ProgrammeArgs {
-    programme: String,
-}
-
-#[derive(Serialize)]
-struct CreateArgs {
-    programme: String,
-    form: CircleForm,
-}
-
 /// The coordinator's tab: form circles from accepted students, professionals and teachers, and
 /// follow their sessions (dates and attendance, never notes).
 #[component]
@@ -424,8 +388,7 @@ pub fn CirclesTab(programme: String) -> impl IntoView {
         Effect::new(move |_| {
             ctx.refresh.track();
             ctx.load(
-                "circle_setup",
-                ProgrammeArgs {
+                cmd::CircleSetup {
                     programme: programme.clone(),
                 },
                 move |s: CircleSetup| setup.set(Some(s)),
@@ -448,8 +411,7 @@ pub fn CirclesTab(programme: String) -> impl IntoView {
             professionals: professionals.get_untracked(),
         };
         ctx.run(
-            "create_circle",
-            CreateArgs {
+            cmd::CreateCircle {
                 programme: programme.clone(),
                 form,
             },

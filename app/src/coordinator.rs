@@ -6,10 +6,9 @@ use leptos::prelude::*;
 use pm_domain::api::{
     Dashboard, Email, EvaluationSummary, InviteResult, ProposalView, SavedFile, SuggestionView,
 };
+use pm_domain::commands as cmd;
 use pm_domain::model::{Formality, Pairing, Role, Settings, Steering, Structure};
-use serde::{Deserialize, Serialize};
 
-use crate::tauri::NoArgs;
 use crate::widgets::Tr;
 use crate::{Route, use_ctx};
 
@@ -28,11 +27,11 @@ pub fn NewProgramme() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let school = RwSignal::new(String::new());
     let settings = RwSignal::new(Settings::default());
-    ctx.run("home", NoArgs {}, move |h: pm_domain::api::Home| {
+    ctx.run(cmd::Home {}, move |h: pm_domain::api::Home| {
         server.set(h.server.unwrap_or_default())
     });
     let create = move |_| {
-        let form = ProgrammeFormArgs {
+        let form = pm_domain::api::ProgrammeForm {
             server: server.get_untracked(),
             setup_key: setup_key.get_untracked(),
             coordinator_name: my_name.get_untracked(),
@@ -42,11 +41,9 @@ pub fn NewProgramme() -> impl IntoView {
             quarters: Vec::new(),
             settings: settings.get_untracked(),
         };
-        ctx.run(
-            "create_programme",
-            FormArgs { form },
-            move |programme: String| ctx.go(Route::Programme { programme }),
-        );
+        ctx.run(cmd::CreateProgramme { form }, move |programme: String| {
+            ctx.go(Route::Programme { programme })
+        });
     };
     let field = |id: &'static str, label: &'static str, value: RwSignal<String>| {
         view! {
@@ -134,8 +131,7 @@ pub fn Programme(programme: String) -> impl IntoView {
     let id = StoredValue::new(programme.clone());
     let load = move || {
         ctx.run(
-            "dashboard",
-            ProgrammeArgs {
+            cmd::Dashboard {
                 programme: id.get_value(),
             },
             move |d: Dashboard| dashboard.set(Some(d)),
@@ -148,8 +144,7 @@ pub fn Programme(programme: String) -> impl IntoView {
     });
     let refresh_status = move || {
         ctx.load(
-            "refresh_status",
-            ProgrammeArgs {
+            cmd::RefreshStatus {
                 programme: id.get_value(),
             },
             move |_: ()| load(),
@@ -260,11 +255,10 @@ fn People(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl Int
     let id = StoredValue::new(programme);
     let load_template = move || {
         ctx.run(
-            "invitation_template",
-            RoleArgs {
+            cmd::InvitationTemplate {
                 role: role.get_untracked(),
             },
-            move |t: Template| {
+            move |t: pm_domain::api::Template| {
                 subject.set(t.subject);
                 body.set(t.body);
             },
@@ -272,20 +266,20 @@ fn People(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl Int
     };
     load_template();
     let invite = move |_| {
-        let save = SaveTemplateArgs {
+        let save = cmd::SaveInvitationTemplate {
             role: role.get_untracked(),
             subject: subject.get_untracked(),
             body: body.get_untracked(),
         };
-        let args = InviteArgs {
+        let args = cmd::Invite {
             programme: id.get_value(),
             role: role.get_untracked(),
             name: name.get_untracked(),
             email: email.get_untracked(),
             days: 14,
         };
-        ctx.run("save_invitation_template", save, move |_: ()| {
-            ctx.run("invite", args, move |r: InviteResult| {
+        ctx.run(save, move |_: ()| {
+            ctx.run(args, move |r: InviteResult| {
                 result.set(Some(r));
                 name.set(String::new());
                 email.set(String::new());
@@ -295,8 +289,7 @@ fn People(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl Int
     };
     let open_mail = move |email: Email| {
         ctx.run(
-            "open_mail",
-            MailArgs {
+            cmd::OpenMail {
                 mailto: email.mailto,
             },
             |_: ()| {},
@@ -379,16 +372,14 @@ fn People(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl Int
                                         {open.then(|| {
                                             let invitation = invitation.clone();
                                             view! {
-                                                <button class="link" on:click=move |_| ctx.run("revoke_invitation",
-                                                    RevokeArgs { programme: id.get_value(), invitation: invitation.clone() },
+                                                <button class="link" on:click=move |_| ctx.run(cmd::RevokeInvitation { programme: id.get_value(), invitation: invitation.clone() },
                                                     move |_: ()| ctx.refresh.update(|n| *n += 1))>
                                                     <Tr k="coord.revoke" />
                                                 </button>
                                             }
                                         })}
                                         {(p.state == "accepted").then(|| person.clone()).flatten().map(|person| view! {
-                                            <button class="link" on:click=move |_| ctx.run("remove_person",
-                                                RemoveArgs { programme: id.get_value(), person: person.clone() },
+                                            <button class="link" on:click=move |_| ctx.run(cmd::RemovePerson { programme: id.get_value(), person: person.clone() },
                                                 move |_: ()| ctx.refresh.update(|n| *n += 1))>
                                                 <Tr k="coord.remove" />
                                             </button>
@@ -419,8 +410,7 @@ fn PairingTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl
     let load_proposals = move || {
         if matching() {
             ctx.run(
-                "proposals",
-                ProgrammeArgs {
+                cmd::Proposals {
                     programme: id.get_value(),
                 },
                 move |p: Vec<ProposalView>| proposals.set(p),
@@ -431,8 +421,7 @@ fn PairingTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl
     let choose = move |mentee: String| {
         selected.set(Some(mentee.clone()));
         ctx.run(
-            "suggestions",
-            SuggestArgs {
+            cmd::Suggestions {
                 programme: id.get_value(),
                 mentee,
             },
@@ -441,8 +430,7 @@ fn PairingTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl
     };
     let pair = move |mentor: String, mentee: String| {
         ctx.run(
-            "form_pair",
-            PairArgs {
+            cmd::FormPair {
                 programme: id.get_value(),
                 mentor,
                 mentee,
@@ -466,8 +454,7 @@ fn PairingTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl
     });
     let save_weights = move || {
         ctx.run(
-            "save_criteria",
-            CriteriaArgs {
+            cmd::SaveCriteria {
                 programme: id.get_value(),
                 criteria: weights.get_untracked(),
             },
@@ -571,8 +558,7 @@ fn PairingTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl
                     let group = p.group.clone();
                     view! {
                         <li>{format!("{} + {}", p.mentor, p.mentee)} " "
-                            <button class="link dissolve" on:click=move |_| ctx.run("dissolve",
-                                DissolveArgs { programme: id.get_value(), group: group.clone() },
+                            <button class="link dissolve" on:click=move |_| ctx.run(cmd::Dissolve { programme: id.get_value(), group: group.clone() },
                                 move |_: ()| ctx.refresh.update(|n| *n += 1))>
                                 <Tr k="pairing.dissolve" />
                             </button>
@@ -598,12 +584,12 @@ fn SetupTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl I
     });
     let saved = RwSignal::new(false);
     let save = move |_| {
-        let args = SettingsArgs {
+        let args = cmd::SaveSettings {
             programme: id.get_value(),
             settings: settings.get_untracked(),
             quarters: quarters.get_untracked(),
         };
-        ctx.run("save_settings", args, move |_: ()| {
+        ctx.run(args, move |_: ()| {
             saved.set(true);
             ctx.refresh.update(|n| *n += 1);
         });
@@ -617,7 +603,7 @@ fn SetupTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl I
                 view! {
                     <label class="check">
                         <input type="checkbox" id=format!("check-{}", item.key) prop:checked=item.done on:change=move |ev| {
-                            ctx.run("set_checklist", ChecklistArgs { programme: id.get_value(), key: key.clone(), done: event_target_checked(&ev) },
+                            ctx.run(cmd::SetChecklist { programme: id.get_value(), key: key.clone(), done: event_target_checked(&ev) },
                                 move |_: ()| ctx.refresh.update(|n| *n += 1));
                         } />
                         {item.label.clone()}
@@ -661,14 +647,14 @@ fn SetupTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl I
                     let ask = RwSignal::new(topic.ask.join("\n"));
                     let topic_id = topic.topic.clone();
                     let save = move |_| {
-                        let args = TopicArgs {
+                        let args = cmd::EditTopic {
                             programme: id.get_value(),
                             topic: topic_id.clone(),
                             title: title.get_untracked(),
                             tells: tells.get_untracked().lines().map(str::to_owned).collect(),
                             ask: ask.get_untracked().lines().map(str::to_owned).collect(),
                         };
-                        ctx.run("edit_topic", args, move |_: ()| ctx.refresh.update(|n| *n += 1));
+                        ctx.run(args, move |_: ()| ctx.refresh.update(|n| *n += 1));
                     };
                     view! {
                         <details class="topic-edit">
@@ -697,8 +683,7 @@ fn EvaluationTab(programme: String) -> impl IntoView {
     Effect::new(move |_| {
         ctx.refresh.track();
         ctx.load(
-            "evaluation_summary",
-            ProgrammeArgs {
+            cmd::EvaluationSummary {
                 programme: id.get_value(),
             },
             move |s: EvaluationSummary| summary.set(Some(s)),
@@ -706,8 +691,7 @@ fn EvaluationTab(programme: String) -> impl IntoView {
     });
     let export = move |_| {
         ctx.run(
-            "export_evaluations",
-            ProgrammeArgs {
+            cmd::ExportEvaluations {
                 programme: id.get_value(),
             },
             move |f: SavedFile| exported.set(Some(f.path)),
@@ -741,118 +725,4 @@ fn EvaluationTab(programme: String) -> impl IntoView {
             {move || exported.get().map(|path| view! { <p class="saved" id="export-result"><Tr k="export.saved" /> " " <code>{path}</code></p> })}
         </section>
     }
-}
-
-#[derive(Serialize)]
-struct ProgrammeFormArgs {
-    server: String,
-    setup_key: String,
-    coordinator_name: String,
-    name: String,
-    school: String,
-    academic_year: String,
-    quarters: Vec<(String, String)>,
-    settings: Settings,
-}
-
-#[derive(Serialize)]
-struct FormArgs {
-    form: ProgrammeFormArgs,
-}
-
-#[derive(Serialize)]
-struct ProgrammeArgs {
-    programme: String,
-}
-
-#[derive(Serialize)]
-struct RoleArgs {
-    role: Role,
-}
-
-#[derive(Deserialize)]
-struct Template {
-    subject: String,
-    body: String,
-}
-
-#[derive(Serialize)]
-struct SaveTemplateArgs {
-    role: Role,
-    subject: String,
-    body: String,
-}
-
-#[derive(Serialize)]
-struct InviteArgs {
-    programme: String,
-    role: Role,
-    name: String,
-    email: String,
-    days: u32,
-}
-
-#[derive(Serialize)]
-struct MailArgs {
-    mailto: String,
-}
-
-#[derive(Serialize)]
-struct RevokeArgs {
-    programme: String,
-    invitation: String,
-}
-
-#[derive(Serialize)]
-struct RemoveArgs {
-    programme: String,
-    person: String,
-}
-
-#[derive(Serialize)]
-struct SuggestArgs {
-    programme: String,
-    mentee: String,
-}
-
-#[derive(Serialize)]
-struct PairArgs {
-    programme: String,
-    mentor: String,
-    mentee: String,
-}
-
-#[derive(Serialize)]
-struct CriteriaArgs {
-    programme: String,
-    criteria: Vec<(String, u64)>,
-}
-
-#[derive(Serialize)]
-struct DissolveArgs {
-    programme: String,
-    group: String,
-}
-
-#[derive(Serialize)]
-struct SettingsArgs {
-    programme: String,
-    settings: Settings,
-    quarters: Vec<(String, String)>,
-}
-
-#[derive(Serialize)]
-struct ChecklistArgs {
-    programme: String,
-    key: String,
-    done: bool,
-}
-
-#[derive(Serialize)]
-struct TopicArgs {
-    programme: String,
-    topic: String,
-    title: String,
-    tells: Vec<String>,
-    ask: Vec<String>,
 }

@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 use pm_domain::api::{Attention, GoalItem, GroupHome, Home as HomeView, MeetingCard, TopicStatus};
+use pm_domain::commands as cmd;
 use pm_domain::model::{GoalKind, MeetingStatus, Role};
-use serde::Serialize;
 
-use crate::tauri::{NoArgs, call};
+use crate::tauri::call;
 use crate::widgets::{NoteEditor, Tr, TrF, saver};
 use crate::{Route, use_ctx};
 
@@ -15,7 +15,7 @@ pub fn Home() -> impl IntoView {
     let home = RwSignal::new(None::<HomeView>);
     Effect::new(move |_| {
         ctx.refresh.track();
-        ctx.load("home", NoArgs {}, move |h: HomeView| home.set(Some(h)));
+        ctx.load(cmd::Home {}, move |h: HomeView| home.set(Some(h)));
     });
     let group_ids = Memo::new(move |_| {
         home.with(|h| {
@@ -115,12 +115,12 @@ fn MenteeHome(id: String, group: Memo<Option<GroupHome>>) -> impl IntoView {
     let save_reflections = {
         let id = id.clone();
         saver(move |base, text| {
-            let args = TextArgs {
+            let command = cmd::WriteReflections {
                 group: id.clone(),
                 base,
                 text,
             };
-            async move { call("write_reflections", &args).await }
+            async move { call(&command).await }
         })
     };
     let ahead = move || {
@@ -188,8 +188,7 @@ fn MentorHome(id: String, group: Memo<Option<GroupHome>>) -> impl IntoView {
     let exported = RwSignal::new(None::<String>);
     let export = move |_| {
         ctx.run(
-            "export_calendar",
-            ExportArgs {
+            cmd::ExportCalendar {
                 group: export_id.clone(),
                 meeting: None,
             },
@@ -364,7 +363,7 @@ pub fn GoalList(id: String, #[prop(into)] goals: Signal<Vec<GoalItem>>) -> impl 
                                 <label>
                                     <input type="checkbox" prop:checked=goal.achieved on:change=move |ev| {
                                         let achieved = event_target_checked(&ev);
-                                        ctx.run("set_goal", SetGoalArgs {
+                                        ctx.run(cmd::SetGoal {
                                             group: group.clone(), goal: goal_id.clone(), achieved, evaluation: evaluation.clone(),
                                         }, move |_: Vec<GoalItem>| ctx.refresh.update(|n| *n += 1));
                                     } />
@@ -388,13 +387,13 @@ fn Evaluation(group: String, goal: GoalItem) -> impl IntoView {
     let ctx = use_ctx();
     let input_id = format!("evaluation-{}", goal.id);
     let save = move |ev| {
-        let args = SetGoalArgs {
+        let args = cmd::SetGoal {
             group: group.clone(),
             goal: goal.id.clone(),
             achieved: goal.achieved,
             evaluation: event_target_value(&ev),
         };
-        ctx.run("set_goal", args, move |_: Vec<GoalItem>| {
+        ctx.run(args, move |_: Vec<GoalItem>| {
             ctx.refresh.update(|n| *n += 1)
         });
     };
@@ -413,13 +412,13 @@ pub fn AddGoal(id: String, meeting: Option<String>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let kind = RwSignal::new(GoalKind::Goal);
     let add = move |_| {
-        let args = AddGoalArgs {
+        let args = cmd::AddGoal {
             group: id.clone(),
             kind: kind.get_untracked(),
             text: text.get_untracked(),
             meeting: meeting.clone(),
         };
-        ctx.run("add_goal", args, move |_: Vec<GoalItem>| {
+        ctx.run(args, move |_: Vec<GoalItem>| {
             text.set(String::new());
             ctx.refresh.update(|n| *n += 1);
         });
@@ -467,7 +466,7 @@ fn StartChoices(has_groups: Signal<bool>) -> impl IntoView {
                 <div class="choice">
                     <h4><Tr k="start.demo" /></h4>
                     <p><Tr k="start.demo_hint" /></p>
-                    <button id="open-demo" on:click=move |_| ctx.run("open_demo", NoArgs {}, move |_: String| ctx.refresh.update(|n| *n += 1))>
+                    <button id="open-demo" on:click=move |_| ctx.run(cmd::OpenDemo {}, move |_: String| ctx.refresh.update(|n| *n += 1))>
                         <Tr k="start.open_demo" />
                     </button>
                 </div>
@@ -531,33 +530,4 @@ fn ProgrammeLists(home: RwSignal<Option<HomeView>>) -> impl IntoView {
             </p>
         </Show>
     }
-}
-
-#[derive(Serialize)]
-struct TextArgs {
-    group: String,
-    base: String,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct ExportArgs {
-    group: String,
-    meeting: Option<String>,
-}
-
-#[derive(Serialize)]
-struct SetGoalArgs {
-    group: String,
-    goal: String,
-    achieved: bool,
-    evaluation: String,
-}
-
-#[derive(Serialize)]
-struct AddGoalArgs {
-    group: String,
-    kind: GoalKind,
-    text: String,
-    meeting: Option<String>,
 }

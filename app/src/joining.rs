@@ -4,11 +4,10 @@
 
 use leptos::prelude::*;
 use pm_domain::api::{EvaluationForm, InvitationView, Profile, ProfileForm};
+use pm_domain::commands as cmd;
 use pm_domain::model::Role;
 use pm_domain::wire::{DeviceInfo, Devices, LinkCode};
-use serde::Serialize;
 
-use crate::tauri::NoArgs;
 use crate::widgets::{Tr, local_date_time};
 use crate::{Route, use_ctx};
 
@@ -26,50 +25,48 @@ pub fn Join() -> impl IntoView {
     );
     let invitation = RwSignal::new(None::<InvitationView>);
     let declined = RwSignal::new(false);
-    ctx.run("home", NoArgs {}, move |h: pm_domain::api::Home| {
+    ctx.run(cmd::Home {}, move |h: pm_domain::api::Home| {
         if server.get_untracked().is_empty() {
             server.set(h.server.unwrap_or_default());
         }
     });
     let lookup = move |_| {
-        let args = CodeArgs {
+        let args = cmd::LookupInvitation {
             server: server.get_untracked(),
             code: code.get_untracked(),
         };
-        ctx.run("lookup_invitation", args, move |v: InvitationView| {
-            invitation.set(Some(v))
-        });
+        ctx.run(args, move |v: InvitationView| invitation.set(Some(v)));
     };
     let accept = move |_| {
-        let args = AcceptArgs {
+        let args = cmd::AcceptInvitation {
             server: server.get_untracked(),
             code: code.get_untracked(),
             name: name.get_untracked(),
         };
-        ctx.run("accept_invitation", args, move |_: String| {
-            ctx.run("profile", NoArgs {}, move |p: Profile| {
+        ctx.run(args, move |_: String| {
+            ctx.run(cmd::Profile {}, move |p: Profile| {
                 ctx.profile.set(Some(p));
                 ctx.go(Route::Home);
             });
         });
     };
     let decline = move |_| {
-        let args = CodeArgs {
+        let args = cmd::DeclineInvitation {
             server: server.get_untracked(),
             code: code.get_untracked(),
         };
-        ctx.run("decline_invitation", args, move |_: ()| declined.set(true));
+        ctx.run(args, move |_: ()| declined.set(true));
     };
     let link_code = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
     let join_as_device = move |_| {
-        let args = LinkArgs {
+        let args = cmd::JoinAsLinkedDevice {
             server: server.get_untracked(),
             code: link_code.get_untracked(),
             label: label.get_untracked(),
         };
-        ctx.run("join_as_linked_device", args, move |_: ()| {
-            ctx.run("profile", NoArgs {}, move |p: Profile| {
+        ctx.run(args, move |_: ()| {
+            ctx.run(cmd::Profile {}, move |p: Profile| {
                 ctx.profile.set(Some(p));
                 ctx.go(Route::Home);
             });
@@ -132,14 +129,14 @@ pub fn DevicesPage() -> impl IntoView {
     let devices = RwSignal::new(None::<Vec<DeviceInfo>>);
     let code = RwSignal::new(None::<LinkCode>);
     let load = move || {
-        ctx.run("devices", NoArgs {}, move |d: Devices| {
+        ctx.run(cmd::Devices {}, move |d: Devices| {
             devices.set(Some(d.devices))
         })
     };
     load();
-    let make_code = move |_| ctx.run("link_code", NoArgs {}, move |c: LinkCode| code.set(Some(c)));
+    let make_code = move |_| ctx.run(cmd::LinkCode {}, move |c: LinkCode| code.set(Some(c)));
     let remove = move |peer: String| {
-        ctx.run("remove_device", PeerArgs { peer }, move |d: Devices| {
+        ctx.run(cmd::RemoveDevice { peer }, move |d: Devices| {
             devices.set(Some(d.devices))
         });
     };
@@ -192,22 +189,17 @@ pub fn ProfilePage(programme: String) -> impl IntoView {
     let form = RwSignal::new(None::<ProfileForm>);
     let saved = RwSignal::new(false);
     ctx.run(
-        "profile_form",
-        ProgrammeArgs {
+        cmd::ProfileForm {
             programme: programme.clone(),
         },
         move |f: ProfileForm| form.set(Some(f)),
     );
     let save = move |_| {
         if let Some(f) = form.get_untracked() {
-            ctx.run(
-                "save_profile_form",
-                FormArgs { form: f },
-                move |f: ProfileForm| {
-                    form.set(Some(f));
-                    saved.set(true);
-                },
-            );
+            ctx.run(cmd::SaveProfileForm { form: f }, move |f: ProfileForm| {
+                form.set(Some(f));
+                saved.set(true);
+            });
         }
     };
     let edit = move |change: Box<dyn FnOnce(&mut ProfileForm)>| {
@@ -221,8 +213,7 @@ pub fn ProfilePage(programme: String) -> impl IntoView {
     let withdraw_id = programme.clone();
     let withdraw = move |_| {
         ctx.run(
-            "withdraw",
-            ProgrammeArgs {
+            cmd::Withdraw {
                 programme: withdraw_id.clone(),
             },
             move |_: ()| ctx.go(Route::Home),
@@ -319,16 +310,14 @@ pub fn EvaluationPage(programme: String) -> impl IntoView {
     let ctx = use_ctx();
     let form = RwSignal::new(None::<EvaluationForm>);
     ctx.run(
-        "evaluation_form",
-        ProgrammeArgs { programme },
+        cmd::EvaluationForm { programme },
         move |f: EvaluationForm| form.set(Some(f)),
     );
     let save = move |submit: bool| {
         move |_| {
             if let Some(f) = form.get_untracked() {
                 ctx.run(
-                    "save_evaluation",
-                    EvaluationArgs { form: f, submit },
+                    cmd::SaveEvaluation { form: f, submit },
                     move |f: EvaluationForm| form.set(Some(f)),
                 );
             }
@@ -380,45 +369,4 @@ pub fn EvaluationPage(programme: String) -> impl IntoView {
             </section>
         </Show>
     }
-}
-
-#[derive(Serialize)]
-struct CodeArgs {
-    server: String,
-    code: String,
-}
-
-#[derive(Serialize)]
-struct AcceptArgs {
-    server: String,
-    code: String,
-    name: String,
-}
-
-#[derive(Serialize)]
-struct LinkArgs {
-    server: String,
-    code: String,
-    label: String,
-}
-
-#[derive(Serialize)]
-struct PeerArgs {
-    peer: String,
-}
-
-#[derive(Serialize)]
-struct ProgrammeArgs {
-    programme: String,
-}
-
-#[derive(Serialize)]
-struct FormArgs {
-    form: ProfileForm,
-}
-
-#[derive(Serialize)]
-struct EvaluationArgs {
-    form: EvaluationForm,
-    submit: bool,
 }

@@ -15,11 +15,11 @@ mod widgets;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pm_domain::api::{Profile, SyncStatus};
+use pm_domain::commands::{self as cmd, Command};
 use pm_domain::i18n::{has, t};
 use pm_domain::model::Language;
-use serde::{Deserialize, Serialize};
 
-use crate::tauri::{CommandError, NoArgs, call, on_event};
+use crate::tauri::{CommandError, call, on_event};
 use crate::widgets::{SyncIndicator, Tr};
 
 /// Where the person is in the app.
@@ -71,13 +71,9 @@ impl Ctx {
     }
 
     /// Runs a command; on success clears the error and hands over the answer.
-    pub fn run<A, R>(self, cmd: &'static str, args: A, then: impl FnOnce(R) + 'static)
-    where
-        A: Serialize + 'static,
-        R: for<'de> Deserialize<'de> + 'static,
-    {
+    pub fn run<C: Command + 'static>(self, command: C, then: impl FnOnce(C::Output) + 'static) {
         spawn_local(async move {
-            match call::<A, R>(cmd, &args).await {
+            match call(&command).await {
                 Ok(answer) => {
                     self.error.set(None);
                     then(answer);
@@ -90,13 +86,9 @@ impl Ctx {
     /// Like [`Ctx::run`], for loading what a screen shows (again after every change): a load that
     /// succeeds leaves an error on screen alone, so a sync arriving just after a refused action
     /// does not hide the message that explains it.
-    pub fn load<A, R>(self, cmd: &'static str, args: A, then: impl FnOnce(R) + 'static)
-    where
-        A: Serialize + 'static,
-        R: for<'de> Deserialize<'de> + 'static,
-    {
+    pub fn load<C: Command + 'static>(self, command: C, then: impl FnOnce(C::Output) + 'static) {
         spawn_local(async move {
-            match call::<A, R>(cmd, &args).await {
+            match call(&command).await {
                 Ok(answer) => then(answer),
                 Err(e) => self.fail(e),
             }
@@ -123,11 +115,6 @@ fn main() {
     leptos::mount::mount_to_body(App);
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct AppInfo {
-    startup_error: Option<String>,
-}
-
 #[component]
 fn App() -> impl IntoView {
     let ctx = Ctx {
@@ -142,13 +129,13 @@ fn App() -> impl IntoView {
     let startup_error = RwSignal::new(None::<String>);
 
     spawn_local(async move {
-        if let Ok(info) = call::<_, AppInfo>("app_info", &NoArgs {}).await {
+        if let Ok(info) = call(&cmd::AppInfo {}).await {
             startup_error.set(info.startup_error);
         }
-        if let Ok(s) = call::<_, SyncStatus>("sync_status", &NoArgs {}).await {
+        if let Ok(s) = call(&cmd::SyncStatus {}).await {
             status.set(Some(s));
         }
-        match call::<_, Profile>("profile", &NoArgs {}).await {
+        match call(&cmd::Profile {}).await {
             Ok(profile) => {
                 ctx.lang.set(profile.language);
                 ctx.route.set(if profile.onboarded {
@@ -183,14 +170,10 @@ fn App() -> impl IntoView {
             Language::En => Language::Nl,
         };
         ctx.lang.set(next);
-        ctx.run(
-            "set_language",
-            LanguageArgs { language: next },
-            move |p: Profile| {
-                ctx.profile.set(Some(p));
-                ctx.refresh.update(|n| *n += 1);
-            },
-        );
+        ctx.run(cmd::SetLanguage { language: next }, move |p: Profile| {
+            ctx.profile.set(Some(p));
+            ctx.refresh.update(|n| *n += 1);
+        });
     };
 
     view! {
@@ -230,9 +213,4 @@ fn App() -> impl IntoView {
             }}
         </main>
     }
-}
-
-#[derive(Serialize)]
-struct LanguageArgs {
-    language: Language,
 }

@@ -3,9 +3,9 @@
 //! the meeting as held and planning the next one.
 
 use leptos::prelude::*;
-use pm_domain::api::{MeetingPage, SavedFile, TextValue};
+use pm_domain::api::{MeetingPage, SavedFile};
+use pm_domain::commands as cmd;
 use pm_domain::model::{MeetingStatus, Role};
-use serde::Serialize;
 
 use crate::home::{AddGoal, GoalList};
 use crate::tauri::call;
@@ -21,11 +21,11 @@ pub fn Meeting(group: String, meeting: String) -> impl IntoView {
         Effect::new(move |_| {
             ctx.refresh.track();
             ctx.lang.track();
-            let args = MeetingArgs {
+            let args = cmd::Meeting {
                 group: group.clone(),
                 meeting: meeting.clone(),
             };
-            ctx.load("meeting", args, move |p: MeetingPage| page.set(Some(p)));
+            ctx.load(args, move |p: MeetingPage| page.set(Some(p)));
         });
     }
     let loaded = Memo::new(move |_| page.with(|p| p.as_ref().map(|p| p.my_role)));
@@ -56,23 +56,23 @@ fn MeetingBody(
     let private = Signal::derive(move || p.get().map(|p| p.private_notes));
     let (g1, m1) = (group.clone(), meeting.clone());
     let save_shared = saver(move |base, text| {
-        let args = NoteArgs {
+        let command = cmd::WriteSharedNote {
             group: g1.clone(),
             meeting: m1.clone(),
             base,
             text,
         };
-        async move { call::<_, TextValue>("write_shared_note", &args).await }
+        async move { call(&command).await }
     });
     let (g2, m2) = (group.clone(), meeting.clone());
     let save_private = saver(move |base, text| {
-        let args = NoteArgs {
+        let command = cmd::WritePrivateNote {
             group: g2.clone(),
             meeting: m2.clone(),
             base,
             text,
         };
-        async move { call::<_, TextValue>("write_private_note", &args).await }
+        async move { call(&command).await }
     });
     let goals = Signal::derive(move || p.get().map(|p| p.goals).unwrap_or_default());
     let is_mentor = role == Role::Mentor;
@@ -82,8 +82,7 @@ fn MeetingBody(
     let set_asked = move |ev| {
         let asked = event_target_checked(&ev);
         ctx.run(
-            "set_asked",
-            AskedArgs {
+            cmd::SetAsked {
                 group: g3.clone(),
                 meeting: m3.clone(),
                 asked,
@@ -94,8 +93,7 @@ fn MeetingBody(
     let (g4, m4) = (group.clone(), meeting.clone());
     let mark_held = move |_| {
         ctx.run(
-            "mark_held",
-            MeetingArgs {
+            cmd::MarkHeld {
                 group: g4.clone(),
                 meeting: m4.clone(),
             },
@@ -106,8 +104,7 @@ fn MeetingBody(
     let (g5, m5) = (group.clone(), meeting.clone());
     let export = move |_| {
         ctx.run(
-            "export_calendar",
-            ExportArgs {
+            cmd::ExportCalendar {
                 group: g5.clone(),
                 meeting: Some(m5.clone()),
             },
@@ -224,15 +221,13 @@ fn MeetingFields(group: String, meeting: String, page: Memo<Option<MeetingPage>>
     let field = move |name: &'static str| {
         let (group, meeting) = (group.clone(), meeting.clone());
         move |ev| {
-            let args = FieldArgs {
+            let args = cmd::SetMeetingField {
                 group: group.clone(),
                 meeting: meeting.clone(),
                 field: name.into(),
                 value: event_target_value(&ev),
             };
-            ctx.run("set_meeting_field", args, move |_: ()| {
-                ctx.refresh.update(|n| *n += 1)
-            });
+            ctx.run(args, move |_: ()| ctx.refresh.update(|n| *n += 1));
         }
     };
     let card = move || page.get().map(|p| p.meeting);
@@ -267,11 +262,11 @@ fn Conflicts(group: String, meeting: String, page: Memo<Option<MeetingPage>>) ->
                                 <div class="conflict-field" data-field=c.field.clone()>
                                     <p><strong><Tr k=label /></strong> ": " <Tr k="conflict.shown" /> " " <q class="shown">{c.shown.clone()}</q></p>
                                     {c.others.into_iter().map(|other| {
-                                        let args = FieldArgs { group: group.clone(), meeting: meeting.clone(), field: field.clone(), value: other.clone() };
+                                        let args = cmd::SetMeetingField { group: group.clone(), meeting: meeting.clone(), field: field.clone(), value: other.clone() };
                                         view! {
                                             <p>
                                                 <Tr k="conflict.other" /> " " <q class="other">{other.clone()}</q> " "
-                                                <button class="restore" on:click=move |_| ctx.run("set_meeting_field", args.clone(), move |_: ()| ctx.refresh.update(|n| *n += 1))>
+                                                <button class="restore" on:click=move |_| ctx.run(args.clone(), move |_: ()| ctx.refresh.update(|n| *n += 1))>
                                                     <Tr k="conflict.restore" />
                                                 </button>
                                             </p>
@@ -295,13 +290,13 @@ pub fn PlanForm(group: String, prefix: &'static str) -> impl IntoView {
     let time = RwSignal::new(String::new());
     let place = RwSignal::new(String::new());
     let plan = move |_| {
-        let args = PlanArgs {
+        let args = cmd::PlanMeeting {
             group: group.clone(),
             date: date.get_untracked(),
             time: time.get_untracked(),
             place: place.get_untracked(),
         };
-        ctx.run("plan_meeting", args, move |_: String| {
+        ctx.run(args, move |_: String| {
             date.set(String::new());
             time.set(String::new());
             place.set(String::new());
@@ -320,47 +315,4 @@ pub fn PlanForm(group: String, prefix: &'static str) -> impl IntoView {
             <button class="primary" id=id("plan") on:click=plan><Tr k="plan.button" /></button>
         </div>
     }
-}
-
-#[derive(Serialize)]
-struct MeetingArgs {
-    group: String,
-    meeting: String,
-}
-
-#[derive(Serialize)]
-struct NoteArgs {
-    group: String,
-    meeting: String,
-    base: String,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct AskedArgs {
-    group: String,
-    meeting: String,
-    asked: bool,
-}
-
-#[derive(Serialize, Clone)]
-struct FieldArgs {
-    group: String,
-    meeting: String,
-    field: String,
-    value: String,
-}
-
-#[derive(Serialize)]
-struct PlanArgs {
-    group: String,
-    date: String,
-    time: String,
-    place: String,
-}
-
-#[derive(Serialize)]
-struct ExportArgs {
-    group: String,
-    meeting: Option<String>,
 }

@@ -1,11 +1,11 @@
 //! The smaller screens: first launch, the first-contact e-mail, and the mentors' preparation.
 
 use leptos::prelude::*;
-use pm_domain::api::{Email, PreparationPage, Profile, TextValue};
+use pm_domain::api::{Email, PreparationPage, Profile};
+use pm_domain::commands as cmd;
 use pm_domain::model::Role;
-use serde::{Deserialize, Serialize};
 
-use crate::tauri::{NoArgs, call};
+use crate::tauri::call;
 use crate::widgets::{NoteEditor, Tr, saver};
 use crate::{Route, use_ctx};
 
@@ -25,10 +25,10 @@ pub fn Welcome() -> impl IntoView {
         let typed = name.get_untracked();
         let chosen = role.get_untracked();
         let after = move || {
-            ctx.run("profile", NoArgs {}, move |p: Profile| {
+            ctx.run(cmd::Profile {}, move |p: Profile| {
                 ctx.profile.set(Some(p));
                 if demo {
-                    ctx.run("open_demo", NoArgs {}, move |_: String| ctx.go(Route::Home));
+                    ctx.run(cmd::OpenDemo {}, move |_: String| ctx.go(Route::Home));
                 } else {
                     ctx.go(next.clone());
                 }
@@ -36,18 +36,13 @@ pub fn Welcome() -> impl IntoView {
         };
         if typed.trim().is_empty() {
             if demo {
-                ctx.run(
-                    "save_profile_role",
-                    RoleArgs { role: chosen },
-                    move |_: ()| after(),
-                );
+                ctx.run(cmd::SaveProfileRole { role: chosen }, move |_: ()| after());
             } else {
                 after();
             }
         } else {
             ctx.run(
-                "save_profile",
-                ProfileArgs {
+                cmd::SaveProfile {
                     name: typed,
                     role: chosen,
                 },
@@ -103,17 +98,6 @@ pub fn Welcome() -> impl IntoView {
     }
 }
 
-#[derive(Serialize)]
-struct RoleArgs {
-    role: Option<Role>,
-}
-
-#[derive(Deserialize)]
-struct Template {
-    subject: String,
-    body: String,
-}
-
 /// The mentor's first e-mail to her mentee: proposed times, an editable template, then the mail
 /// client opens with everything filled in.
 #[component]
@@ -125,31 +109,32 @@ pub fn Invite(group: String) -> impl IntoView {
     let proposals: [(RwSignal<String>, RwSignal<String>); 3] =
         std::array::from_fn(|_| (RwSignal::new(String::new()), RwSignal::new(String::new())));
     let email = RwSignal::new(None::<Email>);
-    ctx.run("first_contact_template", NoArgs {}, move |t: Template| {
-        subject.set(t.subject);
-        body.set(t.body);
-    });
+    ctx.run(
+        cmd::FirstContactTemplate {},
+        move |t: pm_domain::api::Template| {
+            subject.set(t.subject);
+            body.set(t.body);
+        },
+    );
     let prepare = move |_| {
-        let args = EmailArgs {
+        let args = cmd::FirstContactEmail {
             group: group.clone(),
             to: to.get_untracked(),
             subject: subject.get_untracked(),
             body: body.get_untracked(),
             proposals: proposals
                 .iter()
-                .map(|(d, t)| ProposalArg {
+                .map(|(d, t)| pm_domain::api::Proposal {
                     date: d.get_untracked(),
                     time: t.get_untracked(),
                 })
                 .collect(),
         };
-        ctx.run("first_contact_email", args, move |e: Email| {
-            email.set(Some(e))
-        });
+        ctx.run(args, move |e: Email| email.set(Some(e)));
     };
     let open = move |_| {
         if let Some(e) = email.get_untracked() {
-            ctx.run("open_mail", MailArgs { mailto: e.mailto }, |_: ()| {});
+            ctx.run(cmd::OpenMail { mailto: e.mailto }, |_: ()| {});
         }
     };
     view! {
@@ -200,8 +185,7 @@ pub fn Preparation(group: String) -> impl IntoView {
             ctx.refresh.track();
             ctx.lang.track();
             ctx.load(
-                "preparation",
-                GroupArgs {
+                cmd::Preparation {
                     group: group.clone(),
                 },
                 move |p: Vec<PreparationPage>| pages.set(Some(p)),
@@ -230,8 +214,8 @@ pub fn Preparation(group: String) -> impl IntoView {
                     let value = Signal::derive(move || page.get().map(|p| p.text));
                     let (group, topic_id) = (group.clone(), topic.clone());
                     let save = saver(move |base, text| {
-                        let args = PrepArgs { group: group.clone(), topic: topic_id.clone(), base, text };
-                        async move { call::<_, TextValue>("write_preparation", &args).await }
+                        let command = cmd::WritePreparation { group: group.clone(), topic: topic_id.clone(), base, text };
+                        async move { call(&command).await }
                     });
                     let id = format!("prep-{topic}");
                     view! {
@@ -245,43 +229,4 @@ pub fn Preparation(group: String) -> impl IntoView {
             />
         </section>
     }
-}
-
-#[derive(Serialize)]
-struct ProfileArgs {
-    name: String,
-    role: Option<Role>,
-}
-
-#[derive(Serialize)]
-struct ProposalArg {
-    date: String,
-    time: String,
-}
-
-#[derive(Serialize)]
-struct EmailArgs {
-    group: String,
-    to: String,
-    subject: String,
-    body: String,
-    proposals: Vec<ProposalArg>,
-}
-
-#[derive(Serialize)]
-struct MailArgs {
-    mailto: String,
-}
-
-#[derive(Serialize)]
-struct GroupArgs {
-    group: String,
-}
-
-#[derive(Serialize)]
-struct PrepArgs {
-    group: String,
-    topic: String,
-    base: String,
-    text: String,
 }

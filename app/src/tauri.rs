@@ -1,5 +1,6 @@
 //! The bridge to the device shell: Tauri commands and events.
 
+use pm_domain::commands::Command;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -30,22 +31,26 @@ impl CommandError {
     }
 }
 
-/// Calls a command of the device shell.
-pub async fn call<A: Serialize, R: DeserializeOwned>(
-    cmd: &str,
-    args: &A,
-) -> Result<R, CommandError> {
-    let args = serde_wasm_bindgen::to_value(args).map_err(CommandError::bridge)?;
-    match tauri_invoke(cmd, args).await {
+/// Sends a command to the device shell and reads its answer as the command's output type.
+pub async fn call<C: Command>(command: &C) -> Result<C::Output, CommandError> {
+    let args = serde_wasm_bindgen::to_value(&Envelope {
+        name: C::NAME,
+        params: command,
+    })
+    .map_err(CommandError::bridge)?;
+    match tauri_invoke("command", args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(CommandError::bridge),
         Err(error) => Err(serde_wasm_bindgen::from_value(error.clone())
             .unwrap_or_else(|_| CommandError::bridge(format!("{error:?}")))),
     }
 }
 
-/// No arguments.
+/// What goes over the bridge: a command's name and its parameters.
 #[derive(Serialize)]
-pub struct NoArgs {}
+struct Envelope<'a, C> {
+    name: &'static str,
+    params: &'a C,
+}
 
 /// Runs `handler` with the payload of every `event` the shell emits, for the life of the window.
 pub fn on_event<T: DeserializeOwned + 'static>(event: &'static str, handler: impl Fn(T) + 'static) {

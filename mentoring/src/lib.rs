@@ -16,7 +16,9 @@
 pub use pm_certificate as pdf;
 pub use pm_device::{client, device, sync};
 pub use pm_documents::{demo, docs, monitoring, views};
-pub use pm_domain::{access, api, circle, codes, guide, i18n, ics, mail, matching, model, wire};
+pub use pm_domain::{
+    access, api, circle, codes, commands, guide, i18n, ics, mail, matching, model, wire,
+};
 pub use pm_store as store;
 
 pub mod session;

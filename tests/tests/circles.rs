@@ -366,6 +366,48 @@ async fn a_circle_shares_its_notes_with_its_members_only_and_certifies_who_atten
         Err(ActionError::NoCertificate(_))
     ));
 
+    // A session the coordinator plans (she cannot write the notes) gets its one notes text from
+    // the teacher's device; until then a student's device makes no text of its own.
+    let extra = coordinator
+        .session
+        .plan_session(&group, session(third, "", 60, "een extra bijeenkomst"))
+        .await
+        .unwrap();
+    for person in [&students[1], &teacher] {
+        eventually(Duration::from_secs(30), "the session arrives", || async {
+            person.session.circle_session(&group, &extra).await.is_ok()
+        })
+        .await;
+    }
+    let early = students[1]
+        .session
+        .write_shared_note(&group, &extra, "", "Te vroeg.")
+        .await;
+    assert!(
+        matches!(early, Err(ActionError::NotesNotArrived)),
+        "{early:?}"
+    );
+    teacher.session.sync_directory().await.unwrap();
+    eventually(
+        Duration::from_secs(30),
+        "the student writes into the teacher's text",
+        || async {
+            students[1]
+                .session
+                .write_shared_note(&group, &extra, "", "Op tijd.")
+                .await
+                .is_ok()
+        },
+    )
+    .await;
+    eventually(Duration::from_secs(30), "the teacher reads it", || async {
+        teacher
+            .session
+            .circle_session(&group, &extra)
+            .await
+            .is_ok_and(|p| p.shared_notes.text == "Op tijd.")
+    })
+    .await;
     // No byte of the circle notes or the reflection is on the coordinator's device, and the
     // reflection is on no other member's device.
     coordinator.device.close().await;

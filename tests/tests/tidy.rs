@@ -191,6 +191,14 @@ fn every_error_code_has_a_text_in_both_languages() {
         "crates/device/src/client.rs",
         "pub fn code(&self)",
     ));
+    let shell = code(&root().join("src-tauri/src/commands/mod.rs"));
+    codes.extend(
+        shell
+            .split("CommandError::new(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_owned),
+    );
     for file in ["sync-server/src/api.rs", "sync-server/src/server.rs"] {
         let text = code(&root().join(file));
         for after in text.split("StatusCode::").skip(1) {
@@ -246,6 +254,38 @@ fn the_code_map_names_every_module() {
     assert!(
         missing.is_empty(),
         "ARCHITECTURE.md's code map does not name: {missing:?}"
+    );
+}
+
+/// Every command of the contract is answered by exactly one of the shell's area dispatchers, and
+/// the dispatchers answer nothing else.
+#[test]
+fn every_command_has_one_dispatcher() {
+    let contract = code(&root().join("crates/domain/src/commands.rs"));
+    let mut declared: Vec<String> = contract
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"')?.split("=> ").nth(1))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .collect();
+    declared.sort();
+    let mut routed = Vec::new();
+    for entry in std::fs::read_dir(root().join("src-tauri/src/commands"))
+        .unwrap()
+        .flatten()
+    {
+        let text = code(&entry.path());
+        routed.extend(
+            text.lines()
+                .filter_map(|l| l.trim().strip_prefix("cmd::")?.split_once(" => |"))
+                .map(|(command, _)| command.to_owned()),
+        );
+    }
+    routed.sort();
+    assert!(declared.len() > 50, "the commands are found: {declared:?}");
+    assert_eq!(
+        declared, routed,
+        "commands declared vs. commands dispatched"
     );
 }
 

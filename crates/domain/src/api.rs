@@ -637,3 +637,42 @@ pub struct CircleForm {
     pub students: Vec<String>,
     pub professionals: Vec<String>,
 }
+
+/// What a coordinator fills in to set up a programme.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProgrammeForm {
+    pub server: String,
+    pub setup_key: String,
+    pub coordinator_name: String,
+    pub name: String,
+    pub school: String,
+    pub academic_year: String,
+    /// Four (first day, last day), ISO dates; empty means the default calendar.
+    pub quarters: Vec<(String, String)>,
+    pub settings: crate::model::Settings,
+}
+
+/// An e-mail template: a subject and a body with `{placeholders}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    pub subject: String,
+    pub body: String,
+}
+
+/// A date and time proposed for a first meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub date: String,
+    pub time: String,
+}
+
+/// The app itself: its version, where it keeps data, its server and device, and why the device
+/// could not be opened, if it could not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub server: Option<String>,
+    pub device_id: Option<String>,
+    pub startup_error: Option<String>,
+}

@@ -14,6 +14,7 @@ pub mod access;
 pub mod api;
 pub mod circle;
 pub mod codes;
+pub mod commands;
 pub mod guide;
 pub mod i18n;
 pub mod ics;

@@ -14,7 +14,8 @@ use crate::api::{
 use crate::circle::{self, CertificateDecision, Location, SessionPlan};
 use crate::docs::{self, CircleDoc, GroupDoc, MeetingDoc, ProfileDoc, ProgrammeDoc, SessionDoc};
 use crate::i18n::t;
-use crate::model::{GroupKind, Language, MeetingStatus, Role};
+use crate::model::{DocKind, GroupKind, Language, MeetingStatus, Role};
+use crate::wire::Directory;
 use crate::{pdf, views};
 
 /// What a circle shows of a person: a student's programme and year, a professional's field.
@@ -347,6 +348,34 @@ impl Session {
             })
             .await?;
         Ok(id)
+    }
+
+    /// The teacher's device makes the notes text of each session the coordinator planned (she
+    /// cannot write the notes document), so the members type into that one text.
+    pub(super) async fn start_missing_session_notes(
+        &self,
+        directory: &Directory,
+    ) -> Result<(), ActionError> {
+        let me = self.profile()?.person_id;
+        for listed in &directory.documents {
+            if listed.entry.kind != DocKind::Group || !self.device.has(&listed.id) {
+                continue;
+            }
+            let Ok(group) = self.device.read::<GroupDoc>(&listed.id).await else {
+                continue;
+            };
+            if !group.starts_missing_notes(&me) {
+                continue;
+            }
+            let notes = self.notes_of(&listed.id, &group).await?;
+            if !self.device.has(&notes) {
+                continue;
+            }
+            for meeting in group.meetings.keys() {
+                self.start_notes(&notes, meeting).await?;
+            }
+        }
+        Ok(())
     }
 
     /// A circle session's screen: agenda, circle notes, her reflection, attendance.

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::{ActionError, Session, check_name, parse_date, parse_server};
@@ -29,19 +28,7 @@ use crate::wire::{
 };
 use crate::{guide, mail, monitoring, views};
 
-/// What a coordinator fills in to set up a programme.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ProgrammeForm {
-    pub server: String,
-    pub setup_key: String,
-    pub coordinator_name: String,
-    pub name: String,
-    pub school: String,
-    pub academic_year: String,
-    /// Four (first day, last day), ISO dates; empty means the default calendar.
-    pub quarters: Vec<(String, String)>,
-    pub settings: Settings,
-}
+pub use crate::api::ProgrammeForm;
 
 /// The documents of a programme the coordinator keeps.
 pub(super) struct Programme {

@@ -376,7 +376,8 @@ impl Session {
         let json =
             serde_json::to_string(&directory).map_err(|e| ActionError::BadField(e.to_string()))?;
         self.set_setting("directory", &json)?;
-        self.adopt_first_privates(&directory).await
+        self.adopt_first_privates(&directory).await?;
+        self.start_missing_session_notes(&directory).await
     }
 
     /// Where another device of hers registered her private notes on a group first, brings this
@@ -574,6 +575,10 @@ impl Session {
         let notes = self.device.create(&demo.notes, &title, never).await?;
         group.notes_doc = notes.clone();
         let group_id = self.device.create(&group, &title, never).await?;
+        // Every meeting's notes text exists from the start, as when a meeting is planned.
+        for meeting in group.meetings.keys() {
+            self.start_notes(&notes, meeting).await?;
+        }
         for (meeting, text) in demo.shared_notes {
             self.write(&notes, shared_path(&meeting), "", &text).await?;
         }
