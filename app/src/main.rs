@@ -3,14 +3,9 @@
 //! The Peer Mentoring window, a Leptos client-side app. It shows what the device shell hands it
 //! (view values from `pm_domain::api`) and asks the shell to act; it decides nothing itself.
 
-mod circle;
-mod coordinator;
-mod home;
-mod joining;
-mod meeting;
+mod components;
 mod pages;
 mod tauri;
-mod widgets;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,8 +14,11 @@ use pm_domain::commands::{self as cmd, Command};
 use pm_domain::i18n::{has, t};
 use pm_domain::model::Language;
 
+use crate::components::{SyncIndicator, Tr};
+use crate::pages::{
+    circle, coordinator, first_contact, home, joining, meeting, preparation, welcome,
+};
 use crate::tauri::{CommandError, call, on_event};
-use crate::widgets::{SyncIndicator, Tr};
 
 /// Where the person is in the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,11 +195,11 @@ fn App() -> impl IntoView {
             })}
             {move || match ctx.route.get() {
                 Route::Loading => view! { <p class="muted"><Tr k="app.loading" /></p> }.into_any(),
-                Route::Welcome => view! { <pages::Welcome /> }.into_any(),
+                Route::Welcome => view! { <welcome::Welcome /> }.into_any(),
                 Route::Home => view! { <home::Home /> }.into_any(),
                 Route::Meeting { group, meeting } => view! { <meeting::Meeting group=group meeting=meeting /> }.into_any(),
-                Route::Invite { group } => view! { <pages::Invite group=group /> }.into_any(),
-                Route::Preparation { group } => view! { <pages::Preparation group=group /> }.into_any(),
+                Route::Invite { group } => view! { <first_contact::Invite group=group /> }.into_any(),
+                Route::Preparation { group } => view! { <preparation::Preparation group=group /> }.into_any(),
                 Route::Join => view! { <joining::Join /> }.into_any(),
                 Route::NewProgramme => view! { <coordinator::NewProgramme /> }.into_any(),
                 Route::Programme { programme } => view! { <coordinator::Programme programme=programme /> }.into_any(),

@@ -289,6 +289,39 @@ fn every_command_has_one_dispatcher() {
     );
 }
 
+/// The window's pages import components, never another page (no cycles between screens).
+#[test]
+fn pages_never_import_pages() {
+    let pages = root().join("app/src/pages");
+    let mut offenders = Vec::new();
+    for entry in std::fs::read_dir(&pages).expect("app/src/pages").flatten() {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == "mod.rs") {
+            continue;
+        }
+        let code = code(&path);
+        if code.contains("crate::pages") || code.contains("super::") {
+            offenders.push(relative(&path));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "pages that import pages: {offenders:?}"
+    );
+    let components = root().join("app/src/components");
+    for entry in std::fs::read_dir(&components)
+        .expect("app/src/components")
+        .flatten()
+    {
+        let code = code(&entry.path());
+        assert!(
+            !code.contains("crate::pages"),
+            "{} imports a page",
+            relative(&entry.path())
+        );
+    }
+}
+
 /// No work is left as a TODO without the issue that tracks it.
 #[test]
 fn every_todo_names_its_issue() {

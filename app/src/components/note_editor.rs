@@ -1,4 +1,4 @@
-//! Small pieces every screen uses: translated text, the sync indicator, the note editor.
+//! The note editor: saves as she types, keeps what arrived from elsewhere, never loses her text.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -8,110 +8,11 @@ use std::time::Duration;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pm_domain::api::{SyncState, SyncStatus, TextValue};
-use pm_domain::i18n::{t, tf};
+use pm_domain::api::TextValue;
 
+use crate::components::Tr;
 use crate::tauri::CommandError;
 use crate::{Ctx, use_ctx};
-
-/// A translated label. Carries its key in `data-i18n`, so tests can check every label switches.
-#[component]
-pub fn Tr(k: &'static str) -> impl IntoView {
-    let ctx = use_ctx();
-    view! { <span data-i18n=k>{move || t(ctx.lang.get(), k)}</span> }
-}
-
-/// A translated label with `{name}` values filled in.
-#[component]
-pub fn TrF(
-    k: &'static str,
-    #[prop(into)] values: Signal<Vec<(&'static str, String)>>,
-) -> impl IntoView {
-    let ctx = use_ctx();
-    let text = move || {
-        let values = values.get();
-        let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        tf(ctx.lang.get(), k, &pairs)
-    };
-    view! { <span data-i18n=k data-i18n-args="1">{text}</span> }
-}
-
-/// The persistent sync indicator: state, unsent changes, last sync time, storage trouble.
-#[component]
-pub fn SyncIndicator(status: RwSignal<Option<SyncStatus>>) -> impl IntoView {
-    let ctx = use_ctx();
-    let state = move || {
-        status
-            .get()
-            .map(|s| s.state)
-            .unwrap_or(SyncState::Connecting)
-    };
-    let label = move || {
-        let lang = ctx.lang.get();
-        let Some(s) = status.get() else {
-            return t(lang, "sync.connecting");
-        };
-        let mut parts = vec![t(lang, &format!("sync.{}", s.state.as_str()))];
-        if let Some(at) = s.last_synced.as_deref().and_then(local_time)
-            && s.state != SyncState::Off
-        {
-            parts.push(tf(lang, "sync.last", &[("time", &at)]));
-        }
-        if s.pending_changes > 0 {
-            parts.push(tf(
-                lang,
-                "sync.pending",
-                &[("n", &s.pending_changes.to_string())],
-            ));
-        }
-        if s.not_accepted_changes > 0 {
-            parts.push(tf(
-                lang,
-                "sync.not_accepted",
-                &[("n", &s.not_accepted_changes.to_string())],
-            ));
-        }
-        parts.join(" · ")
-    };
-    let storage_error = move || {
-        status
-            .get()
-            .and_then(|s| s.storage_error)
-            .map(|detail| tf(ctx.lang.get(), "storage.error", &[("detail", &detail)]))
-    };
-    view! {
-        <div id="sync-status" class="sync" data-state=move || state().as_str() role="status" aria-live="polite">
-            <span class="dot" aria-hidden="true"></span>
-            <span class="label">{label}</span>
-        </div>
-        {move || storage_error().map(|e| view! { <p class="error storage" role="alert">{e}</p> })}
-    }
-}
-
-/// "30-11-2026 14:32" in the device's time zone, from an RFC 3339 time.
-pub fn local_date_time(rfc3339: &str) -> Option<String> {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if date.get_time().is_nan() {
-        return None;
-    }
-    Some(format!(
-        "{:02}-{:02}-{} {:02}:{:02}",
-        date.get_date(),
-        date.get_month() + 1,
-        date.get_full_year(),
-        date.get_hours(),
-        date.get_minutes()
-    ))
-}
-
-/// "14:32" in the device's time zone, from an RFC 3339 time.
-fn local_time(rfc3339: &str) -> Option<String> {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if date.get_time().is_nan() {
-        return None;
-    }
-    Some(format!("{:02}:{:02}", date.get_hours(), date.get_minutes()))
-}
 
 /// Saves a text: (base, text) → the merged text.
 pub type Saver =

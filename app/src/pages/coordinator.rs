@@ -4,12 +4,14 @@
 
 use leptos::prelude::*;
 use pm_domain::api::{
-    Dashboard, Email, EvaluationSummary, InviteResult, ProposalView, SavedFile, SuggestionView,
+    CircleForm, CircleSetup, Dashboard, Email, EvaluationSummary, InviteResult, ProposalView,
+    SavedFile, SuggestionView,
 };
+use pm_domain::circle::{composition_warnings, warning_text};
 use pm_domain::commands as cmd;
 use pm_domain::model::{Formality, Pairing, Role, Settings, Steering, Structure};
 
-use crate::widgets::Tr;
+use crate::components::{Tr, role_key};
 use crate::{Route, use_ctx};
 
 /// Setting up a programme on a server.
@@ -180,7 +182,7 @@ pub fn Programme(programme: String) -> impl IntoView {
             Tab::People => view! { <People programme=id.get_value() dashboard=dashboard /> }.into_any(),
             Tab::Pairing => view! { <PairingTab programme=id.get_value() dashboard=dashboard /> }.into_any(),
             Tab::Setup => view! { <SetupTab programme=id.get_value() dashboard=dashboard /> }.into_any(),
-            Tab::Circles => view! { <crate::circle::CirclesTab programme=id.get_value() /> }.into_any(),
+            Tab::Circles => view! { <CirclesTab programme=id.get_value() /> }.into_any(),
             Tab::Evaluation => view! { <EvaluationTab programme=id.get_value() /> }.into_any(),
         })}
     }
@@ -358,7 +360,7 @@ fn People(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl Int
                                 "withdrawn" => "state.withdrawn",
                                 _ => "state.open",
                             };
-                            let role_key = crate::circle::role_key(p.role);
+                            let role_key = role_key(p.role);
                             let (invitation, person) = (p.invitation.clone(), p.person.clone());
                             let open = p.state == "open";
                             view! {
@@ -714,7 +716,7 @@ fn EvaluationTab(programme: String) -> impl IntoView {
                 <h4><Tr k="eval.answers" /></h4>
                 {s.answers.iter().map(|a| view! {
                     <article class="answer">
-                        <p><strong><Tr k=crate::circle::role_key(a.role) /></strong></p>
+                        <p><strong><Tr k=role_key(a.role) /></strong></p>
                         <p>{a.experience.clone()}</p>
                         <p><Tr k="eval.good" /> " " {a.good.clone()}</p>
                         <p><Tr k="eval.less_good" /> " " {a.less_good.clone()}</p>
@@ -723,6 +725,147 @@ fn EvaluationTab(programme: String) -> impl IntoView {
             })}
             <button id="export-evaluations" on:click=export><Tr k="eval.export" /></button>
             {move || exported.get().map(|path| view! { <p class="saved" id="export-result"><Tr k="export.saved" /> " " <code>{path}</code></p> })}
+        </section>
+    }
+}
+
+/// The coordinator's tab: form circles from accepted students, professionals and teachers, and
+/// follow their sessions (dates and attendance, never notes).
+#[component]
+pub fn CirclesTab(programme: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let setup = RwSignal::new(None::<CircleSetup>);
+    let name = RwSignal::new(String::new());
+    let organisation = RwSignal::new("VHTO".to_owned());
+    let teacher = RwSignal::new(String::new());
+    let students = RwSignal::new(Vec::<String>::new());
+    let professionals = RwSignal::new(Vec::<String>::new());
+    {
+        let programme = programme.clone();
+        Effect::new(move |_| {
+            ctx.refresh.track();
+            ctx.load(
+                cmd::CircleSetup {
+                    programme: programme.clone(),
+                },
+                move |s: CircleSetup| setup.set(Some(s)),
+            );
+        });
+    }
+    let warnings = move || {
+        let lang = ctx.lang.get();
+        composition_warnings(students.get().len(), professionals.get().len())
+            .into_iter()
+            .map(|w| warning_text(w, lang))
+            .collect::<Vec<_>>()
+    };
+    let create = move |_| {
+        let form = CircleForm {
+            name: name.get_untracked(),
+            organisation: organisation.get_untracked(),
+            teacher: teacher.get_untracked(),
+            students: students.get_untracked(),
+            professionals: professionals.get_untracked(),
+        };
+        ctx.run(
+            cmd::CreateCircle {
+                programme: programme.clone(),
+                form,
+            },
+            move |_: String| {
+                name.set(String::new());
+                students.set(Vec::new());
+                professionals.set(Vec::new());
+                ctx.refresh.update(|n| *n += 1);
+            },
+        );
+    };
+    let toggle = |list: RwSignal<Vec<String>>, person: String, on: bool| {
+        list.update(|l| {
+            l.retain(|p| *p != person);
+            if on {
+                l.push(person);
+            }
+        })
+    };
+    let choices = move |list: RwSignal<Vec<String>>, role: Role| {
+        setup.get().map(|s| {
+            let people = if role == Role::Student { s.students } else { s.professionals };
+            if people.is_empty() {
+                return view! { <p class="muted"><Tr k="circle.none_accepted" /></p> }.into_any();
+            }
+            view! {
+                <ul class="choices">
+                    {people.into_iter().map(|c| {
+                        let person = c.person.clone();
+                        view! {
+                            <li>
+                                <label>
+                                    <input type="checkbox" class=format!("choose-{}", if role == Role::Student { "student" } else { "professional" })
+                                        data-name=c.name.clone()
+                                        prop:checked=move || list.get().contains(&c.person)
+                                        on:change=move |ev| toggle(list, person.clone(), event_target_checked(&ev)) />
+                                    " " <strong>{c.name.clone()}</strong> " · " {c.detail.clone()}
+                                    {c.circle.clone().map(|n| format!(" · {n}"))}
+                                </label>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        })
+    };
+    view! {
+        <section class="card" id="circles">
+            <h3><Tr k="circle.list" /></h3>
+            {move || setup.get().map(|s| s.circles.into_iter().map(|c| view! {
+                <div class="circle-row" data-name=c.name.clone()>
+                    <p><strong>{c.name.clone()}</strong> " · " {c.students} " " <Tr k="circle.students" /> ", "
+                        {c.professionals} " " <Tr k="circle.professionals" /> " · " <Tr k="circle.teacher" /> ": " {c.teacher.clone()}</p>
+                    {c.warnings.iter().map(|w| view! { <p class="warning">{w.clone()}</p> }).collect_view()}
+                    <p class="muted sessions-held">{
+                        let (held, planned) = (c.held.to_string(), c.sessions.len().to_string());
+                        move || ctx.t("circle.sessions_held").replace("{held}", &held).replace("{planned}", &planned)
+                    }</p>
+                    <ul>
+                        {c.sessions.iter().map(|s| view! {
+                            <li>{s.number} ". " {s.date_label.clone()} " · " {s.leads.clone()}
+                                {(!s.attendance.is_empty()).then(|| format!(" · {}", s.attendance))}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }).collect_view())}
+        </section>
+        <section class="card" id="new-circle">
+            <h3><Tr k="circle.new" /></h3>
+            <label for="circle-name"><Tr k="circle.name" /></label>
+            <input id="circle-name" type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+            <label for="circle-organisation"><Tr k="circle.organisation" /></label>
+            <input id="circle-organisation" type="text" prop:value=move || organisation.get() on:input=move |ev| organisation.set(event_target_value(&ev)) />
+            <h4><Tr k="circle.choose_students" /></h4>
+            {move || choices(students, Role::Student)}
+            <h4><Tr k="circle.choose_professionals" /></h4>
+            {move || choices(professionals, Role::Professional)}
+            <h4><Tr k="circle.choose_teacher" /></h4>
+            {move || setup.get().map(|s| {
+                if s.teachers.is_empty() {
+                    return view! { <p class="muted"><Tr k="circle.none_accepted" /></p> }.into_any();
+                }
+                s.teachers.into_iter().map(|c| {
+                    let person = c.person.clone();
+                    view! {
+                        <label class="choice">
+                            <input type="radio" name="circle-teacher" class="choose-teacher" data-name=c.name.clone()
+                                on:change=move |_| teacher.set(person.clone()) />
+                            " " {c.name.clone()}
+                        </label>
+                    }
+                }).collect_view().into_any()
+            })}
+            <div id="circle-warnings" aria-live="polite">
+                {move || warnings().into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
+            </div>
+            <button id="create-circle" on:click=create><Tr k="circle.create" /></button>
         </section>
     }
 }

@@ -8,7 +8,7 @@ use pm_domain::commands as cmd;
 use pm_domain::model::Role;
 use pm_domain::wire::{DeviceInfo, Devices, LinkCode};
 
-use crate::widgets::{Tr, local_date_time};
+use crate::components::{Tr, local_date_time};
 use crate::{Route, use_ctx};
 
 /// Opening an invitation: the code (or the link), what it is about, then yes or no.
