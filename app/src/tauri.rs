@@ -1,5 +1,6 @@
 //! The bridge to the device shell: Tauri commands and events.
 
+use pm_domain::api::ErrorKind;
 use pm_domain::commands::Command;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -18,14 +19,21 @@ extern "C" {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct CommandError {
     pub code: String,
+    #[serde(default = "unknown_kind")]
+    pub kind: ErrorKind,
     #[serde(default)]
     pub detail: String,
+}
+
+fn unknown_kind() -> ErrorKind {
+    ErrorKind::Infrastructure
 }
 
 impl CommandError {
     fn bridge(detail: impl ToString) -> Self {
         CommandError {
             code: "bridge".into(),
+            kind: ErrorKind::Infrastructure,
             detail: detail.to_string(),
         }
     }

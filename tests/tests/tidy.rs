@@ -191,14 +191,19 @@ fn every_error_code_has_a_text_in_both_languages() {
         "crates/device/src/client.rs",
         "pub fn code(&self)",
     ));
-    let shell = code(&root().join("src-tauri/src/commands/mod.rs"));
-    codes.extend(
-        shell
-            .split("CommandError::new(\"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .map(str::to_owned),
-    );
+    for entry in std::fs::read_dir(root().join("src-tauri/src/commands"))
+        .unwrap()
+        .flatten()
+    {
+        let shell = code(&entry.path());
+        codes.extend(
+            shell
+                .split("CommandError::new(")
+                .skip(1)
+                .filter_map(|rest| rest.trim_start().strip_prefix('"')?.split('"').next())
+                .map(str::to_owned),
+        );
+    }
     for file in ["sync-server/src/api.rs", "sync-server/src/server.rs"] {
         let text = code(&root().join(file));
         for after in text.split("StatusCode::").skip(1) {

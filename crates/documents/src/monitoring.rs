@@ -192,29 +192,23 @@ pub fn evaluation_csv(
             .map(|t| t.average.map(|a| format!("{a:.2}")).unwrap_or_default()),
     );
     rows.push(averages);
-    rows.iter()
-        .map(|row| {
-            row.iter()
-                .map(|cell| csv_cell(cell))
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-        .collect::<Vec<_>>()
-        .join("\r\n")
-        + "\r\n"
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in &rows {
+        // Writing into memory cannot fail.
+        let _ = writer.write_record(row.iter().map(|cell| defused(cell)));
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
-fn csv_cell(cell: &str) -> String {
-    // A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    let cell = if cell.starts_with(['=', '+', '-', '@']) {
+/// A cell a spreadsheet will not run as a formula: a leading =, +, - or @ gets a quote mark.
+fn defused(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) {
         format!("'{cell}")
     } else {
         cell.to_owned()
-    };
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell
     }
 }
 

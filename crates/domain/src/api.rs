@@ -676,3 +676,15 @@ pub struct AppInfo {
     pub device_id: Option<String>,
     pub startup_error: Option<String>,
 }
+
+/// What sort of failure an error is, beside its own code: the request was not valid as asked,
+/// she may not do it, what it names does not exist (here), or the device, disk, network or server
+/// failed (which says nothing about her request, and may pass).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Invalid,
+    Denied,
+    NotFound,
+    Infrastructure,
+}

@@ -2,6 +2,8 @@
 //! mentor's first invitation to her mentee. Templates are editable; `{name}` placeholders are
 //! filled in here.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 use crate::i18n::t;
 use crate::model::Language;
 
@@ -48,17 +50,16 @@ pub fn mailto(to: &str, subject: &str, body: &str) -> String {
     )
 }
 
+/// Everything but unreserved characters and `@` is percent-encoded (RFC 6068 leaves `@` as is).
+const MAILTO: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'@');
+
 fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => {
-                out.push(char::from(byte))
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(text, MAILTO).to_string()
 }
 
 #[cfg(test)]

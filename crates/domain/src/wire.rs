@@ -230,3 +230,18 @@ pub struct ApiError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existing: Option<String>,
 }
+
+impl ApiError {
+    /// The kind of a code the server answers with.
+    pub fn kind(&self) -> crate::api::ErrorKind {
+        use crate::api::ErrorKind;
+        match self.code.as_str() {
+            "forbidden" | "unauthorized" | "setup_key_wrong" | "too_many_attempts" => {
+                ErrorKind::Denied
+            }
+            "not_found" | "code_unknown" | "link_unknown" => ErrorKind::NotFound,
+            "server_error" => ErrorKind::Infrastructure,
+            _ => ErrorKind::Invalid,
+        }
+    }
+}

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, Utc};
 use url::Url;
 
+use super::settings::Setting;
 use super::{ActionError, Session, check_name, parse_date, parse_server};
 use crate::access::DocEntry;
 use crate::api::{
@@ -91,8 +92,8 @@ impl Session {
                 },
             )
             .await?;
-        self.set_setting("name", &my_name)?;
-        self.set_setting("onboarded", "yes")?;
+        self.set_setting(&Setting::Name, &my_name)?;
+        self.set_setting(&Setting::Onboarded, "yes")?;
         self.join_server(&server, &credential.credential, &credential.person)?;
         let academic_year = if form.academic_year.trim().is_empty() {
             format!("{year}-{}", year + 1)
@@ -124,14 +125,14 @@ impl Session {
         let roster_doc = self
             .create_registered(&roster, &name, entry(DocKind::Roster))
             .await?;
-        self.set_setting(&format!("roster:{programme_doc}"), &roster_doc)?;
+        self.set_setting(&Setting::Roster(programme_doc.to_owned()), &roster_doc)?;
         self.sync_directory().await?;
         Ok(programme_doc)
     }
 
     pub(super) async fn programme(&self, programme_doc: &str) -> Result<Programme, ActionError> {
         let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
-        let roster_doc = match self.setting(&format!("roster:{programme_doc}"))? {
+        let roster_doc = match self.setting(&Setting::Roster(programme_doc.to_owned()))? {
             Some(id) if self.device.has(&id) => id,
             _ => self
                 .directory()?
@@ -329,7 +330,7 @@ impl Session {
             })
             .await?;
         let language = self.language()?;
-        let server = Url::parse(&self.setting("server")?.unwrap_or_default())
+        let server = Url::parse(&self.setting(&Setting::Server)?.unwrap_or_default())
             .map_err(|_| ActionError::NoServer)?;
         let link = server
             .join(&format!("join/{}", created.code))
@@ -369,9 +370,9 @@ impl Session {
         let key = template_key(role);
         let language = self.language()?;
         Ok((
-            self.setting(&format!("mail.invite.{key}.subject"))?
+            self.setting(&Setting::InvitationSubject(role))?
                 .unwrap_or_else(|| t(language, &format!("mail.invite.{key}.subject"))),
-            self.setting(&format!("mail.invite.{key}.body"))?
+            self.setting(&Setting::InvitationBody(role))?
                 .unwrap_or_else(|| t(language, &format!("mail.invite.{key}.body"))),
         ))
     }
@@ -383,9 +384,8 @@ impl Session {
         subject: &str,
         body: &str,
     ) -> Result<(), ActionError> {
-        let key = template_key(role);
-        self.set_setting(&format!("mail.invite.{key}.subject"), subject)?;
-        self.set_setting(&format!("mail.invite.{key}.body"), body)
+        self.set_setting(&Setting::InvitationSubject(role), subject)?;
+        self.set_setting(&Setting::InvitationBody(role), body)
     }
 
     /// Withdraws an invitation that was not yet accepted.
@@ -417,9 +417,9 @@ impl Session {
             .await?;
         let json =
             serde_json::to_string(&status).map_err(|e| ActionError::BadField(e.to_string()))?;
-        self.set_setting(&format!("status:{programme_doc}"), &json)?;
+        self.set_setting(&Setting::Status(programme_doc.to_owned()), &json)?;
         self.set_setting(
-            &format!("status_at:{programme_doc}"),
+            &Setting::StatusAt(programme_doc.to_owned()),
             &Utc::now().to_rfc3339(),
         )?;
         let members = status.members.clone();
@@ -470,7 +470,7 @@ impl Session {
 
     fn cached_status(&self, programme_doc: &str) -> Result<ProgrammeStatus, ActionError> {
         Ok(self
-            .setting(&format!("status:{programme_doc}"))?
+            .setting(&Setting::Status(programme_doc.to_owned()))?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default())
     }
@@ -732,7 +732,10 @@ impl Session {
         title: &str,
         members: Vec<String>,
     ) -> Result<String, ActionError> {
-        let forming = format!("forming:{}:{}", p.programme.programme_id, members.join(","));
+        let forming = Setting::Forming {
+            programme: p.programme.programme_id.clone(),
+            members: members.clone(),
+        };
         let earlier = self
             .setting(&forming)?
             .and_then(|json| serde_json::from_str::<CreateGroup>(&json).ok())
@@ -909,7 +912,7 @@ impl Session {
             unpaired_mentees,
             pairs,
             quarter_now: guide::quarter_of(today, &views::quarters(&p.programme, today)),
-            status_checked_at: self.setting(&format!("status_at:{programme_doc}"))?,
+            status_checked_at: self.setting(&Setting::StatusAt(programme_doc.to_owned()))?,
         })
     }
 

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::settings::Setting;
 use super::{ActionError, Session, check_name, parse_server};
 use crate::access::DocEntry;
 use crate::api::{EvaluationForm, InvitationView, PersonRef, ProfileForm, ProgrammeCard};
@@ -76,7 +77,7 @@ impl Session {
         let name = check_name(name)?;
         let api = ServerApi::new(&server);
         let known = self.credential_for(&server)?;
-        let attempt_key = format!("accept_attempt:{code}");
+        let attempt_key = Setting::AcceptAttempt(code.to_string());
         let attempt = self.attempt(&attempt_key)?;
         let accepted = api
             .accept_invitation(
@@ -89,8 +90,8 @@ impl Session {
                 },
             )
             .await?;
-        self.set_setting("name", &name)?;
-        self.set_setting("onboarded", "yes")?;
+        self.set_setting(&Setting::Name, &name)?;
+        self.set_setting(&Setting::Onboarded, "yes")?;
         self.join_server(&server, &accepted.credential, &accepted.person)?;
         self.remove_setting(&attempt_key)?;
         self.sync_directory().await?;
@@ -106,7 +107,7 @@ impl Session {
         let id = self
             .create_registered(&profile_doc, "profile", entry)
             .await?;
-        self.set_setting(&format!("profile:{}", accepted.programme), &id)?;
+        self.set_setting(&Setting::Profile(accepted.programme.clone()), &id)?;
         Ok(programme_doc.unwrap_or_default())
     }
 
@@ -124,12 +125,12 @@ impl Session {
         code: &str,
         label: &str,
     ) -> Result<(), ActionError> {
-        if self.setting("credential")?.is_some() {
+        if self.setting(&Setting::Credential)?.is_some() {
             return Err(ActionError::AlreadyLinked);
         }
         let server = parse_server(server)?;
         let code = codes::normalize(code)?;
-        let attempt_key = format!("link_attempt:{code}");
+        let attempt_key = Setting::LinkAttempt(code.to_string());
         let attempt = self.attempt(&attempt_key)?;
         let joined = ServerApi::new(&server)
             .join_device(&JoinDevice {
@@ -139,7 +140,7 @@ impl Session {
                 attempt,
             })
             .await?;
-        self.set_setting("onboarded", "yes")?;
+        self.set_setting(&Setting::Onboarded, "yes")?;
         self.join_server(&server, &joined.credential, &joined.person)?;
         self.remove_setting(&attempt_key)?;
         self.sync_directory().await
@@ -147,7 +148,7 @@ impl Session {
 
     /// The secret of a network step that must be safe to repeat, kept under `key` before the
     /// step is first asked for, so that a retry after a lost answer or a crash is the same request.
-    fn attempt(&self, key: &str) -> Result<String, ActionError> {
+    fn attempt(&self, key: &Setting) -> Result<String, ActionError> {
         if let Some(attempt) = self.setting(key)? {
             return Ok(attempt);
         }
@@ -193,7 +194,7 @@ impl Session {
                 let none = serde_json::to_string(&crate::wire::Directory::default())
                     .map_err(|e| ActionError::BadField(e.to_string()))?;
                 self.device.set_read_only(Default::default());
-                self.set_setting("directory", &none)
+                self.set_setting(&Setting::Directory, &none)
             }
             other => other,
         }
@@ -241,8 +242,9 @@ impl Session {
         Ok((coordinated, joined))
     }
 
-    async fn own_doc(&self, kind: &str, programme_id: &str) -> Result<Option<String>, ActionError> {
-        let id = self.setting(&format!("{kind}:{programme_id}"))?;
+    /// Her own profile or evaluation document, if this device has it.
+    async fn own_doc(&self, setting: Setting) -> Result<Option<String>, ActionError> {
+        let id = self.setting(&setting)?;
         Ok(id.filter(|id| self.device.has(id)))
     }
 
@@ -254,7 +256,10 @@ impl Session {
         let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
         let language = self.language()?;
         let me = self.profile()?.person_id;
-        let profile = match self.own_doc("profile", &programme.programme_id).await? {
+        let profile = match self
+            .own_doc(Setting::Profile(programme.programme_id.clone()))
+            .await?
+        {
             Some(id) => self.device.read::<ProfileDoc>(&id).await?,
             None => return Err(ActionError::NoServer),
         };
@@ -301,7 +306,7 @@ impl Session {
     pub async fn save_profile_form(&self, form: ProfileForm) -> Result<ProfileForm, ActionError> {
         let programme: ProgrammeDoc = self.device.read(&form.programme).await?;
         let id = self
-            .own_doc("profile", &programme.programme_id)
+            .own_doc(Setting::Profile(programme.programme_id.clone()))
             .await?
             .ok_or(ActionError::NoServer)?;
         let name = check_name(&form.name)?;
@@ -343,7 +348,10 @@ impl Session {
     ) -> Result<EvaluationForm, ActionError> {
         let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
         let language = self.language()?;
-        let id = match self.own_doc("evaluation", &programme.programme_id).await? {
+        let id = match self
+            .own_doc(Setting::Evaluation(programme.programme_id.clone()))
+            .await?
+        {
             Some(id) => id,
             None => {
                 let me = self.profile()?.person_id;
@@ -364,7 +372,7 @@ impl Session {
                     owner: Some(me),
                 };
                 let id = self.create_registered(&doc, "evaluation", entry).await?;
-                self.set_setting(&format!("evaluation:{}", programme.programme_id), &id)?;
+                self.set_setting(&Setting::Evaluation(programme.programme_id.clone()), &id)?;
                 id
             }
         };
@@ -404,7 +412,7 @@ impl Session {
     ) -> Result<EvaluationForm, ActionError> {
         let programme: ProgrammeDoc = self.device.read(&form.programme).await?;
         let id = self
-            .own_doc("evaluation", &programme.programme_id)
+            .own_doc(Setting::Evaluation(programme.programme_id.clone()))
             .await?
             .ok_or(ActionError::NoServer)?;
         let update = form.clone();

@@ -9,6 +9,9 @@ mod circle;
 mod coordinator;
 mod joining;
 mod pair;
+mod settings;
+
+use settings::Setting;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +22,7 @@ use url::Url;
 pub use coordinator::ProgrammeForm;
 
 use crate::access::{Access, DocEntry};
-use crate::api::{Profile, SyncState, TextValue};
+use crate::api::{ErrorKind, Profile, SyncState, TextValue};
 use crate::client::{ApiFailure, ServerApi};
 use crate::codes::CodeError;
 use crate::demo;
@@ -115,6 +118,43 @@ impl From<crate::store::StoreError> for ActionError {
 }
 
 impl ActionError {
+    /// What sort of failure it is (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        use ActionError as E;
+        match self {
+            E::NameRequired
+            | E::NameTooLong
+            | E::RoleRequired
+            | E::BadDate(_)
+            | E::BadTime(_)
+            | E::PlaceTooLong
+            | E::TextRequired
+            | E::AskFirst
+            | E::NoDate
+            | E::BadField(_)
+            | E::BadServer(_)
+            | E::Code(_)
+            | E::MentorFull
+            | E::AlreadyPaired
+            | E::NotAccepted
+            | E::Plan(_)
+            | E::TeacherRequired
+            | E::WrongRole
+            | E::AlreadyLinked
+            | E::NoCertificate(_) => ErrorKind::Invalid,
+            E::NotCoordinator | E::NotFacilitator | E::Device(DeviceError::ReadOnly(_)) => {
+                ErrorKind::Denied
+            }
+            E::UnknownGroup(_) | E::UnknownMeeting(_) | E::Device(DeviceError::NotFound(_)) => {
+                ErrorKind::NotFound
+            }
+            E::Api(ApiFailure::Refused(refusal)) => refusal.kind(),
+            E::NoServer | E::NotesNotArrived | E::Api(_) | E::Device(_) => {
+                ErrorKind::Infrastructure
+            }
+        }
+    }
+
     /// The stable code the window translates.
     pub fn code(&self) -> String {
         match self {
@@ -229,24 +269,28 @@ impl Session {
         &self.device
     }
 
-    fn setting(&self, key: &str) -> Result<Option<String>, ActionError> {
-        Ok(self.device.store().setting(key)?)
+    fn setting(&self, setting: &Setting) -> Result<Option<String>, ActionError> {
+        Ok(self.device.store().setting(&setting.key())?)
     }
 
-    fn set_setting(&self, key: &str, value: &str) -> Result<(), ActionError> {
-        Ok(self.device.store().set_setting(key, value)?)
+    fn set_setting(&self, setting: &Setting, value: &str) -> Result<(), ActionError> {
+        Ok(self.device.store().set_setting(&setting.key(), value)?)
     }
 
-    fn remove_setting(&self, key: &str) -> Result<(), ActionError> {
-        Ok(self.device.store().remove_setting(key)?)
+    fn remove_setting(&self, setting: &Setting) -> Result<(), ActionError> {
+        Ok(self.device.store().remove_setting(&setting.key())?)
     }
 
     // -- The server -----------------------------------------------------------------------------
 
     /// The server this device belongs to, and its credential there.
     fn api(&self) -> Result<(ServerApi, String), ActionError> {
-        let server = self.setting("server")?.ok_or(ActionError::NoServer)?;
-        let credential = self.setting("credential")?.ok_or(ActionError::NoServer)?;
+        let server = self
+            .setting(&Setting::Server)?
+            .ok_or(ActionError::NoServer)?;
+        let credential = self
+            .setting(&Setting::Credential)?
+            .ok_or(ActionError::NoServer)?;
         let url = Url::parse(&server).map_err(|_| ActionError::BadServer(server.clone()))?;
         Ok((ServerApi::new(&url), credential))
     }
@@ -254,8 +298,10 @@ impl Session {
     /// Connects to the server this device belongs to, if it has joined one (a device that has
     /// not is refused by the server, so it does not try).
     pub fn connect_saved(&self) -> Result<(), ActionError> {
-        let server = self.setting("server")?.and_then(|s| Url::parse(&s).ok());
-        if let (Some(server), Some(credential)) = (server, self.setting("credential")?) {
+        let server = self
+            .setting(&Setting::Server)?
+            .and_then(|s| Url::parse(&s).ok());
+        if let (Some(server), Some(credential)) = (server, self.setting(&Setting::Credential)?) {
             self.device.connect(&server, Some(credential))?;
         }
         Ok(())
@@ -263,19 +309,21 @@ impl Session {
 
     /// The server a launch option or an earlier invitation named, to prefill forms with.
     pub fn known_server(&self) -> Result<Option<String>, ActionError> {
-        Ok(self.setting("server")?.or(self.setting("launch_server")?))
+        Ok(self
+            .setting(&Setting::Server)?
+            .or(self.setting(&Setting::LaunchServer)?))
     }
 
     /// Remembers the server given at launch, to prefill forms with.
     pub fn remember_launch_server(&self, server: &Url) -> Result<(), ActionError> {
-        self.set_setting("launch_server", server.as_str())
+        self.set_setting(&Setting::LaunchServer, server.as_str())
     }
 
     /// Saves this device's credential for `server` and who the server says she is, and connects.
     fn join_server(&self, server: &Url, credential: &str, person: &str) -> Result<(), ActionError> {
-        self.set_setting("server", server.as_str())?;
-        self.set_setting("credential", credential)?;
-        self.set_setting("person_id", person)?;
+        self.set_setting(&Setting::Server, server.as_str())?;
+        self.set_setting(&Setting::Credential, credential)?;
+        self.set_setting(&Setting::PersonId, person)?;
         self.device.connect(server, Some(credential.to_owned()))?;
         Ok(())
     }
@@ -284,11 +332,11 @@ impl Session {
     /// as the same person).
     fn credential_for(&self, server: &Url) -> Result<Option<String>, ActionError> {
         let same = self
-            .setting("server")?
+            .setting(&Setting::Server)?
             .and_then(|s| Url::parse(&s).ok())
             .is_some_and(|s| &s == server);
         Ok(if same {
-            self.setting("credential")?
+            self.setting(&Setting::Credential)?
         } else {
             None
         })
@@ -375,7 +423,7 @@ impl Session {
         self.device.set_read_only(read_only(&directory));
         let json =
             serde_json::to_string(&directory).map_err(|e| ActionError::BadField(e.to_string()))?;
-        self.set_setting("directory", &json)?;
+        self.set_setting(&Setting::Directory, &json)?;
         self.adopt_first_privates(&directory).await?;
         self.start_missing_session_notes(&directory).await
     }
@@ -385,8 +433,12 @@ impl Session {
     /// open that group again.
     async fn adopt_first_privates(&self, directory: &Directory) -> Result<(), ActionError> {
         let me = self.profile()?.person_id;
-        for (key, mine) in self.device.store().settings_starting("private:")? {
-            let group_doc = &key["private:".len()..];
+        for (key, mine) in self
+            .device
+            .store()
+            .settings_starting(Setting::PRIVATE_PREFIX)?
+        {
+            let group_doc = &key[Setting::PRIVATE_PREFIX.len()..];
             let Ok(group) = self.device.read::<GroupDoc>(group_doc).await else {
                 continue;
             };
@@ -395,7 +447,7 @@ impl Session {
                 && self.device.has(&mine)
             {
                 let id = self.adopt_private(mine, first).await?;
-                self.set_setting(&key, &id)?;
+                self.set_setting(&Setting::Private(group_doc.to_owned()), &id)?;
             }
         }
         Ok(())
@@ -437,7 +489,7 @@ impl Session {
     /// The last directory the server gave, if any.
     fn directory(&self) -> Result<Option<Directory>, ActionError> {
         Ok(self
-            .setting("directory")?
+            .setting(&Setting::Directory)?
             .and_then(|json| serde_json::from_str(&json).ok()))
     }
 
@@ -445,37 +497,37 @@ impl Session {
 
     /// The person on this device (a person id is made on first use).
     pub fn profile(&self) -> Result<Profile, ActionError> {
-        let person_id = match self.setting("person_id")? {
+        let person_id = match self.setting(&Setting::PersonId)? {
             Some(id) => id,
             None => {
                 let id = docs::new_id();
-                self.set_setting("person_id", &id)?;
+                self.set_setting(&Setting::PersonId, &id)?;
                 id
             }
         };
-        let role = match self.setting("role")?.as_deref() {
+        let role = match self.setting(&Setting::Role)?.as_deref() {
             Some("mentor") => Some(Role::Mentor),
             Some("mentee") => Some(Role::Mentee),
             _ => None,
         };
         Ok(Profile {
             person_id,
-            name: self.setting("name")?.unwrap_or_default(),
+            name: self.setting(&Setting::Name)?.unwrap_or_default(),
             role,
             language: self.language()?,
-            onboarded: self.setting("onboarded")?.is_some(),
+            onboarded: self.setting(&Setting::Onboarded)?.is_some(),
         })
     }
 
     pub fn language(&self) -> Result<Language, ActionError> {
         Ok(self
-            .setting("language")?
+            .setting(&Setting::Language)?
             .and_then(|l| Language::from_code(&l))
             .unwrap_or_default())
     }
 
     pub fn set_language(&self, language: Language) -> Result<Profile, ActionError> {
-        self.set_setting("language", language.code())?;
+        self.set_setting(&Setting::Language, language.code())?;
         self.profile()
     }
 
@@ -488,13 +540,13 @@ impl Session {
     ) -> Result<Profile, ActionError> {
         let name = check_name(name)?;
         match role {
-            Some(Role::Mentor) => self.set_setting("role", "mentor")?,
-            Some(Role::Mentee) => self.set_setting("role", "mentee")?,
+            Some(Role::Mentor) => self.set_setting(&Setting::Role, "mentor")?,
+            Some(Role::Mentee) => self.set_setting(&Setting::Role, "mentee")?,
             Some(_) => return Err(ActionError::RoleRequired),
             None => {}
         }
-        self.set_setting("name", &name)?;
-        self.set_setting("onboarded", "yes")?;
+        self.set_setting(&Setting::Name, &name)?;
+        self.set_setting(&Setting::Onboarded, "yes")?;
         let me = self.profile()?.person_id;
         for group in self.my_groups().await? {
             if self.device.check_writable(&group).is_err() {
@@ -516,11 +568,11 @@ impl Session {
     /// Which side she wants to see the demo from, without a name yet.
     pub fn set_demo_role(&self, role: Option<Role>) -> Result<(), ActionError> {
         match role {
-            Some(Role::Mentor) => self.set_setting("role", "mentor")?,
-            Some(Role::Mentee) | None => self.set_setting("role", "mentee")?,
+            Some(Role::Mentor) => self.set_setting(&Setting::Role, "mentor")?,
+            Some(Role::Mentee) | None => self.set_setting(&Setting::Role, "mentee")?,
             Some(_) => return Err(ActionError::RoleRequired),
         }
-        self.set_setting("onboarded", "yes")
+        self.set_setting(&Setting::Onboarded, "yes")
     }
 
     // -- Pairs on this device -------------------------------------------------------------------
@@ -529,7 +581,7 @@ impl Session {
     async fn my_groups(&self) -> Result<Vec<String>, ActionError> {
         let me = self.profile()?.person_id;
         let active = self.directory()?.map(|d| d.groups);
-        let demo = self.setting("demo_group")?;
+        let demo = self.setting(&Setting::DemoGroup)?;
         let mut groups = Vec::new();
         for entry in self.device.documents()? {
             if entry.kind != DocKind::Group.as_str() {
@@ -549,7 +601,7 @@ impl Session {
 
     /// Opens the demo programme (made on first use, kept on this device only).
     pub async fn open_demo(&self, today: NaiveDate) -> Result<String, ActionError> {
-        if let Some(existing) = self.setting("demo_group")?
+        if let Some(existing) = self.setting(&Setting::DemoGroup)?
             && self.device.has(&existing)
         {
             return Ok(existing);
@@ -582,9 +634,9 @@ impl Session {
         for (meeting, text) in demo.shared_notes {
             self.write(&notes, shared_path(&meeting), "", &text).await?;
         }
-        self.set_setting("demo_group", &group_id)?;
+        self.set_setting(&Setting::DemoGroup, &group_id)?;
         if !profile.onboarded {
-            self.set_setting("onboarded", "yes")?;
+            self.set_setting(&Setting::Onboarded, "yes")?;
         }
         Ok(group_id)
     }
@@ -592,7 +644,7 @@ impl Session {
     /// This person's private document for a pair or circle (made on first use; on the server,
     /// hers alone, and on each of her devices).
     async fn private_doc(&self, group: &str) -> Result<String, ActionError> {
-        let key = format!("private:{group}");
+        let key = Setting::Private(group.to_owned());
         let mine = self.setting(&key)?.filter(|id| self.device.has(id));
         let me = self.profile()?.person_id;
         let docs = self.pair_docs(group).await?;
@@ -796,4 +848,42 @@ fn read_only(directory: &Directory) -> std::collections::HashSet<String> {
 
 fn shared_path(meeting: &str) -> Vec<String> {
     docs::shared_note_path(meeting).map(str::to_owned).to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::ApiError;
+
+    fn refused(code: &str) -> ActionError {
+        ActionError::Api(ApiFailure::Refused(ApiError {
+            code: code.into(),
+            message: String::new(),
+            retry_after: None,
+            existing: None,
+        }))
+    }
+
+    /// Each error says what sort of failure it is, the server's refusals included.
+    #[test]
+    fn errors_are_split_by_kind() {
+        assert_eq!(ActionError::TextRequired.kind(), ErrorKind::Invalid);
+        assert_eq!(ActionError::NotCoordinator.kind(), ErrorKind::Denied);
+        assert_eq!(
+            ActionError::UnknownMeeting("m".into()).kind(),
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            ActionError::NotesNotArrived.kind(),
+            ErrorKind::Infrastructure
+        );
+        assert_eq!(refused("unauthorized").kind(), ErrorKind::Denied);
+        assert_eq!(refused("code_unknown").kind(), ErrorKind::NotFound);
+        assert_eq!(refused("code_used").kind(), ErrorKind::Invalid);
+        assert_eq!(refused("server_error").kind(), ErrorKind::Infrastructure);
+        assert_eq!(
+            ActionError::Api(ApiFailure::Offline("no route".into())).kind(),
+            ErrorKind::Infrastructure
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::settings::Setting;
 use super::{ActionError, MAX_PLACE, Session, parse_date, parse_time, shared_path};
 use crate::api::{Email, GoalItem, Home, MeetingPage, PreparationPage, TextValue};
 use crate::docs::{self, GoalDoc, GroupDoc, MeetingDoc, NotesDoc};
@@ -378,13 +379,13 @@ impl Session {
         let pair = self.pair_docs(group).await?;
         let (subject, body) = match template {
             Some((subject, body)) => {
-                self.set_setting("mail.first.subject", &subject)?;
-                self.set_setting("mail.first.body", &body)?;
+                self.set_setting(&Setting::FirstContactSubject, &subject)?;
+                self.set_setting(&Setting::FirstContactBody, &body)?;
                 (subject, body)
             }
             None => match (
-                self.setting("mail.first.subject")?,
-                self.setting("mail.first.body")?,
+                self.setting(&Setting::FirstContactSubject)?,
+                self.setting(&Setting::FirstContactBody)?,
             ) {
                 (Some(subject), Some(body)) => (subject, body),
                 _ => mail::first_contact_template(language),
@@ -418,8 +419,8 @@ impl Session {
     pub fn first_contact_template(&self) -> Result<(String, String), ActionError> {
         Ok(
             match (
-                self.setting("mail.first.subject")?,
-                self.setting("mail.first.body")?,
+                self.setting(&Setting::FirstContactSubject)?,
+                self.setting(&Setting::FirstContactBody)?,
             ) {
                 (Some(subject), Some(body)) => (subject, body),
                 _ => mail::first_contact_template(self.language()?),

@@ -12,6 +12,7 @@ mod profile;
 use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate};
+use mentoring::api::ErrorKind;
 use mentoring::commands::Command;
 use mentoring::session::{ActionError, Session};
 use serde::Serialize;
@@ -20,17 +21,20 @@ use tauri::{AppHandle, State};
 
 use crate::Shell;
 
-/// An error as the window receives it: a stable code it translates, and the technical detail.
+/// An error as the window receives it: a stable code it translates, its kind, and the technical
+/// detail.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommandError {
     pub code: String,
+    pub kind: ErrorKind,
     pub detail: String,
 }
 
 impl CommandError {
-    fn new(code: &str, detail: impl ToString) -> Self {
+    fn new(code: &str, kind: ErrorKind, detail: impl ToString) -> Self {
         CommandError {
             code: code.to_owned(),
+            kind,
             detail: detail.to_string(),
         }
     }
@@ -43,6 +47,7 @@ impl From<ActionError> for CommandError {
         }
         CommandError {
             code: e.code(),
+            kind: e.kind(),
             detail: e.to_string(),
         }
     }
@@ -76,6 +81,7 @@ pub async fn command(
     }
     Err(CommandError::new(
         "bad_request",
+        ErrorKind::Invalid,
         format!("no command {name:?}"),
     ))
 }
@@ -86,10 +92,16 @@ where
     C: Command,
     F: Future<Output = Answer<C::Output>>,
 {
-    let request: C = serde_json::from_value(params)
-        .map_err(|e| CommandError::new("bad_request", format!("{}: {e}", C::NAME)))?;
+    let request: C = serde_json::from_value(params).map_err(|e| {
+        CommandError::new(
+            "bad_request",
+            ErrorKind::Invalid,
+            format!("{}: {e}", C::NAME),
+        )
+    })?;
     let output = handler(request).await?;
-    serde_json::to_value(output).map_err(|e| CommandError::new("bridge", e))
+    serde_json::to_value(output)
+        .map_err(|e| CommandError::new("bridge", ErrorKind::Infrastructure, e))
 }
 
 /// An area's dispatcher: each command type with the handler that answers it.
@@ -111,7 +123,7 @@ fn session(shell: &Shell) -> Answer<Session> {
         .device
         .clone()
         .map(Session::new)
-        .map_err(|e| CommandError::new("storage_unavailable", e))
+        .map_err(|e| CommandError::new("storage_unavailable", ErrorKind::Infrastructure, e))
 }
 
 fn today() -> NaiveDate {
@@ -120,11 +132,18 @@ fn today() -> NaiveDate {
 
 /// Writes a file into the export folder: whole or not at all (written aside, then renamed).
 fn write_export(dir: &Path, name: &str, bytes: &[u8]) -> Answer<PathBuf> {
-    std::fs::create_dir_all(dir).map_err(|e| CommandError::new("export_failed", e))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CommandError::new("export_failed", ErrorKind::Infrastructure, e))?;
     let path = dir.join(name);
     let partial = dir.join(format!(".{name}.part"));
     std::fs::write(&partial, bytes)
         .and_then(|()| std::fs::rename(&partial, &path))
-        .map_err(|e| CommandError::new("export_failed", format!("{}: {e}", path.display())))?;
+        .map_err(|e| {
+            CommandError::new(
+                "export_failed",
+                ErrorKind::Infrastructure,
+                format!("{}: {e}", path.display()),
+            )
+        })?;
     Ok(path)
 }

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use mentoring::api::{
-    Email, GoalItem, Home, MeetingPage, PreparationPage, SavedFile, Template, TextValue,
+    Email, ErrorKind, GoalItem, Home, MeetingPage, PreparationPage, SavedFile, Template, TextValue,
 };
 use mentoring::commands as cmd;
 
@@ -216,12 +216,13 @@ pub(super) async fn open_mail(
     if !mailto.starts_with("mailto:") {
         return Err(CommandError::new(
             "bad_field",
+            ErrorKind::Invalid,
             "only mailto: addresses can be opened",
         ));
     }
     app.opener()
         .open_url(mailto, None::<&str>)
-        .map_err(|e| CommandError::new("no_mail_client", e))
+        .map_err(|e| CommandError::new("no_mail_client", ErrorKind::Infrastructure, e))
 }
 
 pub(super) async fn preparation(

@@ -1,0 +1,120 @@
+//! What a device keeps about its person beside her documents (the store's settings table), as
+//! typed keys: each setting is named once here, with the text key it is stored under.
+
+use crate::model::Role;
+
+/// A setting of this device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Setting {
+    /// The server this device belongs to.
+    Server,
+    /// The server given at launch (`--server`), offered when she joins.
+    LaunchServer,
+    /// This device's credential at the server.
+    Credential,
+    /// Her person id, as the server made it.
+    PersonId,
+    Name,
+    Role,
+    Language,
+    /// Whether she finished the first screen.
+    Onboarded,
+    /// The demo pair's group document.
+    DemoGroup,
+    /// The server's last directory of her documents (JSON).
+    Directory,
+    FirstContactSubject,
+    FirstContactBody,
+    /// A coordinator's own invitation template for a role.
+    InvitationSubject(Role),
+    InvitationBody(Role),
+    /// Her evaluation document in a programme (by programme id).
+    Evaluation(String),
+    /// Her profile document in a programme (by programme id).
+    Profile(String),
+    /// A coordinator's last roster and status of a programme (by programme document).
+    Roster(String),
+    Status(String),
+    StatusAt(String),
+    /// Her private notes document on a group (by group document).
+    Private(String),
+    /// A group being formed, kept until the server answered (programme id, member ids).
+    Forming {
+        programme: String,
+        members: Vec<String>,
+    },
+    /// The attempt secret of accepting an invitation, or of linking a device, with a code.
+    AcceptAttempt(String),
+    LinkAttempt(String),
+}
+
+impl Setting {
+    /// Where the private-notes settings start (to list them all).
+    pub(crate) const PRIVATE_PREFIX: &'static str = "private:";
+
+    /// The text key it is stored under (unchanged since these were written by hand).
+    pub(crate) fn key(&self) -> String {
+        match self {
+            Setting::Server => "server".into(),
+            Setting::LaunchServer => "launch_server".into(),
+            Setting::Credential => "credential".into(),
+            Setting::PersonId => "person_id".into(),
+            Setting::Name => "name".into(),
+            Setting::Role => "role".into(),
+            Setting::Language => "language".into(),
+            Setting::Onboarded => "onboarded".into(),
+            Setting::DemoGroup => "demo_group".into(),
+            Setting::Directory => "directory".into(),
+            Setting::FirstContactSubject => "mail.first.subject".into(),
+            Setting::FirstContactBody => "mail.first.body".into(),
+            Setting::InvitationSubject(role) => format!("mail.invite.{}.subject", role_key(*role)),
+            Setting::InvitationBody(role) => format!("mail.invite.{}.body", role_key(*role)),
+            Setting::Evaluation(programme) => format!("evaluation:{programme}"),
+            Setting::Profile(programme) => format!("profile:{programme}"),
+            Setting::Roster(programme_doc) => format!("roster:{programme_doc}"),
+            Setting::Status(programme_doc) => format!("status:{programme_doc}"),
+            Setting::StatusAt(programme_doc) => format!("status_at:{programme_doc}"),
+            Setting::Private(group_doc) => format!("{}{group_doc}", Self::PRIVATE_PREFIX),
+            Setting::Forming { programme, members } => {
+                format!("forming:{programme}:{}", members.join(","))
+            }
+            Setting::AcceptAttempt(code) => format!("accept_attempt:{code}"),
+            Setting::LinkAttempt(code) => format!("link_attempt:{code}"),
+        }
+    }
+}
+
+/// Which invitation e-mail a role gets: the mentors', the mentees', or the circle's.
+pub(crate) fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Mentor => "mentor",
+        Role::Mentee => "mentee",
+        _ => "circle",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys are what earlier versions wrote: a device keeps its settings across an update.
+    #[test]
+    fn keys_are_those_already_on_devices() {
+        assert_eq!(Setting::Server.key(), "server");
+        assert_eq!(Setting::FirstContactBody.key(), "mail.first.body");
+        assert_eq!(
+            Setting::InvitationSubject(Role::Mentee).key(),
+            "mail.invite.mentee.subject"
+        );
+        assert_eq!(Setting::Private("g".into()).key(), "private:g");
+        assert_eq!(
+            Setting::Forming {
+                programme: "p".into(),
+                members: vec!["a".into(), "b".into()]
+            }
+            .key(),
+            "forming:p:a,b"
+        );
+        assert_eq!(Setting::AcceptAttempt("C".into()).key(), "accept_attempt:C");
+    }
+}
