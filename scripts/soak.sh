@@ -24,5 +24,5 @@ PM_SOAK_RUNS=$runs "$aside/deps/convergence" --ignored --nocapture --exact soak 
   grep -E '^(seed|FAILED|SOAK|  )' || true
 grep -q '^SOAK |.*failed runs 0 ' "$log" || { echo "soak failed (log: $log)"; exit 1; }
 # The property tests and the fuzzing of the real server, with more cases than the test command.
-PM_FUZZ_CASES=${PM_FUZZ_CASES:-20000} cargo test -p sync-server --bins properties
+PM_FUZZ_CASES=${PM_FUZZ_CASES:-20000} cargo test -p sync-server --lib properties
 PM_FUZZ_CASES=${PM_FUZZ_CASES:-20000} cargo test -p system-tests --test fuzz -- --nocapture

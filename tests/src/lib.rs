@@ -104,6 +104,98 @@ pub fn is(state: SyncState) -> impl Fn(&SyncStatus) -> bool {
     move |s| s.state == state
 }
 
+/// A sync server the fixtures can work against: the real binary ([`SyncServer`], for scenarios
+/// that kill, restart or read its log) or the same server inside the test process
+/// ([`InProcessServer`], quicker, for the rest).
+pub trait Served {
+    fn url(&self) -> url::Url;
+    /// The key a coordinator needs to set up a programme.
+    fn setup_key(&self) -> String;
+}
+
+impl Served for SyncServer {
+    fn url(&self) -> url::Url {
+        SyncServer::url(self)
+    }
+
+    fn setup_key(&self) -> String {
+        programme::setup_key(self)
+    }
+}
+
+/// The sync server's library serving on a loopback port inside the test process (its own
+/// task on the test's runtime), with a fixed setup key; stopped cleanly when dropped.
+pub struct InProcessServer {
+    pub port: u16,
+    key: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl InProcessServer {
+    /// Starts serving `data_dir` on a free port and waits until it answers /health.
+    pub async fn start(data_dir: &Path) -> InProcessServer {
+        let port = free_port();
+        let key = format!("in-process-{port}");
+        let config = sync_server::Config {
+            listen: ([127, 0, 0, 1], port).into(),
+            data_dir: data_dir.to_owned(),
+            max_message_bytes: 16 * 1024 * 1024,
+            setup_key: Some(key.clone()),
+            max_connections: 10_000,
+            max_connections_per_device: 4,
+            idle_timeout_secs: 90,
+            send_timeout_secs: 15,
+            header_timeout_secs: 10,
+            wrong_codes_per_address: 20,
+            wrong_codes_total: 200,
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let serving = sync_server::run(config, async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serving.await {
+                eprintln!("the in-process sync server stopped: {e}");
+            }
+        });
+        eventually(
+            Duration::from_secs(20),
+            "the in-process server answers",
+            || async move { health(port).await.is_some() },
+        )
+        .await;
+        InProcessServer {
+            port,
+            key,
+            stop: Some(stop),
+        }
+    }
+}
+
+impl InProcessServer {
+    pub fn url(&self) -> url::Url {
+        url::Url::parse(&format!("http://127.0.0.1:{}", self.port)).expect("a loopback address")
+    }
+}
+
+impl Served for InProcessServer {
+    fn url(&self) -> url::Url {
+        InProcessServer::url(self)
+    }
+
+    fn setup_key(&self) -> String {
+        self.key.clone()
+    }
+}
+
+impl Drop for InProcessServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
 /// A running sync-server process.
 pub struct SyncServer {
     child: Option<Child>,
@@ -260,7 +352,7 @@ pub mod programme {
     use mentoring::model::{Role, Settings};
     use mentoring::session::{ProgrammeForm, Session};
 
-    use crate::SyncServer;
+    use crate::{Served, SyncServer};
 
     pub fn today() -> chrono::NaiveDate {
         chrono::Local::now().date_naive()
@@ -305,13 +397,13 @@ pub mod programme {
     /// A coordinator who set up a programme; returns her and the programme document.
     pub async fn coordinator(
         dir: &Path,
-        server: &SyncServer,
+        server: &impl Served,
         settings: Settings,
     ) -> (Person, String) {
         let person = Person::new(dir).await;
         let form = ProgrammeForm {
             server: server.url().to_string(),
-            setup_key: setup_key(server),
+            setup_key: server.setup_key(),
             coordinator_name: "Carla".into(),
             name: "Peer mentoring HBO-ICT".into(),
             school: "Hogeschool Windesheim".into(),
@@ -337,7 +429,7 @@ pub mod programme {
         pub mentee: Person,
     }
 
-    pub async fn mentor_and_mentee(dir: &Path, server: &SyncServer) -> People {
+    pub async fn mentor_and_mentee(dir: &Path, server: &impl Served) -> People {
         let (coordinator, programme) =
             coordinator(&dir.join("coordinator"), server, Settings::default()).await;
         let mentor = participant(
@@ -374,7 +466,7 @@ pub mod programme {
     /// Someone invited by the coordinator who accepts on her own device.
     pub async fn participant(
         dir: &Path,
-        server: &SyncServer,
+        server: &impl Served,
         coordinator: &Person,
         programme: &str,
         role: Role,

@@ -14,7 +14,7 @@ use mentoring::i18n::format_date;
 use mentoring::model::{Language, Role, Settings};
 use mentoring::session::ActionError;
 use system_tests::programme::{Person, coordinator, participant, today};
-use system_tests::{SyncServer, eventually, is, wait_status};
+use system_tests::{InProcessServer, eventually, is, wait_status};
 
 fn file_bytes(dir: &Path) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -67,7 +67,7 @@ async fn with_track(person: &Person, programme: &str, track: &str, year: u64) {
 async fn a_circle_shares_its_notes_with_its_members_only_and_certifies_who_attended() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let server = SyncServer::start(&dir.join("server"), &[]).await;
+    let server = InProcessServer::start(&dir.join("server")).await;
     let (coordinator, programme) =
         coordinator(&dir.join("coordinator"), &server, Settings::default()).await;
     let join = |role: Role, name: &'static str, folder: &'static str| {

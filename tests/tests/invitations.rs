@@ -6,8 +6,8 @@ use mentoring::codes;
 use mentoring::i18n::t;
 use mentoring::model::{Language, Role, Settings};
 use mentoring::session::ActionError;
-use system_tests::SyncServer;
 use system_tests::programme::{Person, coordinator, today};
+use system_tests::{InProcessServer, SyncServer};
 
 /// The Dutch message the app shows for an error.
 fn dutch(e: &ActionError) -> String {
@@ -215,7 +215,7 @@ async fn accepting_again_after_a_lost_answer_or_a_503_gets_her_in_once() {
     use system_tests::{Fault, FlakyProxy};
 
     let tmp = tempfile::tempdir().unwrap();
-    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let server = InProcessServer::start(&tmp.path().join("server")).await;
     let (coordinator, programme) = coordinator(
         &tmp.path().join("coordinator"),
         &server,
@@ -267,7 +267,7 @@ async fn linking_a_phone_again_after_a_lost_answer_or_a_503_links_it_once() {
     use system_tests::{Fault, FlakyProxy};
 
     let tmp = tempfile::tempdir().unwrap();
-    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let server = InProcessServer::start(&tmp.path().join("server")).await;
     let (coordinator, programme) = coordinator(
         &tmp.path().join("coordinator"),
         &server,
@@ -329,7 +329,7 @@ async fn a_document_registration_that_meets_a_lost_answer_or_a_503_waits_and_goe
     use system_tests::{Fault, FlakyProxy, eventually};
 
     let tmp = tempfile::tempdir().unwrap();
-    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let server = InProcessServer::start(&tmp.path().join("server")).await;
     let (coordinator, programme) = coordinator(
         &tmp.path().join("coordinator"),
         &server,

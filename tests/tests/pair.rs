@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use mentoring::api::SyncState;
 use mentoring::docs::{self, GroupDoc, MeetingDoc};
-use mentoring::model::Role;
+use mentoring::model::{MeetingStatus, Role};
 use mentoring::session::ActionError;
 use system_tests::programme::{People, Person, mentor_and_mentee, today};
-use system_tests::{SyncServer, eventually, is, wait_status};
+use system_tests::{InProcessServer, SyncServer, eventually, is, wait_status};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pair_shares_meetings_keeps_the_guides_rule_and_shows_a_double_change_until_one_is_chosen()
@@ -87,6 +87,18 @@ async fn a_pair_shares_meetings_keeps_the_guides_rule_and_shows_a_double_change_
     mentor.set_asked(&group, &meeting, true).await.unwrap();
     mentor.mark_held(&group, &meeting, today()).await.unwrap();
     wait_status(&mentor_device, "mentor synced", is(SyncState::Synced)).await;
+    // "Synced" says the server has all the mentee's changes, not that she has all of his: wait
+    // until the held meeting reached her before they go apart.
+    within_30s("the mentee has the held meeting", async {
+        while !mentee
+            .meeting_page(&group, &meeting, today())
+            .await
+            .is_ok_and(|p| p.meeting.status == MeetingStatus::Held)
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
     wait_status(&mentee_device, "mentee synced", is(SyncState::Synced)).await;
 
     // Apart, both change the place.
@@ -159,7 +171,7 @@ async fn pairing_again_after_a_lost_answer_forms_one_group_not_two() {
     use system_tests::{Fault, FlakyProxy};
 
     let tmp = tempfile::tempdir().unwrap();
-    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let server = InProcessServer::start(&tmp.path().join("server")).await;
     let People {
         coordinator,
         programme,
@@ -217,7 +229,7 @@ async fn pairing_again_after_a_lost_answer_forms_one_group_not_two() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notes_of_a_meeting_that_arrived_before_its_text_are_not_given_a_second_text() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let server = InProcessServer::start(&tmp.path().join("server")).await;
     let People {
         coordinator,
         programme,

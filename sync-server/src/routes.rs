@@ -1,0 +1,121 @@
+//! The routes: the API (`/api/…`, handled in [`crate::api`]), the sync socket (`/sync`, handed to
+//! [`crate::connection`] once the credential is checked and a connection slot is free), the
+//! invitation link's page and `/health`.
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use pm_domain::wire::SYNC_PATH;
+use pm_store::StorageHealth;
+
+use crate::state::App;
+use crate::{api, connection};
+
+/// Largest JSON body the API reads.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Every route the server answers.
+pub(crate) fn routes(app: App) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route(SYNC_PATH, get(sync))
+        .route("/join/{code}", get(join_page))
+        .route("/api/programmes", post(api::create_programme))
+        .route("/api/programmes/{id}/status", get(api::programme_status))
+        .route("/api/invitations", post(api::create_invitation))
+        .route("/api/invitations/revoke", post(api::revoke_invitation))
+        .route("/api/invitations/lookup", post(api::lookup_invitation))
+        .route("/api/invitations/accept", post(api::accept_invitation))
+        .route("/api/invitations/decline", post(api::decline_invitation))
+        .route("/api/devices", get(api::devices))
+        .route("/api/devices/link", post(api::link_device))
+        .route("/api/devices/join", post(api::join_device))
+        .route("/api/devices/remove", post(api::remove_device))
+        .route("/api/documents", post(api::register_document))
+        .route("/api/directory", get(api::directory))
+        .route("/api/groups", post(api::create_group))
+        .route("/api/groups/dissolve", post(api::dissolve_group))
+        .route("/api/withdraw", post(api::withdraw))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(app)
+}
+
+/// The page an invitation link opens: the code, and how to use it in the app.
+async fn join_page(Path(code): Path<String>) -> Html<String> {
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(20)
+        .collect();
+    Html(format!(
+        "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Peer Mentoring</title>\
+         <body style=\"font-family: system-ui, sans-serif; max-width: 36rem; margin: 2rem auto; padding: 0 1rem\">\
+         <h1>Peer Mentoring</h1>\
+         <p>Je bent uitgenodigd voor een mentoringprogramma. Open de Peer Mentoring-app, kies \
+         <em>Ik heb een uitnodigingscode</em> en vul deze code in:</p>\
+         <p style=\"font-size: 1.6rem; font-weight: 700; letter-spacing: .1em\">{code}</p>\
+         <p>Je ziet dan wat het programma is en kiest zelf of je meedoet.</p>\
+         <hr><p lang=\"en\">You have been invited to a mentoring programme. Open the Peer Mentoring app, \
+         choose <em>I have an invitation code</em> and enter the code above. You will see what the \
+         programme is and decide yourself whether to take part.</p></body></html>"
+    ))
+}
+
+#[derive(serde::Serialize)]
+struct Health {
+    /// "ok", or "degraded" while writes the disk refused are held in memory.
+    status: &'static str,
+    version: &'static str,
+    connections: usize,
+    /// Document writes held in memory, waiting for the disk.
+    waiting_writes: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    storage_error: Option<String>,
+}
+
+/// Answers 200 also when degraded: the server still serves everything from memory, and a
+/// supervisor that restarted it on a failing health check would lose what is waiting.
+async fn health(State(app): State<App>) -> Json<Health> {
+    let storage = app.store.health().borrow().clone();
+    let (status, waiting_writes, storage_error) = match storage {
+        StorageHealth::Ok => ("ok", 0, None),
+        StorageHealth::Failing { waiting, error } => ("degraded", waiting, Some(error)),
+    };
+    Json(Health {
+        status,
+        version: env!("CARGO_PKG_VERSION"),
+        connections: app.connections.open(),
+        waiting_writes,
+        storage_error,
+    })
+}
+
+async fn sync(State(app): State<App>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
+    let identity = match app.gate.authenticate(&headers) {
+        Ok(identity) => identity,
+        Err(e) => {
+            tracing::warn!(error = %e, "refused a sync connection");
+            return (StatusCode::UNAUTHORIZED, e.to_string()).into_response();
+        }
+    };
+    let slot = match app
+        .connections
+        .admit(&identity.peer, &app.connection_limits)
+    {
+        Ok(slot) => slot,
+        Err(e) => {
+            tracing::warn!(error = %e, "refused a sync connection");
+            return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response();
+        }
+    };
+    // The size limit is enforced while a message is read, not after it was buffered.
+    upgrade
+        .max_message_size(app.max_message_bytes)
+        .max_frame_size(app.max_message_bytes)
+        .on_upgrade(move |socket| connection::serve(app, socket, identity, slot))
+}
