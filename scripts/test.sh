@@ -41,7 +41,7 @@ step "build (workspace, all targets)" cargo build --all-targets
 step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
 step "lint (clippy, webview)" cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
 step "plain crates build for the webview (wasm32)" cargo build -p pm-domain -p pm-documents -p pm-certificate --target wasm32-unknown-unknown
-step "unit tests" cargo test --lib --bins
+step "unit and snapshot tests" cargo test --lib --bins --test snapshots
 step "tidy (rules over the source tree)" cargo test --test tidy
 step "system tests: devices and the real server" cargo test --no-fail-fast --test sync --test pair --test privacy --test invitations --test circles --test fuzz --test disks -- --nocapture
 # Six device processes, crashes, partitions and full disks on fixed seeds (scripts/soak.sh runs many).

@@ -312,10 +312,17 @@ pub fn partner_names(group: &GroupDoc, me: &str) -> String {
     names.join(", ")
 }
 
-/// The goals of a pair, as the reader sees them.
+/// The goals of a pair, as the reader sees them: by the day they were set, then by their text
+/// (not by their random ids, so the order is one a person can follow).
 pub fn goal_items(group: &GroupDoc, notes: &NotesDoc, me: &str) -> Vec<GoalItem> {
     let mut goals: Vec<_> = notes.goals.iter().collect();
-    goals.sort_by_key(|(id, g)| (g.created_on.clone(), (*id).clone()));
+    goals.sort_by_key(|(id, g)| {
+        (
+            g.created_on.clone(),
+            g.text.as_str().to_owned(),
+            (*id).clone(),
+        )
+    });
     goals
         .into_iter()
         .map(|(id, goal)| GoalItem {
