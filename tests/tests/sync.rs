@@ -357,15 +357,16 @@ async fn an_edit_that_returned_survives_a_crash_before_the_document_store_wrote_
     );
     // From now on the disk takes no document chunk (samod writes them on its own task, after the
     // edit returned); the app dies right after the edit, before any of them could be retried.
-    device
-        .store()
-        .execute_raw(
-            "CREATE TEMP TRIGGER refuse_insert BEFORE INSERT ON chunks
-               BEGIN SELECT RAISE(FAIL, 'disk says no'); END;
-             CREATE TEMP TRIGGER refuse_update BEFORE UPDATE ON chunks
-               BEGIN SELECT RAISE(FAIL, 'disk says no'); END;",
-        )
-        .unwrap();
+    // (Triggers made through a second connection to the device's file: they bind every
+    // connection, the device's too.)
+    let file = mentoring::store::Store::open(&dir.join(mentoring::device::DATABASE_FILE)).unwrap();
+    file.execute_raw(
+        "CREATE TRIGGER refuse_insert BEFORE INSERT ON chunks
+           BEGIN SELECT RAISE(FAIL, 'disk says no'); END;
+         CREATE TRIGGER refuse_update BEFORE UPDATE ON chunks
+           BEGIN SELECT RAISE(FAIL, 'disk says no'); END;",
+    )
+    .unwrap();
     device
         .change::<ProfileDoc, _>(&id, |p| {
             p.about = "net voor de crash".into();
@@ -374,6 +375,10 @@ async fn an_edit_that_returned_survives_a_crash_before_the_document_store_wrote_
         .await
         .unwrap();
     drop(device);
+    // The disk is well again when the app starts anew.
+    file.execute_raw("DROP TRIGGER refuse_insert; DROP TRIGGER refuse_update;")
+        .unwrap();
+    drop(file);
 
     let reopened = Device::open(&dir).await.unwrap();
     let about = reopened.read::<ProfileDoc>(&id).await.unwrap().about;
@@ -388,4 +393,63 @@ async fn an_edit_that_returned_survives_a_crash_before_the_document_store_wrote_
     assert!(again.store().journal().unwrap().is_empty());
     let about = again.read::<ProfileDoc>(&id).await.unwrap().about;
     assert_eq!(about, "net voor de crash");
+}
+
+/// A device with no files at all (the in-memory store a browser starts from) works as one with
+/// a SQLite file: she opens the demo pair, writes a shared note and sees it on her home screen,
+/// and then joins a real programme and syncs with the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_without_files_keeps_and_syncs_her_work_in_memory() {
+    use mentoring::session::Session;
+    use system_tests::InProcessServer;
+    use system_tests::programme::coordinator;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let device = Device::open_in_memory().await.unwrap();
+    let session = Session::new(device.clone());
+    session
+        .save_profile("Aylin", Some(Role::Mentee))
+        .await
+        .unwrap();
+    let group = session.open_demo(today()).await.unwrap();
+    let home = session.home(today()).await.unwrap();
+    let pair = home
+        .groups
+        .iter()
+        .find(|g| g.group == group)
+        .expect("the demo pair");
+    let meeting = pair.meetings.last().expect("a meeting").id.clone();
+    let written = session
+        .write_shared_note(&group, &meeting, "", "Geschreven zonder bestanden.")
+        .await
+        .unwrap();
+    assert_eq!(written.text, "Geschreven zonder bestanden.");
+
+    let server = InProcessServer::start(&tmp.path().join("server")).await;
+    let (carla, programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        mentoring::model::Settings::default(),
+    )
+    .await;
+    let invitation = carla
+        .session
+        .invite(&programme, Role::Mentee, "Aylin", "", 14, today())
+        .await
+        .unwrap();
+    session
+        .accept_invitation(server.url().as_str(), &invitation.code, "Aylin")
+        .await
+        .unwrap();
+    wait_status(&device, "the memory device synced", is(SyncState::Synced)).await;
+    carla.session.refresh_status(&programme).await.unwrap();
+    let dashboard = carla.session.dashboard(&programme, today()).await.unwrap();
+    assert!(
+        dashboard
+            .people
+            .iter()
+            .any(|p| p.name == "Aylin" && p.state == "accepted"),
+        "the coordinator sees her accepted: {:?}",
+        dashboard.people
+    );
 }

@@ -16,7 +16,9 @@ use url::Url;
 use crate::sync::{Doc, DocSync, Link, SyncEngine, SyncError};
 use pm_documents::docs::{self, DocError, DocSchema};
 use pm_domain::api::{SyncState, SyncStatus};
-use pm_store::{IndexEntry, StorageHealth, Store, StoreError, SyncMark};
+use pm_store::{
+    DeviceStorage, DeviceStore, IndexEntry, MemoryStore, StorageHealth, Store, StoreError, SyncMark,
+};
 
 /// The file inside a device's data directory that holds everything.
 pub const DATABASE_FILE: &str = "device.sqlite";
@@ -53,7 +55,7 @@ pub enum Sharing {
 
 /// A device with its documents open and syncing.
 pub struct Device {
-    store: Store,
+    store: Arc<dyn DeviceStore>,
     engine: SyncEngine,
     docs: Mutex<HashMap<String, Doc>>,
     /// Indexed documents not found locally at start: looked for again whenever the link comes up.
@@ -74,7 +76,17 @@ impl Device {
             path: data_dir.to_owned(),
             source,
         })?;
-        let store = Store::open(&data_dir.join(DATABASE_FILE))?;
+        Device::open_on(Store::open(&data_dir.join(DATABASE_FILE))?).await
+    }
+
+    /// Opens a device that keeps everything in memory (nothing survives it): for tests, and for
+    /// a browser until it has a store of its own.
+    pub async fn open_in_memory() -> Result<Arc<Device>, DeviceError> {
+        Device::open_on(MemoryStore::new()).await
+    }
+
+    /// Opens the device on `store`, with every indexed document open.
+    async fn open_on(store: impl DeviceStorage) -> Result<Arc<Device>, DeviceError> {
         let peer_id = match store.setting("device_id")? {
             Some(id) => id,
             None => {
@@ -85,7 +97,7 @@ impl Device {
         };
         let engine = SyncEngine::start(store.clone(), &peer_id).await;
         let device = Arc::new(Device {
-            store,
+            store: Arc::new(store),
             engine,
             docs: Mutex::default(),
             missing: Mutex::default(),
@@ -118,8 +130,8 @@ impl Device {
         self.engine.peer_id()
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    pub fn store(&self) -> &dyn DeviceStore {
+        self.store.as_ref()
     }
 
     /// Starts syncing with the server at `server`; reconnects by itself after losing it.

@@ -2,7 +2,7 @@
 //! names a samod type except the sync server's connection handler; swapping or upgrading the sync
 //! library touches this module and that handler only.
 //!
-//! A device runs one [`SyncEngine`]: a samod repo over the device's [`Store`], and at most one
+//! A device runs one [`SyncEngine`]: a samod repo over the device's store, and at most one
 //! connection to a sync server, dialled over a websocket with an optional bearer credential and
 //! redialled with exponential backoff whenever it drops.
 
@@ -16,8 +16,6 @@ use samod::{BackoffConfig, DialError, DialerEvent, DialerHandle, Repo, Transport
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
 use url::Url;
-
-use pm_store::Store;
 
 pub use samod::{ConnectionId, DocumentId};
 
@@ -70,7 +68,10 @@ impl SyncEngine {
     ///
     /// A document is offered to the server only once [`SyncEngine::share`] has said it may be:
     /// documents that must stay on the device (the demo programme) are never sent anywhere.
-    pub async fn start(store: Store, peer_id: &str) -> SyncEngine {
+    pub async fn start<S>(store: S, peer_id: &str) -> SyncEngine
+    where
+        S: samod::storage::Storage + Clone + Send + Sync + 'static,
+    {
         let shares = Arc::new(watch::channel(HashMap::new()).0);
         let policy = {
             let shares = shares.clone();

@@ -18,6 +18,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use samod::storage::StorageKey;
 use tokio::sync::watch;
 
+mod memory;
+
+pub use memory::MemoryStore;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the local database at {path}: {source}")]
@@ -519,6 +523,172 @@ fn replace_if_changed(current: &mut StorageHealth, new: StorageHealth) -> bool {
     }
 }
 
+/// What a device needs of its store, beside samod's document storage: the document index, the
+/// journal of local edits, sync marks, waiting registrations and settings. The SQLite [`Store`]
+/// keeps them in a file; [`MemoryStore`] in memory (tests, and a browser until it has its own).
+pub trait DeviceStore: Send + Sync + 'static {
+    /// Whether every write so far reached the disk, followed as it changes.
+    fn health(&self) -> watch::Receiver<StorageHealth>;
+
+    /// Tries the writes the disk refused again.
+    fn retry(&self);
+
+    /// Appends the changes of one local edit; kept before it returns.
+    fn journal_append(&self, doc_id: &str, data: &[u8]) -> Result<(), StoreError>;
+
+    /// The journal's entries: (entry, document, changes), oldest first.
+    fn journal(&self) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError>;
+
+    /// Empties the journal (every change in it is stored with its document).
+    fn journal_clear(&self) -> Result<(), StoreError>;
+
+    /// Drops one journal entry.
+    fn journal_remove(&self, entry: i64) -> Result<(), StoreError>;
+
+    /// Whether any part of a document is stored.
+    fn holds_document(&self, doc_id: &str) -> bool;
+
+    /// Whether nothing waits for the disk.
+    fn all_written(&self) -> bool;
+
+    /// Lists a document (or updates its kind, title and whether it is shared).
+    fn index_document(&self, entry: &IndexEntry) -> Result<(), StoreError>;
+
+    /// The documents this device keeps, oldest first.
+    fn documents(&self) -> Result<Vec<IndexEntry>, StoreError>;
+
+    /// Notes that a document may now be offered to the server.
+    fn mark_shared(&self, doc_id: &str) -> Result<(), StoreError>;
+
+    /// Takes a document off the list.
+    fn forget_document(&self, doc_id: &str) -> Result<(), StoreError>;
+
+    /// Keeps a registration the server has not answered yet.
+    fn add_pending_registration(&self, doc_id: &str, request: &str) -> Result<(), StoreError>;
+
+    /// The registrations waiting for the server.
+    fn pending_registrations(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Drops a registration the server answered.
+    fn remove_pending_registration(&self, doc_id: &str) -> Result<(), StoreError>;
+
+    /// Records when a document was last fully synced, and at which heads.
+    fn set_sync_mark(&self, doc_id: &str, mark: &SyncMark) -> Result<(), StoreError>;
+
+    /// When a document was last fully synced.
+    fn sync_mark(&self, doc_id: &str) -> Result<Option<SyncMark>, StoreError>;
+
+    /// A setting of this device.
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Sets a setting.
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
+    /// The settings whose key starts with `prefix`.
+    fn settings_starting(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Removes a setting.
+    fn remove_setting(&self, key: &str) -> Result<(), StoreError>;
+
+    /// Makes what was written durable in its final place (before closing).
+    fn checkpoint(&self) -> Result<(), StoreError>;
+}
+
+/// A store a device can run on: its own tables and samod's document chunks, shared by clones.
+pub trait DeviceStorage: DeviceStore + samod::storage::Storage + Clone {}
+
+impl<S: DeviceStore + samod::storage::Storage + Clone> DeviceStorage for S {}
+
+impl DeviceStore for Store {
+    fn health(&self) -> watch::Receiver<StorageHealth> {
+        Store::health(self)
+    }
+
+    fn retry(&self) {
+        Store::retry(self)
+    }
+
+    fn journal_append(&self, doc_id: &str, data: &[u8]) -> Result<(), StoreError> {
+        Store::journal_append(self, doc_id, data)
+    }
+
+    fn journal(&self) -> Result<Vec<(i64, String, Vec<u8>)>, StoreError> {
+        Store::journal(self)
+    }
+
+    fn journal_clear(&self) -> Result<(), StoreError> {
+        Store::journal_clear(self)
+    }
+
+    fn journal_remove(&self, entry: i64) -> Result<(), StoreError> {
+        Store::journal_remove(self, entry)
+    }
+
+    fn holds_document(&self, doc_id: &str) -> bool {
+        Store::holds_document(self, doc_id)
+    }
+
+    fn all_written(&self) -> bool {
+        Store::all_written(self)
+    }
+
+    fn index_document(&self, entry: &IndexEntry) -> Result<(), StoreError> {
+        Store::index_document(self, entry)
+    }
+
+    fn documents(&self) -> Result<Vec<IndexEntry>, StoreError> {
+        Store::documents(self)
+    }
+
+    fn mark_shared(&self, doc_id: &str) -> Result<(), StoreError> {
+        Store::mark_shared(self, doc_id)
+    }
+
+    fn forget_document(&self, doc_id: &str) -> Result<(), StoreError> {
+        Store::forget_document(self, doc_id)
+    }
+
+    fn add_pending_registration(&self, doc_id: &str, request: &str) -> Result<(), StoreError> {
+        Store::add_pending_registration(self, doc_id, request)
+    }
+
+    fn pending_registrations(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Store::pending_registrations(self)
+    }
+
+    fn remove_pending_registration(&self, doc_id: &str) -> Result<(), StoreError> {
+        Store::remove_pending_registration(self, doc_id)
+    }
+
+    fn set_sync_mark(&self, doc_id: &str, mark: &SyncMark) -> Result<(), StoreError> {
+        Store::set_sync_mark(self, doc_id, mark)
+    }
+
+    fn sync_mark(&self, doc_id: &str) -> Result<Option<SyncMark>, StoreError> {
+        Store::sync_mark(self, doc_id)
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Store::setting(self, key)
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        Store::set_setting(self, key, value)
+    }
+
+    fn settings_starting(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        Store::settings_starting(self, prefix)
+    }
+
+    fn remove_setting(&self, key: &str) -> Result<(), StoreError> {
+        Store::remove_setting(self, key)
+    }
+
+    fn checkpoint(&self) -> Result<(), StoreError> {
+        Store::checkpoint(self)
+    }
+}
+
 impl samod::storage::Storage for Store {
     fn load(&self, key: StorageKey) -> impl Future<Output = Option<Vec<u8>>> + Send {
         let found = self.load_chunk(&key.to_string());
@@ -556,6 +726,93 @@ impl samod::storage::Storage for Store {
 mod tests {
     use super::*;
     use samod::storage::Storage;
+
+    /// What a device relies on, asked of a store: the same answers from SQLite and from memory.
+    async fn keeps_its_contract<S: DeviceStore + Storage>(store: S) {
+        let entry = |id: &str, local_only: bool| IndexEntry {
+            doc_id: id.into(),
+            kind: "notes".into(),
+            title: id.into(),
+            local_only,
+            shared: false,
+        };
+        store.index_document(&entry("b", true)).unwrap();
+        store.index_document(&entry("a", false)).unwrap();
+        store.index_document(&entry("b", false)).unwrap();
+        store.mark_shared("a").unwrap();
+        let docs = store.documents().unwrap();
+        let ids: Vec<&str> = docs.iter().map(|e| e.doc_id.as_str()).collect();
+        assert_eq!(ids, ["b", "a"], "in the order first listed");
+        assert!(docs[0].local_only, "local-only is decided once");
+        assert!(docs[1].shared);
+        store.forget_document("b").unwrap();
+        assert_eq!(store.documents().unwrap().len(), 1);
+
+        store.set_setting("private:g1", "d1").unwrap();
+        store.set_setting("private:g2", "d2").unwrap();
+        store.set_setting("server", "http://x").unwrap();
+        assert_eq!(store.settings_starting("private:").unwrap().len(), 2);
+        store.remove_setting("server").unwrap();
+        assert_eq!(store.setting("server").unwrap(), None);
+        assert_eq!(store.setting("private:g1").unwrap().as_deref(), Some("d1"));
+
+        store.journal_append("a", b"one").unwrap();
+        store.journal_append("a", b"two").unwrap();
+        let journal = store.journal().unwrap();
+        assert_eq!(journal.len(), 2);
+        assert!(journal[0].0 < journal[1].0, "entries in order");
+        store.journal_remove(journal[0].0).unwrap();
+        assert_eq!(store.journal().unwrap()[0].2, b"two");
+        store.journal_clear().unwrap();
+        assert!(store.journal().unwrap().is_empty());
+
+        store.add_pending_registration("a", "{}").unwrap();
+        assert_eq!(store.pending_registrations().unwrap().len(), 1);
+        store.remove_pending_registration("a").unwrap();
+        assert!(store.pending_registrations().unwrap().is_empty());
+
+        let mark = SyncMark {
+            heads: vec!["h1".into(), "h2".into()],
+            synced_at: "2026-11-30T08:00:00Z".into(),
+        };
+        store.set_sync_mark("a", &mark).unwrap();
+        assert_eq!(store.sync_mark("a").unwrap(), Some(mark));
+
+        assert!(!store.holds_document("doc"));
+        store
+            .put(key(&["doc", "snapshot", "1"]), b"x".to_vec())
+            .await;
+        store
+            .put(key(&["doc", "incremental", "2"]), b"y".to_vec())
+            .await;
+        store
+            .put(key(&["docs", "snapshot", "3"]), b"z".to_vec())
+            .await;
+        assert!(store.holds_document("doc"));
+        assert_eq!(store.load_range(key(&["doc"])).await.len(), 2, "not docs/…");
+        store.delete(key(&["doc", "snapshot", "1"])).await;
+        assert_eq!(store.load(key(&["doc", "snapshot", "1"])).await, None);
+        assert_eq!(
+            store
+                .load(key(&["doc", "incremental", "2"]))
+                .await
+                .as_deref(),
+            Some(&b"y"[..])
+        );
+        assert!(store.all_written());
+        assert_eq!(*store.health().borrow(), StorageHealth::Ok);
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_store_keeps_the_device_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        keeps_its_contract(Store::open(&dir.path().join("device.sqlite")).unwrap()).await;
+    }
+
+    #[tokio::test]
+    async fn the_memory_store_keeps_the_same_contract() {
+        keeps_its_contract(MemoryStore::new()).await;
+    }
 
     fn key(parts: &[&str]) -> StorageKey {
         StorageKey::from_parts(parts).unwrap()
