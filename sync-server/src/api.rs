@@ -20,7 +20,7 @@ use pm_domain::wire::{
     CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry, DissolveGroup,
     GroupCreated, InvitationCreated, InvitationInfo, InvitationState as WireInvitationState,
     JoinDevice, LinkCode, MemberInfo, ProgrammeStatus, RegisterDocument, RemoveDevice,
-    RevokeInvitation, Withdraw,
+    RevokeInvitation, SyncTicket, Withdraw,
 };
 
 use crate::access::{AuthError, Identity};
@@ -28,6 +28,7 @@ use crate::registry::{
     Accept, Formed, Invitation, InvitationState, NewGroup, Registration, RegistryError,
 };
 use crate::state::App;
+use crate::tickets::TICKET_LIFETIME;
 
 /// How long a code that links another device stays valid.
 const LINK_VALID_MINUTES: i64 = 10;
@@ -497,6 +498,28 @@ pub async fn directory(State(app): State<App>, headers: HeaderMap) -> Answer<Dir
 }
 
 // -- Devices ------------------------------------------------------------------------------------
+
+/// A single-use ticket for the sync socket, for a device that cannot send its credential in a
+/// header there (a browser).
+pub async fn sync_ticket(State(app): State<App>, headers: HeaderMap) -> Answer<SyncTicket> {
+    let who = app.gate.authenticate(&headers)?;
+    let issued = app
+        .tickets
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .issue(who, std::time::Instant::now());
+    match issued {
+        Ok(ticket) => Ok(Json(SyncTicket {
+            ticket,
+            expires_in_secs: TICKET_LIFETIME.as_secs(),
+        })),
+        Err(e) => Err(Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "server_error",
+            e,
+        )),
+    }
+}
 
 pub async fn link_device(State(app): State<App>, headers: HeaderMap) -> Answer<LinkCode> {
     let who = app.gate.authenticate(&headers)?;

@@ -29,6 +29,7 @@ mod routes;
 mod server;
 mod setup;
 mod state;
+mod tickets;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 //! invitation link's page and `/health`.
 
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use pm_domain::wire::SYNC_PATH;
 use pm_store::StorageHealth;
 
+use crate::access::{AuthError, bearer};
 use crate::state::App;
 use crate::{api, connection};
 
@@ -34,6 +35,7 @@ pub(crate) fn routes(app: App) -> Router {
         .route("/api/devices/link", post(api::link_device))
         .route("/api/devices/join", post(api::join_device))
         .route("/api/devices/remove", post(api::remove_device))
+        .route("/api/sync-tickets", post(api::sync_ticket))
         .route("/api/documents", post(api::register_document))
         .route("/api/directory", get(api::directory))
         .route("/api/groups", post(api::create_group))
@@ -95,8 +97,29 @@ async fn health(State(app): State<App>) -> Json<Health> {
     })
 }
 
-async fn sync(State(app): State<App>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
-    let identity = match app.gate.authenticate(&headers) {
+/// How a browser presents its sync ticket: `/sync?ticket=…`.
+#[derive(serde::Deserialize)]
+struct TicketQuery {
+    ticket: Option<String>,
+}
+
+async fn sync(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(query): Query<TicketQuery>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    // The credential in a header (devices), or else a single-use ticket (browsers).
+    let identity = match (bearer(&headers), query.ticket) {
+        (None, Some(ticket)) => app
+            .tickets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .redeem(&ticket, std::time::Instant::now())
+            .ok_or(AuthError::Invalid),
+        _ => app.gate.authenticate(&headers),
+    };
+    let identity = match identity {
         Ok(identity) => identity,
         Err(e) => {
             tracing::warn!(error = %e, "refused a sync connection");

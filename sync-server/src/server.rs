@@ -97,6 +97,7 @@ pub async fn run(
             send_timeout: Duration::from_secs(config.send_timeout_secs.max(1)),
         },
         connections: Arc::default(),
+        tickets: Arc::default(),
         shutdown: shutdown_rx,
     };
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use crate::access::Gate;
 use crate::limits::Guard;
 use crate::registry::Registry;
+use crate::tickets::Tickets;
 
 /// What every request handler shares; cheap to clone.
 #[derive(Clone)]
@@ -28,6 +29,8 @@ pub struct App {
     pub max_message_bytes: usize,
     pub connection_limits: ConnectionLimits,
     pub connections: Arc<Connections>,
+    /// Sync tickets waiting to be used at an upgrade (browsers).
+    pub tickets: Arc<Mutex<Tickets>>,
     /// Becomes true when the server is shutting down.
     pub shutdown: watch::Receiver<bool>,
 }

@@ -1214,3 +1214,123 @@ async fn the_setup_key_is_hashed_private_throttled_and_never_empty() {
         "an empty setup key is refused at start"
     );
 }
+
+/// The status of an upgrade to `url` with no header, and the socket if it opened.
+async fn upgrade_without_header(url: &str) -> (u16, Option<Socket>) {
+    match tokio_tungstenite::connect_async(url).await {
+        Ok((socket, response)) => (response.status().as_u16(), Some(socket)),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            (response.status().as_u16(), None)
+        }
+        Err(e) => panic!("unexpected upgrade error: {e}"),
+    }
+}
+
+/// A browser cannot put its credential in a websocket header: it trades it for a ticket that
+/// opens the sync socket once. Tickets are asked for with the credential only, are good once,
+/// cannot be made up, and neither they nor the credential reach a URL the server logs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_ticket_opens_the_socket_once_for_its_own_device_only() {
+    let w = world(&[]).await;
+    let credential = w.mentee.credential();
+    let client = http();
+    let (status, _) = post(&client, &w.server, "/api/sync-tickets", None, json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "no credential, no ticket");
+    let (status, _) = post(
+        &client,
+        &w.server,
+        "/api/sync-tickets",
+        Some("0123456789abcdef"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a made-up credential, no ticket"
+    );
+    let (status, answer) = post(
+        &client,
+        &w.server,
+        "/api/sync-tickets",
+        Some(&credential),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let ticket = answer["ticket"].as_str().unwrap().to_owned();
+    assert_eq!(answer["expires_in_secs"], 30);
+
+    let url = format!("ws://127.0.0.1:{}/sync?ticket={ticket}", w.server.port);
+    let (status, socket) = upgrade_without_header(&url).await;
+    assert_eq!(status, 101, "the ticket opens the socket");
+    // The socket is hers: the server answers her join, and a join as another device closes it.
+    let peer = w.mentee.device.peer_id();
+    let (mut tx, mut rx) = socket.expect("a socket").split();
+    tx.send(Message::Binary(join(&peer).into())).await.unwrap();
+    let answered = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(Ok(message)) = rx.next().await {
+            if let Message::Binary(_) = message {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap_or(false);
+    assert!(
+        answered,
+        "the server speaks with her over the ticket's socket"
+    );
+
+    let (again, _) = upgrade_without_header(&url).await;
+    assert_eq!(again, 401, "a ticket is good once");
+    let made_up = format!(
+        "ws://127.0.0.1:{}/sync?ticket={}",
+        w.server.port,
+        "ab".repeat(32)
+    );
+    assert_eq!(upgrade_without_header(&made_up).await.0, 401);
+
+    let (_, second) = post(
+        &client,
+        &w.server,
+        "/api/sync-tickets",
+        Some(&credential),
+        json!({}),
+    )
+    .await;
+    let other = w.mentor.device.peer_id();
+    let url = format!(
+        "ws://127.0.0.1:{}/sync?ticket={}",
+        w.server.port,
+        second["ticket"].as_str().unwrap()
+    );
+    let (_, socket) = upgrade_without_header(&url).await;
+    let (mut tx, mut rx) = socket.expect("a socket").split();
+    tx.send(Message::Binary(join(&other).into())).await.unwrap();
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(message) = rx.next().await {
+            if matches!(message, Ok(Message::Close(_)) | Err(_)) {
+                return true;
+            }
+        }
+        true
+    })
+    .await
+    .unwrap_or(false);
+    assert!(
+        closed,
+        "a ticket's socket is bound to the device that asked for it"
+    );
+
+    let log = w.server.log_text();
+    assert!(!log.contains(&credential), "the credential is never logged");
+    assert!(!log.contains(&ticket), "a ticket is never logged");
+    row(
+        "browser sync tickets",
+        "ticket with credential only; opens once; bound to its device; not logged",
+        "401 without; 101 once, then 401; other peer closed; absent from the log",
+        "",
+    );
+}

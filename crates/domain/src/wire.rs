@@ -10,6 +10,16 @@ use crate::model::{GroupKind, Role};
 /// The path the sync server accepts websocket connections on (samod's sync protocol).
 pub const SYNC_PATH: &str = "/sync";
 
+/// `POST /api/sync-tickets` (with the device's bearer credential): a single-use ticket to
+/// present at the sync socket's upgrade as `/sync?ticket=…`, for clients that cannot set
+/// headers on a WebSocket (browsers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncTicket {
+    pub ticket: String,
+    /// Seconds it may wait to be used.
+    pub expires_in_secs: u64,
+}
+
 /// `POST /api/programmes`: a coordinator sets up a programme (needs the server's setup key). The
 /// server decides who she is: the person of the credential sent along, or a new person.
 #[derive(Debug, Clone, Serialize, Deserialize)]
