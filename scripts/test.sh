@@ -39,8 +39,8 @@ step "format (cargo fmt --check)" cargo fmt --all -- --check
 step "frontend build (trunk)" bash -c "cd app && trunk build"
 step "build (workspace, all targets)" cargo build --all-targets
 step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
-step "lint (clippy, webview)" cargo clippy -p app --target wasm32-unknown-unknown -- -D warnings
-step "plain crates build for the webview (wasm32)" cargo build -p pm-domain -p pm-documents -p pm-certificate --target wasm32-unknown-unknown
+step "lint (clippy, webview)" cargo clippy -p app -p pm-device --target wasm32-unknown-unknown -- -D warnings
+step "core crates build for the browser (wasm32)" cargo build -p pm-domain -p pm-documents -p pm-certificate -p pm-device --target wasm32-unknown-unknown
 step "unit and snapshot tests" cargo test --lib --bins --test snapshots
 step "tidy (rules over the source tree)" cargo test --test tidy
 step "system tests: devices and the real server" cargo test --no-fail-fast --test sync --test pair --test privacy --test invitations --test circles --test fuzz --test disks -- --nocapture

@@ -1,6 +1,7 @@
 //! The device's side of the sync server's HTTP API ([`pm_domain::wire`]): plain calls with reqwest,
 //! each answer either the expected value or an [`ApiFailure`] with a code the window translates.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::time::Duration;
 
 use serde::Serialize;
@@ -61,11 +62,15 @@ pub struct ServerApi {
 
 impl ServerApi {
     pub fn new(base: &Url) -> ServerApi {
+        // A browser's fetch has its own limits; reqwest sets none there.
+        #[cfg(not(target_arch = "wasm32"))]
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
             .connect_timeout(Duration::from_secs(8))
             .build()
             .unwrap_or_default();
+        #[cfg(target_arch = "wasm32")]
+        let http = reqwest::Client::new();
         ServerApi {
             base: base.clone(),
             http,

@@ -3,21 +3,26 @@
 //! the programme, only the bookkeeping of documents.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+#[cfg(not(target_arch = "wasm32"))]
+use std::path::Path;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use automerge::Automerge;
 use futures::StreamExt;
 use tokio::sync::{Notify, broadcast, watch};
-use tokio::task::JoinHandle;
+#[cfg(not(target_arch = "wasm32"))]
 use url::Url;
 
+use crate::runtime;
 use crate::sync::{Doc, DocSync, Link, SyncEngine, SyncError};
 use pm_documents::docs::{self, DocError, DocSchema};
 use pm_domain::api::{SyncState, SyncStatus};
+#[cfg(not(target_arch = "wasm32"))]
+use pm_store::Store;
 use pm_store::{
-    DeviceStorage, DeviceStore, IndexEntry, MemoryStore, StorageHealth, Store, StoreError, SyncMark,
+    DeviceStorage, DeviceStore, IndexEntry, MemoryStore, StorageHealth, StoreError, SyncMark,
 };
 
 /// The file inside a device's data directory that holds everything.
@@ -63,7 +68,7 @@ pub struct Device {
     status: watch::Sender<SyncStatus>,
     changed: broadcast::Sender<String>,
     wake: Arc<Notify>,
-    tasks: Mutex<Vec<JoinHandle<()>>>,
+    tasks: Mutex<Vec<runtime::Task>>,
     /// Documents the server lets her read but not change (its directory says which).
     read_only: Mutex<HashSet<String>>,
 }
@@ -71,6 +76,7 @@ pub struct Device {
 impl Device {
     /// Opens the device whose data lives in `data_dir` (created if needed), with every indexed
     /// document open. Must run inside a tokio runtime.
+    #[cfg(not(target_arch = "wasm32"))]
     pub async fn open(data_dir: &Path) -> Result<Arc<Device>, DeviceError> {
         std::fs::create_dir_all(data_dir).map_err(|source| DeviceError::DataDir {
             path: data_dir.to_owned(),
@@ -119,7 +125,7 @@ impl Device {
             }
         }
         device.replay_journal().await?;
-        let status_task = tokio::spawn(run_status(Arc::downgrade(&device)));
+        let status_task = runtime::spawn(run_status(Arc::downgrade(&device)));
         lock(&device.tasks).push(status_task);
         device.wake.notify_one();
         Ok(device)
@@ -135,6 +141,7 @@ impl Device {
     }
 
     /// Starts syncing with the server at `server`; reconnects by itself after losing it.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn connect(&self, server: &Url, credential: Option<String>) -> Result<(), DeviceError> {
         self.engine.connect(server, credential)?;
         Ok(())
@@ -203,18 +210,17 @@ impl Device {
         let Some(doc) = self.open_doc(id) else {
             return false;
         };
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            if let Some(connection) = self.engine.server_connection()
-                && matches!(doc.sync_with(connection).await, Ok(DocSync::Synced { .. }))
-            {
-                return true;
+        let synced = async {
+            loop {
+                if let Some(connection) = self.engine.server_connection()
+                    && matches!(doc.sync_with(connection).await, Ok(DocSync::Synced { .. }))
+                {
+                    return;
+                }
+                runtime::sleep(Duration::from_millis(50)).await;
             }
-            if tokio::time::Instant::now() >= deadline {
-                return false;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        };
+        runtime::within(timeout, synced).await.is_some()
     }
 
     /// Whether a document is on this device's list.
@@ -265,7 +271,7 @@ impl Device {
             if !worth_retrying || attempt == 3 {
                 break;
             }
-            tokio::time::sleep(Duration::from_millis(150 * attempt)).await;
+            runtime::sleep(Duration::from_millis(150 * attempt)).await;
         }
         Ok(None)
     }
@@ -274,7 +280,7 @@ impl Device {
     async fn wait_online(&self, timeout: Duration) -> bool {
         let mut link = self.engine.link();
         let online = async move { link.wait_for(|l| *l == Link::Online).await.is_ok() };
-        tokio::time::timeout(timeout, online).await.unwrap_or(false)
+        runtime::within(timeout, online).await.unwrap_or(false)
     }
 
     /// Reads a whole document of a known kind.
@@ -381,7 +387,7 @@ impl Device {
     /// Stops syncing and writes everything to disk.
     pub async fn close(&self) {
         for task in lock(&self.tasks).drain(..) {
-            task.abort();
+            task.stop();
         }
         self.engine.stop().await;
         if let Err(e) = self.store.checkpoint() {
@@ -410,7 +416,7 @@ impl Device {
         let _ = self.changed.send(id.clone());
         let changed = self.changed.clone();
         let wake = self.wake.clone();
-        let on_change = tokio::spawn(async move {
+        let on_change = runtime::spawn(async move {
             let mut changes = std::pin::pin!(changes);
             while changes.next().await.is_some() {
                 let _ = changed.send(id.clone());
@@ -418,7 +424,7 @@ impl Device {
             }
         });
         let wake = self.wake.clone();
-        let on_peer = tokio::spawn(async move {
+        let on_peer = runtime::spawn(async move {
             let mut peers = std::pin::pin!(peers);
             while peers.next().await.is_some() {
                 wake.notify_one();
@@ -544,9 +550,9 @@ async fn run_status(device: Weak<Device>) {
                 }
             }
             _ = health.changed() => {}
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = runtime::sleep(Duration::from_secs(5)) => {}
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        runtime::sleep(Duration::from_millis(100)).await;
         let Some(device) = device.upgrade() else {
             return;
         };

@@ -9,4 +9,7 @@
 
 pub mod client;
 pub mod device;
+#[cfg(not(target_arch = "wasm32"))]
+mod dialer;
+pub mod runtime;
 pub mod sync;

@@ -11,18 +11,23 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use automerge::{Automerge, ChangeHash};
-use futures::{SinkExt, Stream, StreamExt, TryStreamExt, future::BoxFuture};
-use samod::{BackoffConfig, DialError, DialerEvent, DialerHandle, Repo, Transport};
+use futures::{Stream, StreamExt};
+#[cfg(not(target_arch = "wasm32"))]
+use samod::DialerEvent;
+use samod::{DialerHandle, Repo};
 use tokio::sync::watch;
-use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
+#[cfg(not(target_arch = "wasm32"))]
 use url::Url;
+
+use crate::runtime;
 
 pub use samod::{ConnectionId, DocumentId};
 
 pub use pm_domain::wire::SYNC_PATH;
 
 /// How long one attempt to reach the server may take before it counts as failed.
-const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -64,7 +69,8 @@ pub struct SyncEngine {
 }
 
 impl SyncEngine {
-    /// Starts the engine on `store`, announcing itself as `peer_id`. Must run inside tokio.
+    /// Starts the engine on `store`, announcing itself as `peer_id`. Must run inside tokio (on a
+    /// desktop) or the browser's event loop.
     ///
     /// A document is offered to the server only once [`SyncEngine::share`] has said it may be:
     /// documents that must stay on the device (the demo programme) are never sent anywhere.
@@ -79,7 +85,11 @@ impl SyncEngine {
                 share_decisions(shares.subscribe(), doc.to_string())
             }
         };
-        let repo = Repo::build_tokio()
+        #[cfg(not(target_arch = "wasm32"))]
+        let builder = Repo::build_tokio();
+        #[cfg(target_arch = "wasm32")]
+        let builder = Repo::builder(BrowserRuntime);
+        let repo = builder
             .with_storage(store)
             .with_peer_id(samod::PeerId::from(peer_id))
             .with_share_policy(policy)
@@ -107,23 +117,28 @@ impl SyncEngine {
 
     /// Connects to the sync server at `server` (its base address, e.g. `http://127.0.0.1:3030`),
     /// replacing any earlier connection, and keeps reconnecting with backoff until told otherwise.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn connect(&self, server: &Url, credential: Option<String>) -> Result<(), SyncError> {
         let url = sync_url(server)?;
         self.disconnect();
-        let backoff = BackoffConfig {
+        let backoff = samod::BackoffConfig {
             initial_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(10),
             max_retries: None,
         };
         let handle = self.repo.dial(
             backoff,
-            Arc::new(WebSocketDialer {
+            Arc::new(crate::dialer::WebSocketDialer {
                 url: url.clone(),
                 credential,
             }),
         )?;
         self.link.send_replace(Link::Connecting);
-        tokio::spawn(follow_dialer(handle.clone(), self.link.clone()));
+        // Ends by itself when the dialer is closed.
+        drop(runtime::spawn(follow_dialer(
+            handle.clone(),
+            self.link.clone(),
+        )));
         *self.dialer.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
         tracing::info!(%url, "dialling the sync server");
         Ok(())
@@ -200,6 +215,7 @@ fn share_decisions(
     )
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn sync_url(server: &Url) -> Result<Url, SyncError> {
     let mut url = server.clone();
     let scheme = match server.scheme() {
@@ -213,6 +229,7 @@ fn sync_url(server: &Url) -> Result<Url, SyncError> {
     Ok(url)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 async fn follow_dialer(dialer: DialerHandle<DialFailure>, link: Arc<watch::Sender<Link>>) {
     let mut events = dialer.events();
     // A connection made before this task subscribed sent its event to nobody: start from the
@@ -353,76 +370,7 @@ fn same_heads(a: &[ChangeHash], b: &[ChangeHash]) -> bool {
 /// Why the server refused this device for good.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct DialFailure(String);
-
-/// Dials the sync server's websocket, presenting the device's credential if it has one.
-struct WebSocketDialer {
-    url: Url,
-    credential: Option<String>,
-}
-
-impl samod::Dialer for WebSocketDialer {
-    type Error = DialFailure;
-
-    fn url(&self) -> Url {
-        self.url.clone()
-    }
-
-    fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<DialFailure>>> {
-        let url = self.url.clone();
-        let credential = self.credential.clone();
-        Box::pin(async move {
-            let mut request = url
-                .as_str()
-                .into_client_request()
-                .map_err(|e| DialError::PermanentFailure(DialFailure(e.to_string())))?;
-            if let Some(credential) = credential {
-                let value = format!("Bearer {credential}").parse().map_err(|_| {
-                    DialError::PermanentFailure(DialFailure("bad credential".into()))
-                })?;
-                request.headers_mut().insert("authorization", value);
-            }
-            let (socket, _) =
-                tokio::time::timeout(DIAL_TIMEOUT, tokio_tungstenite::connect_async(request))
-                    .await
-                    .map_err(|_| DialError::TransientFailure("timed out".into()))?
-                    .map_err(|e| match e {
-                        tungstenite::Error::Http(response)
-                            if matches!(response.status().as_u16(), 401 | 403) =>
-                        {
-                            DialError::PermanentFailure(DialFailure(format!(
-                                "the server refused this device ({})",
-                                response.status()
-                            )))
-                        }
-                        other => DialError::transient(other),
-                    })?;
-            let (sink, stream) = socket.split();
-            let stream = stream
-                .try_filter_map(|message| async move {
-                    match message {
-                        Message::Binary(bytes) => Ok(Some(bytes.to_vec())),
-                        Message::Text(_) => Err(tungstenite::Error::Io(std::io::Error::new(
-                            std::io::ErrorKind::InvalidData,
-                            "the server sent a text frame",
-                        ))),
-                        Message::Close(frame) => {
-                            if let Some(frame) = frame {
-                                tracing::warn!(code = %frame.code, reason = %frame.reason, "the sync server closed the connection");
-                            }
-                            Ok(None)
-                        }
-                        Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => Ok(None),
-                    }
-                })
-                .boxed();
-            let sink = sink.with(|bytes: Vec<u8>| async move {
-                Ok::<_, tungstenite::Error>(Message::Binary(bytes.into()))
-            });
-            Ok(Transport::new(stream, Box::pin(sink)))
-        })
-    }
-}
+pub struct DialFailure(pub(crate) String);
 
 #[cfg(test)]
 mod tests {
@@ -440,5 +388,24 @@ mod tests {
             "wss://sync.example.nl/sync"
         );
         assert!(matches!(url("ftp://x"), Err(SyncError::BadServer(_))));
+    }
+}
+
+/// samod's tasks and timers in a browser: its event loop, and timers from the browser.
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone, Copy)]
+struct BrowserRuntime;
+
+#[cfg(target_arch = "wasm32")]
+impl samod::runtime::RuntimeHandle for BrowserRuntime {
+    fn spawn(&self, task: std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'static>>) {
+        wasm_bindgen_futures::spawn_local(task);
+    }
+
+    fn sleep(
+        &self,
+        duration: Duration,
+    ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
+        Box::pin(runtime::sleep(duration))
     }
 }
