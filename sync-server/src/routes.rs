@@ -111,12 +111,28 @@ async fn sync(
 ) -> Response {
     // The credential in a header (devices), or else a single-use ticket (browsers).
     let identity = match (bearer(&headers), query.ticket) {
-        (None, Some(ticket)) => app
-            .tickets
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .redeem(&ticket, std::time::Instant::now())
-            .ok_or(AuthError::Invalid),
+        (None, Some(ticket)) => {
+            let redeemed = app
+                .tickets
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .redeem(&ticket, std::time::Instant::now());
+            // Still hers now: a device removed (or a person withdrawn) since the ticket was
+            // issued is refused as its credential would be.
+            match redeemed {
+                Some(identity)
+                    if app
+                        .registry
+                        .person_of_peer(&identity.peer)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|person| person == identity.person) =>
+                {
+                    Ok(identity)
+                }
+                _ => Err(AuthError::Invalid),
+            }
+        }
         _ => app.gate.authenticate(&headers),
     };
     let identity = match identity {

@@ -73,7 +73,7 @@ pub async fn run(
     let idle_timeout = Duration::from_secs(config.idle_timeout_secs.max(3));
     // Writes the disk refused are tried again on a timer, not only when the next one comes.
     let retrying = store.clone();
-    tokio::spawn(async move {
+    let retry_task = tokio::spawn(async move {
         let mut every = tokio::time::interval(STORE_RETRY_EVERY);
         loop {
             every.tick().await;
@@ -176,6 +176,8 @@ pub async fn run(
     }
     let _ = tokio::time::timeout(Duration::from_secs(2), graceful.shutdown()).await;
     repo.stop().await;
+    retry_task.abort();
+    store.retry();
     store.checkpoint()?;
     tracing::info!("storage flushed; bye");
     Ok(())

@@ -1,8 +1,9 @@
 //! Sync tickets: a browser cannot set an `Authorization` header on a WebSocket, so a device
 //! trades its credential (an HTTPS POST with the bearer header) for a ticket and presents the
 //! ticket at the upgrade (`/sync?ticket=…`). A ticket is random (256 bits), good once, for
-//! [`TICKET_LIFETIME`], and kept only as its hash; at most [`PER_DEVICE`] wait per device and
-//! [`IN_TOTAL`] in all, so a peer cannot make the server hold more. The long-lived credential
+//! [`TICKET_LIFETIME`], and kept only as its hash; at most [`PER_DEVICE`] wait per device,
+//! [`PER_PERSON`] per person (who may link many devices) and [`IN_TOTAL`] in all, so a peer
+//! cannot make the server hold more, nor use up the room of others. The long-lived credential
 //! never appears in a URL. Plain rules over a clock the caller passes in.
 
 use std::collections::HashMap;
@@ -17,6 +18,8 @@ use crate::access::Identity;
 pub const TICKET_LIFETIME: Duration = Duration::from_secs(30);
 /// Unused tickets one device may hold at once (a new one then replaces its oldest).
 pub const PER_DEVICE: usize = 4;
+/// Unused tickets all devices of one person may hold at once (the same way).
+pub const PER_PERSON: usize = 8;
 /// Unused tickets all devices together may hold.
 pub const IN_TOTAL: usize = 10_000;
 
@@ -38,17 +41,8 @@ impl Tickets {
     /// A new ticket for `identity`, valid from `now` for [`TICKET_LIFETIME`].
     pub fn issue(&mut self, identity: Identity, now: Instant) -> Result<String, TicketError> {
         self.waiting.retain(|_, (_, until)| *until > now);
-        let mine: Vec<([u8; 32], Instant)> = self
-            .waiting
-            .iter()
-            .filter(|(_, (who, _))| who.peer == identity.peer)
-            .map(|(hash, (_, until))| (*hash, *until))
-            .collect();
-        if mine.len() >= PER_DEVICE
-            && let Some((oldest, _)) = mine.iter().min_by_key(|(_, until)| *until)
-        {
-            self.waiting.remove(oldest);
-        }
+        self.make_room(|who| who.peer == identity.peer, PER_DEVICE);
+        self.make_room(|who| who.person == identity.person, PER_PERSON);
         if self.waiting.len() >= IN_TOTAL {
             return Err(TicketError::Full);
         }
@@ -56,6 +50,21 @@ impl Tickets {
         self.waiting
             .insert(digest(&ticket), (identity, now + TICKET_LIFETIME));
         Ok(ticket)
+    }
+
+    /// Drops the oldest of the tickets `whose` picks out while they are `cap` or more.
+    fn make_room(&mut self, whose: impl Fn(&Identity) -> bool, cap: usize) {
+        let mut theirs: Vec<([u8; 32], Instant)> = self
+            .waiting
+            .iter()
+            .filter(|(_, (who, _))| whose(who))
+            .map(|(hash, (_, until))| (*hash, *until))
+            .collect();
+        theirs.sort_by_key(|(_, until)| *until);
+        let surplus = (theirs.len() + 1).saturating_sub(cap);
+        for (hash, _) in theirs.into_iter().take(surplus) {
+            self.waiting.remove(&hash);
+        }
     }
 
     /// Whom `ticket` lets in, if it is one that waits and has not expired; it is used up either way.
@@ -112,6 +121,16 @@ mod tests {
         }
         assert_eq!(tickets.waiting.len(), PER_DEVICE, "the oldest made room");
         assert_eq!(tickets.redeem(&first, now), None);
+        // One person's many linked devices together hold no more than her share.
+        let mut tickets = Tickets::default();
+        for i in 0..PER_PERSON * 3 {
+            let device = Identity {
+                peer: format!("linked-{i}"),
+                person: "mallory".into(),
+            };
+            tickets.issue(device, now).unwrap();
+        }
+        assert_eq!(tickets.waiting.len(), PER_PERSON);
         for i in 0..IN_TOTAL {
             let _ = tickets.issue(device(&format!("device-{i}")), now);
         }

@@ -1324,13 +1324,43 @@ async fn a_sync_ticket_opens_the_socket_once_for_its_own_device_only() {
         "a ticket's socket is bound to the device that asked for it"
     );
 
+    // A ticket of a device removed before it was used opens nothing.
+    let browser = linked_device(&w.server, &w.mentee, "device-mentee-browser").await;
+    let (_, third) = post(
+        &client,
+        &w.server,
+        "/api/sync-tickets",
+        Some(&browser),
+        json!({}),
+    )
+    .await;
+    let (status, _) = post(
+        &client,
+        &w.server,
+        "/api/devices/remove",
+        Some(&credential),
+        json!({"peer": "device-mentee-browser"}),
+    )
+    .await;
+    assert!(status.is_success(), "{status}");
+    let url = format!(
+        "ws://127.0.0.1:{}/sync?ticket={}",
+        w.server.port,
+        third["ticket"].as_str().unwrap()
+    );
+    assert_eq!(
+        upgrade_without_header(&url).await.0,
+        401,
+        "a removed device's ticket"
+    );
+
     let log = w.server.log_text();
     assert!(!log.contains(&credential), "the credential is never logged");
     assert!(!log.contains(&ticket), "a ticket is never logged");
     row(
         "browser sync tickets",
-        "ticket with credential only; opens once; bound to its device; not logged",
-        "401 without; 101 once, then 401; other peer closed; absent from the log",
+        "ticket with credential only; opens once; bound to its device; dies with it; not logged",
+        "401 without; 101 once, then 401; other peer closed; removed device 401; absent from the log",
         "",
     );
 }

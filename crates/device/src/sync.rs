@@ -1,6 +1,6 @@
-//! The sync engine: our thin shell around samod (pinned `=0.16.0`). Nothing else in the workspace
-//! names a samod type except the sync server's connection handler; swapping or upgrading the sync
-//! library touches this module and that handler only.
+//! The sync engine: our thin shell around samod (pinned `=0.16.0`). Only the modules ARCHITECTURE.md
+//! names (and tidy checks) name samod: this one and the desktop's dialer on a device, the store's
+//! storage impls, and the sync server's connection handling.
 //!
 //! A device runs one [`SyncEngine`]: a samod repo over the device's store, and at most one
 //! connection to a sync server, dialled over a websocket with an optional bearer credential and

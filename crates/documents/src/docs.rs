@@ -563,13 +563,14 @@ impl NotesDoc {
 }
 
 impl GroupDoc {
-    /// Who makes a meeting's shared notes text when it is missing: a circle's teacher, for the
-    /// sessions the coordinator planned (she cannot write the notes document). A pair's meeting
+    /// Whether a device makes a meeting's shared notes text when it is missing. A pair meeting's
     /// text is made by the device that plans the meeting, before the meeting itself, so a missing
-    /// one has not arrived yet. Anyone else making it would make a second text beside the first,
-    /// and merging the two can bring back what was deleted in one of them.
-    pub fn starts_missing_notes(&self, person: &str) -> bool {
-        self.circle.as_ref().is_some_and(|c| c.teacher == person)
+    /// one has not arrived yet: no one makes it. A circle session's text is made by one device
+    /// only: the first of the teacher's devices (`first_device`), also for the sessions the
+    /// coordinator planned (she cannot write the notes). Two devices making it would make two
+    /// texts, and joining them can bring back what was deleted in one.
+    pub fn starts_missing_notes(&self, person: &str, first_device: bool) -> bool {
+        first_device && self.circle.as_ref().is_some_and(|c| c.teacher == person)
     }
 }
 
@@ -1237,5 +1238,27 @@ mod tests {
         // Her next edit continues from exactly what she saved.
         let past = laptop.fork_at(&edit_base).unwrap();
         assert_eq!(note(&past), saved);
+    }
+
+    #[test]
+    fn only_the_teachers_first_device_makes_a_missing_session_text() {
+        let pair = GroupDoc::new_pair("p", "n", ("mentor", "Sanne"), ("mentee", "Aylin"));
+        let mut circle = pair.clone();
+        circle.circle = Some(CircleDoc {
+            name: "Circle".into(),
+            organisation: "VHTO".into(),
+            teacher: "teacher".into(),
+            details: BTreeMap::new(),
+        });
+        assert!(circle.starts_missing_notes("teacher", true));
+        assert!(
+            !circle.starts_missing_notes("teacher", false),
+            "her other devices wait"
+        );
+        assert!(!circle.starts_missing_notes("student", true));
+        assert!(
+            !pair.starts_missing_notes("mentor", true),
+            "a pair's planner made it"
+        );
     }
 }

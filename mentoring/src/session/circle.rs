@@ -335,9 +335,10 @@ impl Session {
             ..MeetingDoc::planned(None)
         };
         let id = docs::new_id();
-        // A member's device makes the notes text first, so everyone types into the same one; the
-        // coordinator cannot, and the teacher makes it when she first writes.
-        if self.device.has(&doc.notes_doc) {
+        // The teacher's first device makes the notes text first, so everyone types into that one
+        // text; planned elsewhere, that device makes it at its next refresh.
+        let me = self.profile()?.person_id;
+        if doc.starts_missing_notes(&me, self.first_device()?) && self.device.has(&doc.notes_doc) {
             self.start_notes(&doc.notes_doc, &id).await?;
         }
         let new_id = id.clone();
@@ -350,13 +351,15 @@ impl Session {
         Ok(id)
     }
 
-    /// The teacher's device makes the notes text of each session the coordinator planned (she
-    /// cannot write the notes document), so the members type into that one text.
+    /// The first of the teacher's devices makes the notes text of each session that has none
+    /// (planned by the coordinator, who cannot write the notes document, or on another device of
+    /// hers), so the members type into that one text.
     pub(super) async fn start_missing_session_notes(
         &self,
         directory: &Directory,
     ) -> Result<(), ActionError> {
         let me = self.profile()?.person_id;
+        let mut first_device = None;
         for listed in &directory.documents {
             if listed.entry.kind != DocKind::Group || !self.device.has(&listed.id) {
                 continue;
@@ -364,7 +367,14 @@ impl Session {
             let Ok(group) = self.device.read::<GroupDoc>(&listed.id).await else {
                 continue;
             };
-            if !group.starts_missing_notes(&me) {
+            if !group.starts_missing_notes(&me, true) {
+                continue;
+            }
+            let first = match first_device {
+                Some(first) => first,
+                None => *first_device.insert(self.refresh_first_device().await?),
+            };
+            if !first {
                 continue;
             }
             let notes = self.notes_of(&listed.id, &group).await?;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, Utc};
 use url::Url;
 
-use super::settings::Setting;
+use super::settings::{Setting, template_key};
 use super::{ActionError, Session, check_name, parse_date, parse_server};
 use crate::access::DocEntry;
 use crate::api::{
@@ -1001,15 +1001,6 @@ fn setup_view(p: &Programme, language: Language, today: NaiveDate) -> ProgrammeS
                 )
             })
             .collect(),
-    }
-}
-
-/// Which invitation e-mail a role gets.
-fn template_key(role: Role) -> &'static str {
-    match role {
-        Role::Mentor => "mentor",
-        Role::Mentee => "mentee",
-        _ => "circle",
     }
 }
 

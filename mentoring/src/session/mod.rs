@@ -425,7 +425,11 @@ impl Session {
             serde_json::to_string(&directory).map_err(|e| ActionError::BadField(e.to_string()))?;
         self.set_setting(&Setting::Directory, &json)?;
         self.adopt_first_privates(&directory).await?;
-        self.start_missing_session_notes(&directory).await
+        // Making a missing text can wait for the next refresh; the directory is in place.
+        if let Err(e) = self.start_missing_session_notes(&directory).await {
+            tracing::warn!(error = %e, "a session's notes text was not made yet");
+        }
+        Ok(())
     }
 
     /// Where another device of hers registered her private notes on a group first, brings this
@@ -457,12 +461,7 @@ impl Session {
     /// group document points at (a member could point it at a decoy). Local-only groups (the
     /// demo) point at their own notes.
     async fn notes_of(&self, group_doc: &str, group: &GroupDoc) -> Result<String, ActionError> {
-        let local = self
-            .device
-            .documents()?
-            .into_iter()
-            .any(|e| e.doc_id == group_doc && e.local_only);
-        if local {
+        if self.local_only(group_doc)? {
             return Ok(group.notes_doc.clone());
         }
         let documents = self.directory()?.unwrap_or_default().documents;
@@ -754,6 +753,29 @@ impl Session {
             edit_base: base.clone(),
             base,
         })
+    }
+
+    /// Whether a document never leaves this device (the demo).
+    fn local_only(&self, doc: &str) -> Result<bool, ActionError> {
+        Ok(self
+            .device
+            .documents()?
+            .into_iter()
+            .any(|e| e.doc_id == doc && e.local_only))
+    }
+
+    /// Whether this is the first of her devices, as the server's list said when last fetched.
+    fn first_device(&self) -> Result<bool, ActionError> {
+        Ok(self.setting(&Setting::FirstDevice)?.as_deref() == Some("yes"))
+    }
+
+    /// Asks the server for her devices and notes whether this is the first of them.
+    async fn refresh_first_device(&self) -> Result<bool, ActionError> {
+        let (api, credential) = self.api()?;
+        let devices = api.devices(&credential).await?;
+        let first = devices.devices.first().is_some_and(|d| d.this_device);
+        self.set_setting(&Setting::FirstDevice, if first { "yes" } else { "no" })?;
+        Ok(first)
     }
 
     /// Makes a meeting's (empty) shared notes text in a notes document.

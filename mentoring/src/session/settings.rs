@@ -43,6 +43,9 @@ pub(crate) enum Setting {
         programme: String,
         members: Vec<String>,
     },
+    /// Whether this is the first of her devices (the server's list, as last fetched): the one
+    /// that makes a circle session's notes text.
+    FirstDevice,
     /// The attempt secret of accepting an invitation, or of linking a device, with a code.
     AcceptAttempt(String),
     LinkAttempt(String),
@@ -67,8 +70,10 @@ impl Setting {
             Setting::Directory => "directory".into(),
             Setting::FirstContactSubject => "mail.first.subject".into(),
             Setting::FirstContactBody => "mail.first.body".into(),
-            Setting::InvitationSubject(role) => format!("mail.invite.{}.subject", role_key(*role)),
-            Setting::InvitationBody(role) => format!("mail.invite.{}.body", role_key(*role)),
+            Setting::InvitationSubject(role) => {
+                format!("mail.invite.{}.subject", template_key(*role))
+            }
+            Setting::InvitationBody(role) => format!("mail.invite.{}.body", template_key(*role)),
             Setting::Evaluation(programme) => format!("evaluation:{programme}"),
             Setting::Profile(programme) => format!("profile:{programme}"),
             Setting::Roster(programme_doc) => format!("roster:{programme_doc}"),
@@ -78,6 +83,7 @@ impl Setting {
             Setting::Forming { programme, members } => {
                 format!("forming:{programme}:{}", members.join(","))
             }
+            Setting::FirstDevice => "first_device".into(),
             Setting::AcceptAttempt(code) => format!("accept_attempt:{code}"),
             Setting::LinkAttempt(code) => format!("link_attempt:{code}"),
         }
@@ -85,7 +91,7 @@ impl Setting {
 }
 
 /// Which invitation e-mail a role gets: the mentors', the mentees', or the circle's.
-pub(crate) fn role_key(role: Role) -> &'static str {
+pub(crate) fn template_key(role: Role) -> &'static str {
     match role {
         Role::Mentor => "mentor",
         Role::Mentee => "mentee",
