@@ -77,3 +77,15 @@ pub struct Config {
     #[arg(long, env = "PM_SYNC_WRONG_CODES_TOTAL", default_value_t = 200)]
     pub wrong_codes_total: u32,
 }
+
+impl Config {
+    /// The configuration the flags' defaults (and `PM_SYNC_*` settings) give, on `listen` with `data_dir` (for a
+    /// server run inside another program, such as a test). Defaults are declared once, above.
+    pub fn with_defaults(listen: SocketAddr, data_dir: PathBuf) -> Config {
+        Config {
+            listen,
+            data_dir,
+            ..Config::parse_from(["sync-server"])
+        }
+    }
+}

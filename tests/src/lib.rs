@@ -137,17 +137,8 @@ impl InProcessServer {
         let port = free_port();
         let key = format!("in-process-{port}");
         let config = sync_server::Config {
-            listen: ([127, 0, 0, 1], port).into(),
-            data_dir: data_dir.to_owned(),
-            max_message_bytes: 16 * 1024 * 1024,
             setup_key: Some(key.clone()),
-            max_connections: 10_000,
-            max_connections_per_device: 4,
-            idle_timeout_secs: 90,
-            send_timeout_secs: 15,
-            header_timeout_secs: 10,
-            wrong_codes_per_address: 20,
-            wrong_codes_total: 200,
+            ..sync_server::Config::with_defaults(([127, 0, 0, 1], port).into(), data_dir.to_owned())
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
