@@ -79,8 +79,8 @@ pub struct Config {
 }
 
 impl Config {
-    /// The configuration the flags' defaults (and `PM_SYNC_*` settings) give, on `listen` with `data_dir` (for a
-    /// server run inside another program, such as a test). Defaults are declared once, above.
+    /// The configuration the flags' defaults (and any `PM_SYNC_*` settings) give, on `listen`
+    /// with `data_dir`: for a server run inside another program, such as a test.
     pub fn with_defaults(listen: SocketAddr, data_dir: PathBuf) -> Config {
         Config {
             listen,
