@@ -81,16 +81,35 @@ impl Ctx {
         });
     }
 
-    /// Like [`Ctx::run`], for loading what a screen shows (again after every change): a load that
-    /// succeeds leaves an error on screen alone, so a sync arriving just after a refused action
-    /// does not hide the message that explains it.
-    pub fn load<C: Command + 'static>(self, command: C, then: impl FnOnce(C::Output) + 'static) {
-        spawn_local(async move {
-            match call(&command).await {
-                Ok(answer) => then(answer),
-                Err(e) => self.fail(e),
+    /// What a screen shows: a resource asking `command` again after every change (`refresh`),
+    /// read through a memo that keeps the last answer while the next is on its way or when it
+    /// fails (the error is shown then), and that tells the screen only about real changes. A load
+    /// that succeeds leaves an error on screen alone, so a sync arriving just after a refused
+    /// action does not hide the message that explains it.
+    pub fn shown<C>(self, command: impl Fn() -> C + 'static) -> Memo<Option<C::Output>>
+    where
+        C: Command + 'static,
+        C::Output: Clone + PartialEq + Send + Sync + 'static,
+    {
+        let resource = LocalResource::new(move || {
+            self.refresh.track();
+            let command = command();
+            async move {
+                match call(&command).await {
+                    Ok(answer) => Some(answer),
+                    Err(e) => {
+                        self.fail(e);
+                        None
+                    }
+                }
             }
         });
+        Memo::new(
+            move |last: Option<&Option<C::Output>>| match resource.get() {
+                Some(Some(answer)) => Some(answer),
+                _ => last.cloned().flatten(),
+            },
+        )
     }
 
     pub fn go(&self, route: Route) {

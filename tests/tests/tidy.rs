@@ -330,6 +330,27 @@ fn pages_never_import_pages() {
     }
 }
 
+/// Architecture Invariant: a screen loads what it shows through `Ctx::shown` (a resource asked
+/// again after every change), never through an effect that writes a signal; `shown` is the only
+/// place in the window that follows `refresh`.
+#[test]
+fn screens_load_through_resources() {
+    let mut offenders = Vec::new();
+    for dir in ["app/src/pages", "app/src/components"] {
+        for entry in std::fs::read_dir(root().join(dir)).expect(dir).flatten() {
+            let code = code(&entry.path());
+            if code.contains("refresh.track()") || code.contains("ctx.load(") {
+                offenders.push(relative(&entry.path()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "screens that load through effects instead of Ctx::shown: {offenders:?}"
+    );
+    assert!(code(&root().join("app/src/main.rs")).contains("LocalResource::new"));
+}
+
 /// No work is left as a TODO without the issue that tracks it.
 #[test]
 fn every_todo_names_its_issue() {

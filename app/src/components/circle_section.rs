@@ -38,7 +38,7 @@ fn SessionItem(group: String, card: SessionCard) -> impl IntoView {
 /// A circle on its member's home screen. The planning form lives outside the parts that
 /// re-render on every change, so what she types survives a sync.
 #[component]
-pub fn CircleSection(id: String, home: RwSignal<Option<HomeView>>) -> impl IntoView {
+pub fn CircleSection(id: String, home: Memo<Option<HomeView>>) -> impl IntoView {
     let ctx = use_ctx();
     let circle = {
         let id = id.clone();

@@ -2,7 +2,7 @@
 //! circle leaflet.
 
 use leptos::prelude::*;
-use pm_domain::api::{CircleSessionPage, SavedFile};
+use pm_domain::api::SavedFile;
 use pm_domain::circle::LEAFLET_SECTIONS;
 use pm_domain::commands as cmd;
 use pm_domain::model::MeetingStatus;
@@ -15,21 +15,13 @@ use crate::{Route, use_ctx};
 #[component]
 pub fn CircleSession(group: String, meeting: String) -> impl IntoView {
     let ctx = use_ctx();
-    let page = RwSignal::new(None::<CircleSessionPage>);
-    {
+    let page = {
         let (group, meeting) = (group.clone(), meeting.clone());
-        Effect::new(move |_| {
-            ctx.refresh.track();
-            ctx.lang.track();
-            ctx.load(
-                cmd::CircleSession {
-                    group: group.clone(),
-                    meeting: meeting.clone(),
-                },
-                move |p: CircleSessionPage| page.set(Some(p)),
-            );
-        });
-    }
+        ctx.shown(move || cmd::CircleSession {
+            group: group.clone(),
+            meeting: meeting.clone(),
+        })
+    };
     let shared = Signal::derive(move || page.get().map(|p| p.shared_notes));
     let reflection = Signal::derive(move || page.get().map(|p| p.reflection));
     let note_saver = |private: bool, group: String, meeting: String| {

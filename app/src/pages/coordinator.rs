@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 use pm_domain::api::{
-    CircleForm, CircleSetup, Dashboard, Email, EvaluationSummary, InviteResult, ProposalView,
-    SavedFile, SuggestionView,
+    CircleForm, Dashboard, Email, InviteResult, ProposalView, SavedFile, SuggestionView,
 };
 use pm_domain::circle::{composition_warnings, warning_text};
 use pm_domain::commands as cmd;
@@ -126,30 +125,19 @@ enum Tab {
 #[component]
 pub fn Programme(programme: String) -> impl IntoView {
     let ctx = use_ctx();
-    let dashboard = RwSignal::new(None::<Dashboard>);
+    let id = StoredValue::new(programme.clone());
+    let dashboard = ctx.shown(move || cmd::Dashboard {
+        programme: id.get_value(),
+    });
     let tab = RwSignal::new(Tab::Overview);
     // The tabs are made once; they follow the dashboard's changes themselves.
     let loaded = Memo::new(move |_| dashboard.with(|d| d.is_some()));
-    let id = StoredValue::new(programme.clone());
-    let load = move || {
-        ctx.run(
-            cmd::Dashboard {
-                programme: id.get_value(),
-            },
-            move |d: Dashboard| dashboard.set(Some(d)),
-        );
-    };
-    Effect::new(move |_| {
-        ctx.refresh.track();
-        ctx.lang.track();
-        load();
-    });
     let refresh_status = move || {
-        ctx.load(
+        ctx.run(
             cmd::RefreshStatus {
                 programme: id.get_value(),
             },
-            move |_: ()| load(),
+            move |_: ()| ctx.refresh.update(|n| *n += 1),
         );
     };
     // Ask the server who accepted and when pairs last synced, once on opening.
@@ -189,7 +177,7 @@ pub fn Programme(programme: String) -> impl IntoView {
 }
 
 #[component]
-fn Overview(dashboard: RwSignal<Option<Dashboard>>) -> impl IntoView {
+fn Overview(dashboard: Memo<Option<Dashboard>>) -> impl IntoView {
     let d = move || dashboard.get();
     let open_checklist = move || {
         d().map(|d| d.setup.checklist.iter().filter(|c| !c.done).count())
@@ -246,7 +234,7 @@ fn Overview(dashboard: RwSignal<Option<Dashboard>>) -> impl IntoView {
 }
 
 #[component]
-fn People(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl IntoView {
+fn People(programme: String, dashboard: Memo<Option<Dashboard>>) -> impl IntoView {
     let ctx = use_ctx();
     let role = RwSignal::new(Role::Mentor);
     let name = RwSignal::new(String::new());
@@ -398,7 +386,7 @@ fn People(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl Int
 }
 
 #[component]
-fn PairingTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl IntoView {
+fn PairingTab(programme: String, dashboard: Memo<Option<Dashboard>>) -> impl IntoView {
     let ctx = use_ctx();
     let id = StoredValue::new(programme);
     let selected = RwSignal::new(None::<String>);
@@ -573,7 +561,7 @@ fn PairingTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl
 }
 
 #[component]
-fn SetupTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl IntoView {
+fn SetupTab(programme: String, dashboard: Memo<Option<Dashboard>>) -> impl IntoView {
     let ctx = use_ctx();
     let id = StoredValue::new(programme);
     let settings = RwSignal::new(Settings::default());
@@ -679,17 +667,10 @@ fn SetupTab(programme: String, dashboard: RwSignal<Option<Dashboard>>) -> impl I
 #[component]
 fn EvaluationTab(programme: String) -> impl IntoView {
     let ctx = use_ctx();
-    let summary = RwSignal::new(None::<EvaluationSummary>);
     let exported = RwSignal::new(None::<String>);
     let id = StoredValue::new(programme);
-    Effect::new(move |_| {
-        ctx.refresh.track();
-        ctx.load(
-            cmd::EvaluationSummary {
-                programme: id.get_value(),
-            },
-            move |s: EvaluationSummary| summary.set(Some(s)),
-        );
+    let summary = ctx.shown(move || cmd::EvaluationSummary {
+        programme: id.get_value(),
     });
     let export = move |_| {
         ctx.run(
@@ -734,24 +715,17 @@ fn EvaluationTab(programme: String) -> impl IntoView {
 #[component]
 pub fn CirclesTab(programme: String) -> impl IntoView {
     let ctx = use_ctx();
-    let setup = RwSignal::new(None::<CircleSetup>);
     let name = RwSignal::new(String::new());
     let organisation = RwSignal::new("VHTO".to_owned());
     let teacher = RwSignal::new(String::new());
     let students = RwSignal::new(Vec::<String>::new());
     let professionals = RwSignal::new(Vec::<String>::new());
-    {
+    let setup = {
         let programme = programme.clone();
-        Effect::new(move |_| {
-            ctx.refresh.track();
-            ctx.load(
-                cmd::CircleSetup {
-                    programme: programme.clone(),
-                },
-                move |s: CircleSetup| setup.set(Some(s)),
-            );
-        });
-    }
+        ctx.shown(move || cmd::CircleSetup {
+            programme: programme.clone(),
+        })
+    };
     let warnings = move || {
         let lang = ctx.lang.get();
         composition_warnings(students.get().len(), professionals.get().len())

@@ -12,11 +12,7 @@ use crate::{Route, use_ctx};
 #[component]
 pub fn Home() -> impl IntoView {
     let ctx = use_ctx();
-    let home = RwSignal::new(None::<HomeView>);
-    Effect::new(move |_| {
-        ctx.refresh.track();
-        ctx.load(cmd::Home {}, move |h: HomeView| home.set(Some(h)));
-    });
+    let home = ctx.shown(|| cmd::Home {});
     let group_ids = Memo::new(move |_| {
         home.with(|h| {
             h.as_ref()
@@ -68,7 +64,7 @@ pub fn Home() -> impl IntoView {
 
 /// One pair on the home screen, laid out for the reader's role in it.
 #[component]
-fn GroupSection(id: String, home: RwSignal<Option<HomeView>>) -> impl IntoView {
+fn GroupSection(id: String, home: Memo<Option<HomeView>>) -> impl IntoView {
     let group = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -381,7 +377,7 @@ fn StartChoices(has_groups: Signal<bool>) -> impl IntoView {
 
 /// The programmes she coordinates, and the ones she takes part in.
 #[component]
-fn ProgrammeLists(home: RwSignal<Option<HomeView>>) -> impl IntoView {
+fn ProgrammeLists(home: Memo<Option<HomeView>>) -> impl IntoView {
     let ctx = use_ctx();
     let coordinated = move || home.get().map(|h| h.programmes).unwrap_or_default();
     let joined = move || home.get().map(|h| h.memberships).unwrap_or_default();

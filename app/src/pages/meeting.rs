@@ -14,19 +14,13 @@ use crate::{Route, use_ctx};
 #[component]
 pub fn Meeting(group: String, meeting: String) -> impl IntoView {
     let ctx = use_ctx();
-    let page = RwSignal::new(None::<MeetingPage>);
-    {
+    let page = {
         let (group, meeting) = (group.clone(), meeting.clone());
-        Effect::new(move |_| {
-            ctx.refresh.track();
-            ctx.lang.track();
-            let args = cmd::Meeting {
-                group: group.clone(),
-                meeting: meeting.clone(),
-            };
-            ctx.load(args, move |p: MeetingPage| page.set(Some(p)));
-        });
-    }
+        ctx.shown(move || cmd::Meeting {
+            group: group.clone(),
+            meeting: meeting.clone(),
+        })
+    };
     let loaded = Memo::new(move |_| page.with(|p| p.as_ref().map(|p| p.my_role)));
     view! {
         <div id="meeting-view">
@@ -44,7 +38,7 @@ pub fn Meeting(group: String, meeting: String) -> impl IntoView {
 fn MeetingBody(
     group: String,
     meeting: String,
-    page: RwSignal<Option<MeetingPage>>,
+    page: Memo<Option<MeetingPage>>,
     role: Role,
 ) -> impl IntoView {
     let ctx = use_ctx();

@@ -1,7 +1,6 @@
 //! The mentor's preparation for each topic of the guide.
 
 use leptos::prelude::*;
-use pm_domain::api::PreparationPage;
 use pm_domain::commands as cmd;
 
 use crate::components::{NoteEditor, Tr, saver};
@@ -12,20 +11,12 @@ use crate::{Route, use_ctx};
 #[component]
 pub fn Preparation(group: String) -> impl IntoView {
     let ctx = use_ctx();
-    let pages = RwSignal::new(None::<Vec<PreparationPage>>);
-    {
+    let pages = {
         let group = group.clone();
-        Effect::new(move |_| {
-            ctx.refresh.track();
-            ctx.lang.track();
-            ctx.load(
-                cmd::Preparation {
-                    group: group.clone(),
-                },
-                move |p: Vec<PreparationPage>| pages.set(Some(p)),
-            );
-        });
-    }
+        ctx.shown(move || cmd::Preparation {
+            group: group.clone(),
+        })
+    };
     let topics = Memo::new(move |_| {
         pages.with(|p| {
             p.as_ref()
