@@ -5,7 +5,7 @@
 
 mod components;
 mod pages;
-mod tauri;
+mod shell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,7 +18,7 @@ use crate::components::{SyncIndicator, Tr};
 use crate::pages::{
     circle, coordinator, first_contact, home, joining, meeting, preparation, welcome,
 };
-use crate::tauri::{CommandError, call, on_event};
+use crate::shell::{CommandError, call, invitation_in_address, on_event};
 
 /// Where the person is in the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +155,9 @@ fn App() -> impl IntoView {
         match call(&cmd::Profile {}).await {
             Ok(profile) => {
                 ctx.lang.set(profile.language);
-                ctx.route.set(if profile.onboarded {
+                ctx.route.set(if invitation_in_address().is_some() {
+                    Route::Join
+                } else if profile.onboarded {
                     Route::Home
                 } else {
                     Route::Welcome
@@ -212,7 +214,7 @@ fn App() -> impl IntoView {
             {move || ctx.error.get().map(|e| view! {
                 <p id="error" class="error" role="alert">{e}</p>
             })}
-            {move || match ctx.route.get() {
+            {move || { web_sys::console::log_1(&format!("DEBUG route {:?}", ctx.route.get_untracked()).into()); match ctx.route.get() {
                 Route::Loading => view! { <p class="muted"><Tr k="app.loading" /></p> }.into_any(),
                 Route::Welcome => view! { <welcome::Welcome /> }.into_any(),
                 Route::Home => view! { <home::Home /> }.into_any(),
@@ -227,7 +229,7 @@ fn App() -> impl IntoView {
                 Route::CircleSession { group, meeting } => view! { <circle::CircleSession group=group meeting=meeting /> }.into_any(),
                 Route::Leaflet => view! { <circle::Leaflet /> }.into_any(),
                 Route::Devices => view! { <joining::DevicesPage /> }.into_any(),
-            }}
+            }}}
         </main>
     }
 }

@@ -1,7 +1,7 @@
 //! # mentoring
 //!
 //! What a person does in Peer Mentoring ([`session`]: pairs, circles, joining, the coordinator's
-//! work), and the façade over the crates below it, so call sites say `mentoring::docs` rather
+//! work), the window's commands answered for any shell ([`answer`]), and the façade over the crates below it, so call sites say `mentoring::docs` rather
 //! than which crate holds it:
 //!
 //! - `pm-domain`: words and rules as plain values ([`model`], [`guide`], [`circle`],
@@ -14,11 +14,12 @@
 //!   [`device`], [`client`]).
 
 pub use pm_certificate as pdf;
-pub use pm_device::{client, device, sync};
+pub use pm_device::{client, device, runtime, sync};
 pub use pm_documents::{demo, docs, monitoring, views};
 pub use pm_domain::{
     access, api, circle, codes, commands, guide, i18n, ics, mail, matching, model, wire,
 };
 pub use pm_store as store;
 
+pub mod answer;
 pub mod session;

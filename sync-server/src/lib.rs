@@ -30,6 +30,7 @@ mod server;
 mod setup;
 mod state;
 mod tickets;
+mod web_app;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -76,6 +77,9 @@ pub struct Config {
     /// Wrong codes all addresses together may try before only clean addresses may try.
     #[arg(long, env = "PM_SYNC_WRONG_CODES_TOTAL", default_value_t = 200)]
     pub wrong_codes_total: u32,
+    /// The web app's folder (trunk's `app/dist`): served at `/app/`, and invitation links open it.
+    #[arg(long, env = "PM_SYNC_APP_DIR")]
+    pub app_dir: Option<PathBuf>,
 }
 
 impl Config {

@@ -1,6 +1,6 @@
 //! The routes: the API (`/api/…`, handled in [`crate::api`]), the sync socket (`/sync`, handed to
 //! [`crate::connection`] once the credential is checked and a connection slot is free), the
-//! invitation link's page and `/health`.
+//! invitation link's page (the web app where it is served), the web app at `/app/` ([`crate::web_app`]) and `/health`.
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -13,7 +13,7 @@ use pm_store::StorageHealth;
 
 use crate::access::{AuthError, bearer};
 use crate::state::App;
-use crate::{api, connection};
+use crate::{api, connection, web_app};
 
 /// Largest JSON body the API reads.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -24,6 +24,12 @@ pub(crate) fn routes(app: App) -> Router {
         .route("/health", get(health))
         .route(SYNC_PATH, get(sync))
         .route("/join/{code}", get(join_page))
+        .route(
+            "/app",
+            get(|| async { axum::response::Redirect::permanent(web_app::APP_PATH) }),
+        )
+        .route(web_app::APP_PATH, get(app_page))
+        .route("/app/{name}", get(app_file))
         .route("/api/programmes", post(api::create_programme))
         .route("/api/programmes/{id}/status", get(api::programme_status))
         .route("/api/invitations", post(api::create_invitation))
@@ -45,13 +51,26 @@ pub(crate) fn routes(app: App) -> Router {
         .with_state(app)
 }
 
-/// The page an invitation link opens: the code, and how to use it in the app.
-async fn join_page(Path(code): Path<String>) -> Html<String> {
+async fn app_page(State(app): State<App>) -> Response {
+    web_app::serve(app.app_dir.as_deref().map(|d| d.as_path()), "").await
+}
+
+async fn app_file(State(app): State<App>, Path(name): Path<String>) -> Response {
+    web_app::serve(app.app_dir.as_deref().map(|d| d.as_path()), &name).await
+}
+
+/// The page an invitation link opens: the web app on its join page where this server serves
+/// it, else the code and how to use it in the desktop app.
+async fn join_page(State(app): State<App>, Path(code): Path<String>) -> Response {
     let code: String = code
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        // The code's alphabet, with its check symbols (`*~$=`).
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '~' | '$' | '='))
         .take(20)
         .collect();
+    if app.app_dir.is_some() {
+        return web_app::join(&code).into_response();
+    }
     Html(format!(
         "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -66,6 +85,7 @@ async fn join_page(Path(code): Path<String>) -> Html<String> {
          choose <em>I have an invitation code</em> and enter the code above. You will see what the \
          programme is and decide yourself whether to take part.</p></body></html>"
     ))
+    .into_response()
 }
 
 #[derive(serde::Serialize)]

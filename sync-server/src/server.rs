@@ -98,6 +98,7 @@ pub async fn run(
         },
         connections: Arc::default(),
         tickets: Arc::default(),
+        app_dir: config.app_dir.clone().map(Arc::new),
         shutdown: shutdown_rx,
     };
     let listener = tokio::net::TcpListener::bind(config.listen)

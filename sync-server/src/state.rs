@@ -31,6 +31,8 @@ pub struct App {
     pub connections: Arc<Connections>,
     /// Sync tickets waiting to be used at an upgrade (browsers).
     pub tickets: Arc<Mutex<Tickets>>,
+    /// The web app's folder, if this server serves it.
+    pub app_dir: Option<Arc<std::path::PathBuf>>,
     /// Becomes true when the server is shutting down.
     pub shutdown: watch::Receiver<bool>,
 }

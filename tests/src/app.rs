@@ -1,5 +1,6 @@
 //! Driving the real app: the `peer-mentoring` binary in its real webview (WebKitGTK), through
-//! tauri-driver and WebKitWebDriver. Needs a display (the test script runs under Xvfb).
+//! tauri-driver and WebKitWebDriver (needs a display: the test script runs under Xvfb); and the
+//! phone's web app in Debian's Chromium, headless, emulating a phone, through chromedriver.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -36,7 +37,7 @@ impl App {
                 &native_port.to_string(),
             ])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .stdout(Stdio::null())
+            .stdout(log.try_clone().expect("driver log"))
             .stderr(log)
             .spawn()
             .expect("start tauri-driver (scripts/setup.sh installs it)");
@@ -51,6 +52,55 @@ impl App {
             .await
             .expect("window size");
         app
+    }
+
+    /// Opens `url` in headless Chromium emulating a phone: 360×740 CSS pixels, touch, a phone's
+    /// user agent, and a browser profile of its own in `profile_dir` (so a reload keeps its
+    /// IndexedDB and service worker).
+    pub async fn phone(profile_dir: &Path, url: &str) -> App {
+        std::fs::create_dir_all(profile_dir).expect("browser profile folder");
+        let port = free_port();
+        let log =
+            std::fs::File::create(profile_dir.with_extension("driver.log")).expect("driver log");
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            // Chromium's own log, with the page's console, goes into the driver's log.
+            .arg("--enable-chrome-logs")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start chromedriver (scripts/setup.sh installs chromium-driver)");
+        let capabilities = serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    format!("--user-data-dir={}", profile_dir.display()),
+                ],
+                "mobileEmulation": {
+                    "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 2.0, "touch": true },
+                    "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36",
+                },
+            },
+        });
+        let client = session(port, capabilities, "Chromium").await;
+        client.goto(url).await.expect("open the web app");
+        let mut app = App {
+            client,
+            driver: Some(driver),
+            data_dir: profile_dir.to_owned(),
+        };
+        app.wait_for(".brand").await;
+        app
+    }
+
+    /// Loads the page again, as a person pulling down to refresh.
+    pub async fn reload(&mut self) {
+        self.client.refresh().await.expect("reload");
+        self.wait_for(".brand").await;
     }
 
     /// Waits (up to 20 s) for an element matching `css`, and returns it.
@@ -176,20 +226,23 @@ impl App {
 
     /// Waits (up to 30 s) until the text of `css` (its value, for form fields) contains `needle`.
     pub async fn wait_text(&mut self, css: &str, needle: &str) {
-        let client = self.client.clone();
-        let what = format!("{css} to contain {needle:?}");
-        eventually(Duration::from_secs(30), &what, || {
-            let client = client.clone();
-            async move {
-                let Ok(el) = client.find(Locator::Css(css)).await else {
-                    return false;
-                };
+        let start = Instant::now();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
                 let text = el.text().await.unwrap_or_default();
                 let value = el.prop("value").await.ok().flatten().unwrap_or_default();
-                text.contains(needle) || value.contains(needle)
+                if text.contains(needle) || value.contains(needle) {
+                    return;
+                }
             }
-        })
-        .await;
+            if start.elapsed() > Duration::from_secs(30) {
+                let body = self.body_text().await;
+                panic!(
+                    "timed out after 30s waiting for {css} to contain {needle:?}; the page says:\n{body}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Waits (up to 30 s) until the value of the form field `css` is exactly `value`.
@@ -314,6 +367,11 @@ async fn connect(port: u16, data_dir: &Path, server: Option<&url::Url>) -> Clien
             "args": args,
         }
     });
+    session(port, capabilities, "the app").await
+}
+
+/// A WebDriver session on the driver at `port`, retried while the driver starts.
+async fn session(port: u16, capabilities: serde_json::Value, what: &str) -> Client {
     let serde_json::Value::Object(capabilities) = capabilities else {
         unreachable!("a JSON object literal")
     };
@@ -327,7 +385,7 @@ async fn connect(port: u16, data_dir: &Path, server: Option<&url::Url>) -> Clien
         match attempt {
             Ok(client) => return client,
             Err(e) if start.elapsed() > Duration::from_secs(30) => {
-                panic!("no WebDriver session with the app after 30 s: {e}")
+                panic!("no WebDriver session with {what} after 30 s: {e}")
             }
             Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
         }

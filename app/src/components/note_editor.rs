@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use pm_domain::api::TextValue;
 
 use crate::components::Tr;
-use crate::tauri::CommandError;
+use crate::shell::CommandError;
 use crate::{Ctx, use_ctx};
 
 /// Saves a text: (base, text) → the merged text.

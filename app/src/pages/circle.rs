@@ -8,7 +8,7 @@ use pm_domain::commands as cmd;
 use pm_domain::model::MeetingStatus;
 
 use crate::components::{NoteEditor, Tr, role_key, saver};
-use crate::tauri::call;
+use crate::shell::call;
 use crate::{Route, use_ctx};
 
 /// A circle session's own screen.

@@ -6,7 +6,7 @@ use pm_domain::commands as cmd;
 use pm_domain::model::{MeetingStatus, Role};
 
 use crate::components::{AddGoal, CircleSection, GoalList, NoteEditor, PlanForm, Tr, TrF, saver};
-use crate::tauri::call;
+use crate::shell::call;
 use crate::{Route, use_ctx};
 
 #[component]

@@ -9,6 +9,7 @@ use pm_domain::model::Role;
 use pm_domain::wire::{DeviceInfo, Devices, LinkCode};
 
 use crate::components::{Tr, local_date_time};
+use crate::shell::invitation_in_address;
 use crate::{Route, use_ctx};
 
 /// Opening an invitation: the code (or the link), what it is about, then yes or no.
@@ -16,7 +17,10 @@ use crate::{Route, use_ctx};
 pub fn Join() -> impl IntoView {
     let ctx = use_ctx();
     let server = RwSignal::new(String::new());
-    let code = RwSignal::new(String::new());
+    // An invitation link (`/join/CODE`, which opens the web app) brings its code along, and
+    // the invitation is looked up at once.
+    let from_link = invitation_in_address();
+    let code = RwSignal::new(from_link.clone().unwrap_or_default());
     let name = RwSignal::new(
         ctx.profile
             .get_untracked()
@@ -25,18 +29,35 @@ pub fn Join() -> impl IntoView {
     );
     let invitation = RwSignal::new(None::<InvitationView>);
     let declined = RwSignal::new(false);
+    let look_up = move || {
+        let args = cmd::LookupInvitation {
+            server: server.get_untracked(),
+            code: code.get_untracked(),
+        };
+        web_sys::console::log_1(&format!("DEBUG lookup {args:?}").into());
+        ctx.run(args, move |v: InvitationView| {
+            web_sys::console::log_1(&"DEBUG looked up".into());
+            invitation.set(Some(v))
+        });
+    };
+    let lookup = move |_| look_up();
+    web_sys::console::log_1(&"DEBUG mount Join".into());
+    on_cleanup(|| web_sys::console::log_1(&"DEBUG cleanup Join".into()));
     ctx.run(cmd::Home {}, move |h: pm_domain::api::Home| {
         if server.get_untracked().is_empty() {
             server.set(h.server.unwrap_or_default());
         }
     });
-    let lookup = move |_| {
-        let args = cmd::LookupInvitation {
-            server: server.get_untracked(),
-            code: code.get_untracked(),
-        };
-        ctx.run(args, move |v: InvitationView| invitation.set(Some(v)));
-    };
+    if from_link.is_some() {
+        // Once, as soon as the server's address is known.
+        Effect::new(move |looked: Option<bool>| {
+            if looked == Some(true) || server.get().is_empty() {
+                return looked.unwrap_or(false);
+            }
+            look_up();
+            true
+        });
+    }
     let accept = move |_| {
         let args = cmd::AcceptInvitation {
             server: server.get_untracked(),

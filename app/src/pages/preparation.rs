@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use pm_domain::commands as cmd;
 
 use crate::components::{NoteEditor, Tr, saver};
-use crate::tauri::call;
+use crate::shell::call;
 use crate::{Route, use_ctx};
 
 /// The mentors' shared preparation, one page per guide topic; not visible to mentees.

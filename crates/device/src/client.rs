@@ -12,7 +12,7 @@ use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
     CreateProgramme, Credential, Devices, Directory, DissolveGroup, GroupCreated,
     InvitationCreated, InvitationInfo, JoinDevice, LinkCode, ProgrammeStatus, RegisterDocument,
-    RemoveDevice, RevokeInvitation, Withdraw,
+    RemoveDevice, RevokeInvitation, SyncTicket, Withdraw,
 };
 
 /// Why a call to the server did not give an answer.
@@ -195,6 +195,17 @@ impl ServerApi {
     ) -> Result<(), ApiFailure> {
         self.post_empty("/api/invitations/revoke", Some(credential), req)
             .await
+    }
+
+    /// A single-use ticket for the sync socket, for a device that cannot send its credential
+    /// there (a browser).
+    pub async fn sync_ticket(&self, credential: &str) -> Result<SyncTicket, ApiFailure> {
+        self.post(
+            "/api/sync-tickets",
+            Some(credential),
+            &serde_json::json!({}),
+        )
+        .await
     }
 
     pub async fn lookup_invitation(&self, code: &str) -> Result<InvitationInfo, ApiFailure> {

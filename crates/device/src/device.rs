@@ -12,7 +12,6 @@ use std::time::Duration;
 use automerge::Automerge;
 use futures::StreamExt;
 use tokio::sync::{Notify, broadcast, watch};
-#[cfg(not(target_arch = "wasm32"))]
 use url::Url;
 
 use crate::runtime;
@@ -91,6 +90,12 @@ impl Device {
         Device::open_on(MemoryStore::new()).await
     }
 
+    /// Opens the device whose data the browser keeps in its IndexedDB database `name`.
+    #[cfg(target_arch = "wasm32")]
+    pub async fn open_in_browser(name: &str) -> Result<Arc<Device>, DeviceError> {
+        Device::open_on(pm_store::BrowserStore::open(name).await?).await
+    }
+
     /// Opens the device on `store`, with every indexed document open.
     async fn open_on(store: impl DeviceStorage) -> Result<Arc<Device>, DeviceError> {
         let peer_id = match store.setting("device_id")? {
@@ -141,7 +146,6 @@ impl Device {
     }
 
     /// Starts syncing with the server at `server`; reconnects by itself after losing it.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn connect(&self, server: &Url, credential: Option<String>) -> Result<(), DeviceError> {
         self.engine.connect(server, credential)?;
         Ok(())
@@ -319,7 +323,8 @@ impl Device {
     }
 
     /// Runs a document function from [`pm_documents::docs`] on a document. What it changed is in the
-    /// journal on disk before this returns, so an edit the person saw saved survives a crash.
+    /// journal on disk (or, in a browser, in IndexedDB) before this returns, so an edit the person
+    /// saw saved survives a crash.
     pub async fn with_doc<R: Send + 'static>(
         &self,
         id: &str,
@@ -330,15 +335,18 @@ impl Device {
             .ok_or_else(|| DeviceError::NotFound(id.to_owned()))?;
         let store = self.store.clone();
         let doc_id = id.to_owned();
-        doc.change(move |d| -> Result<R, DeviceError> {
-            let before = d.get_heads();
-            let result = f(d)?;
-            if d.get_heads() != before {
-                store.journal_append(&doc_id, &d.save_after(&before))?;
-            }
-            Ok(result)
-        })
-        .await?
+        let result = doc
+            .change(move |d| -> Result<R, DeviceError> {
+                let before = d.get_heads();
+                let result = f(d)?;
+                if d.get_heads() != before {
+                    store.journal_append(&doc_id, &d.save_after(&before))?;
+                }
+                Ok(result)
+            })
+            .await??;
+        self.store.written().await?;
+        Ok(result)
     }
 
     /// Applies journal entries whose changes the document store lacks (the app stopped before

@@ -7,6 +7,8 @@
 //! Architecture invariant: the only crate besides `pm-store` (its storage trait) and the server's
 //! connection handling that names samod.
 
+#[cfg(target_arch = "wasm32")]
+mod browser_dialer;
 pub mod client;
 pub mod device;
 #[cfg(not(target_arch = "wasm32"))]

@@ -12,11 +12,8 @@ use std::time::Duration;
 
 use automerge::{Automerge, ChangeHash};
 use futures::{Stream, StreamExt};
-#[cfg(not(target_arch = "wasm32"))]
-use samod::DialerEvent;
-use samod::{DialerHandle, Repo};
+use samod::{DialerEvent, DialerHandle, Repo};
 use tokio::sync::watch;
-#[cfg(not(target_arch = "wasm32"))]
 use url::Url;
 
 use crate::runtime;
@@ -26,7 +23,6 @@ pub use samod::{ConnectionId, DocumentId};
 pub use pm_domain::wire::SYNC_PATH;
 
 /// How long one attempt to reach the server may take before it counts as failed.
-#[cfg(not(target_arch = "wasm32"))]
 pub(crate) const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
@@ -117,7 +113,8 @@ impl SyncEngine {
 
     /// Connects to the sync server at `server` (its base address, e.g. `http://127.0.0.1:3030`),
     /// replacing any earlier connection, and keeps reconnecting with backoff until told otherwise.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// A desktop presents the credential at the upgrade; a browser trades it for a sync ticket
+    /// first, at every attempt.
     pub fn connect(&self, server: &Url, credential: Option<String>) -> Result<(), SyncError> {
         let url = sync_url(server)?;
         self.disconnect();
@@ -126,13 +123,18 @@ impl SyncEngine {
             max_delay: Duration::from_secs(10),
             max_retries: None,
         };
-        let handle = self.repo.dial(
-            backoff,
-            Arc::new(crate::dialer::WebSocketDialer {
-                url: url.clone(),
-                credential,
-            }),
-        )?;
+        #[cfg(not(target_arch = "wasm32"))]
+        let dialer = crate::dialer::WebSocketDialer {
+            url: url.clone(),
+            credential,
+        };
+        #[cfg(target_arch = "wasm32")]
+        let dialer = crate::browser_dialer::TicketDialer {
+            server: server.clone(),
+            url: url.clone(),
+            credential,
+        };
+        let handle = self.repo.dial(backoff, Arc::new(dialer))?;
         self.link.send_replace(Link::Connecting);
         // Ends by itself when the dialer is closed.
         drop(runtime::spawn(follow_dialer(
@@ -215,7 +217,6 @@ fn share_decisions(
     )
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn sync_url(server: &Url) -> Result<Url, SyncError> {
     let mut url = server.clone();
     let scheme = match server.scheme() {
@@ -229,7 +230,6 @@ fn sync_url(server: &Url) -> Result<Url, SyncError> {
     Ok(url)
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 async fn follow_dialer(dialer: DialerHandle<DialFailure>, link: Arc<watch::Sender<Link>>) {
     let mut events = dialer.events();
     // A connection made before this task subscribed sent its event to nobody: start from the

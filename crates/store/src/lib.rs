@@ -4,15 +4,25 @@
 //! samod's [`samod::storage::Storage`] trait, plus the device's own tables behind
 //! [`DeviceStore`]: an index of its documents (so it can list them without loading any), the
 //! journal of local edits, the last state each document was known to be synced in, waiting
-//! registrations and settings. Two stores keep that contract: [`Store`], one SQLite file (not in
-//! a browser build), and [`MemoryStore`], in memory.
+//! registrations and settings. Three stores keep that contract: [`Store`], one SQLite file (not
+//! in a browser build), [`MemoryStore`], in memory, and `BrowserStore`, IndexedDB behind memory
+//! (only in a browser build).
+
+use std::future::Future;
+use std::pin::Pin;
 
 use tokio::sync::watch;
 
+#[cfg(target_arch = "wasm32")]
+mod browser;
+#[cfg(target_arch = "wasm32")]
+mod indexed_db;
 mod memory;
 #[cfg(not(target_arch = "wasm32"))]
 mod sqlite;
 
+#[cfg(target_arch = "wasm32")]
+pub use browser::BrowserStore;
 pub use memory::MemoryStore;
 #[cfg(not(target_arch = "wasm32"))]
 pub use sqlite::Store;
@@ -28,6 +38,9 @@ pub enum StoreError {
     #[cfg(not(target_arch = "wasm32"))]
     #[error("local database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[cfg(target_arch = "wasm32")]
+    #[error("the browser's storage: {0}")]
+    Browser(String),
 }
 
 /// Whether every write so far reached the disk.
@@ -69,6 +82,12 @@ pub trait DeviceStore: Send + Sync + 'static {
 
     /// Tries the writes the disk refused again.
     fn retry(&self);
+
+    /// Waits until every write made so far is durable, or says why it is not. Stores that write
+    /// before they return (SQLite, memory) are done at once; the browser's writes behind.
+    fn written(&self) -> Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send>> {
+        Box::pin(async { Ok(()) })
+    }
 
     /// Appends the changes of one local edit; kept before it returns.
     fn journal_append(&self, doc_id: &str, data: &[u8]) -> Result<(), StoreError>;

@@ -31,6 +31,7 @@ use crate::docs::{
     self, DocError, DocSchema, GroupDoc, NotesDoc, PreparationDoc, PrivateDoc, ProgrammeDoc,
 };
 use crate::model::{DocKind, Language, Role};
+use crate::runtime;
 use crate::wire::{Directory, RegisterDocument};
 
 /// Longest name accepted, in characters.
@@ -39,6 +40,10 @@ pub const MAX_NAME: usize = 80;
 pub const MAX_PLACE: usize = 200;
 /// How long writing waits for a meeting's notes text that is on its way from the server.
 const TEXT_ARRIVAL: Duration = Duration::from_secs(3);
+/// How often a connected device asks the server whether it may have new documents.
+pub const DIRECTORY_EVERY: Duration = Duration::from_secs(8);
+/// How often it looks whether the text arrived meanwhile.
+const TEXT_POLL: Duration = Duration::from_millis(50);
 
 /// Something the person asked for that cannot be done, with a code the window words in her
 /// language (`error.<code>` in [`crate::i18n`]).
@@ -317,6 +322,31 @@ impl Session {
     /// Remembers the server given at launch, to prefill forms with.
     pub fn remember_launch_server(&self, server: &Url) -> Result<(), ActionError> {
         self.set_setting(&Setting::LaunchServer, server.as_str())
+    }
+
+    /// While the device is online, sends the registrations waiting for the server and asks it
+    /// for newly shared documents (a pair just formed, a programme just joined): at once when
+    /// the link comes up, then every [`DIRECTORY_EVERY`]. Runs until the device closes.
+    pub async fn keep_in_touch(&self) {
+        let mut online = self.device.status();
+        loop {
+            let connected = matches!(
+                online.borrow_and_update().state,
+                SyncState::Syncing | SyncState::Synced
+            );
+            if connected {
+                if let Err(e) = self.flush_registrations().await {
+                    tracing::debug!(error = %e, "registrations wait");
+                }
+                match self.sync_directory().await {
+                    Ok(()) | Err(ActionError::NoServer) => {}
+                    Err(e) => tracing::debug!(error = %e, "directory not refreshed"),
+                }
+            }
+            if let Some(Err(_)) = runtime::within(DIRECTORY_EVERY, online.changed()).await {
+                return;
+            }
+        }
     }
 
     /// Saves this device's credential for `server` and who the server says she is, and connects.
@@ -796,7 +826,7 @@ impl Session {
     /// Whether the text at `path` is on this device, waiting a moment for it while connected
     /// (it may be on its way, behind the meeting it belongs to).
     async fn text_arrives(&self, doc: &str, path: &[String]) -> Result<bool, ActionError> {
-        let deadline = tokio::time::Instant::now() + TEXT_ARRIVAL;
+        let mut waited = Duration::ZERO;
         loop {
             let path = path.to_vec();
             let arrived = self
@@ -809,10 +839,11 @@ impl Session {
                 self.device.status().borrow().state,
                 SyncState::Syncing | SyncState::Synced | SyncState::Connecting
             );
-            if arrived || !connected || tokio::time::Instant::now() >= deadline {
+            if arrived || !connected || waited >= TEXT_ARRIVAL {
                 return Ok(arrived);
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            runtime::sleep(TEXT_POLL).await;
+            waited += TEXT_POLL;
         }
     }
 

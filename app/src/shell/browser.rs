@@ -1,0 +1,215 @@
+//! The phone's shell: the same core the desktop runs in its Tauri process (`mentoring`), here in
+//! the page. Documents are kept in the browser's IndexedDB, sync runs over the browser's
+//! websocket with single-use sync tickets, the server's API over fetch; the server is the one
+//! that served the page. Exported files are downloaded; mail opens through its `mailto:` link.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use mentoring::answer::{self, Host};
+use mentoring::api::{AppInfo, ErrorKind, SavedFile};
+use mentoring::commands::Command;
+use mentoring::device::Device;
+use mentoring::session::Session;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::broadcast::error::RecvError;
+use url::Url;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+
+use super::CommandError;
+
+/// The IndexedDB database the device keeps its data in.
+const DATABASE: &str = "peer-mentoring";
+
+type Opened = Result<Arc<Device>, String>;
+type Listener = Rc<dyn Fn(Value)>;
+
+thread_local! {
+    /// The device, opened once, on first use.
+    static DEVICE: Shared<LocalBoxFuture<'static, Opened>> = open().boxed_local().shared();
+    static LISTENERS: RefCell<Vec<(&'static str, Listener)>> = RefCell::default();
+}
+
+/// The address that served this page: the sync server.
+fn origin() -> Option<Url> {
+    let origin = web_sys::window()?.location().origin().ok()?;
+    Url::parse(&origin).ok()
+}
+
+async fn open() -> Opened {
+    keep_app_offline();
+    let device = Device::open_in_browser(DATABASE)
+        .await
+        .map_err(|e| e.to_string())?;
+    let session = Session::new(device.clone());
+    if let Some(server) = origin()
+        && let Err(e) = session.remember_launch_server(&server)
+    {
+        tracing::warn!(error = %e, "could not remember the server address");
+    }
+    session.connect_saved().map_err(|e| e.to_string())?;
+    follow(device.clone(), session);
+    ask_to_keep_storage();
+    Ok(device)
+}
+
+/// Sends the device's sync status and document changes to the screens, and keeps in touch with
+/// the server while online.
+fn follow(device: Arc<Device>, session: Session) {
+    spawn_local(async move { session.keep_in_touch().await });
+    let mut status = device.status();
+    spawn_local(async move {
+        loop {
+            let current = status.borrow_and_update().clone();
+            emit("sync-status", &current);
+            if status.changed().await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut changes = device.changes();
+    spawn_local(async move {
+        loop {
+            match changes.recv().await {
+                Ok(doc_id) => emit("doc-changed", &doc_id),
+                Err(RecvError::Lagged(_)) => emit("doc-changed", &"*"),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+/// Lets the service worker (`web/sw.js`) keep the app's files, so that it starts offline.
+fn keep_app_offline() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let promise = window.navigator().service_worker().register("./sw.js");
+    spawn_local(async move {
+        if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            tracing::warn!(error = ?e, "the app cannot be kept for offline use");
+        }
+    });
+}
+
+/// Asks the browser not to evict this site's storage (it may say no; the data can then still be
+/// rebuilt from the server once synced).
+fn ask_to_keep_storage() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(promise) = window.navigator().storage().persist() {
+        spawn_local(async move {
+            let kept = wasm_bindgen_futures::JsFuture::from(promise).await;
+            tracing::info!(kept = ?kept.map(|v| v.as_bool()), "asked to keep this site's storage");
+        });
+    }
+}
+
+fn emit(event: &'static str, payload: &impl Serialize) {
+    let Ok(value) = serde_json::to_value(payload) else {
+        return;
+    };
+    let listeners: Vec<Listener> = LISTENERS.with(|l| {
+        l.borrow()
+            .iter()
+            .filter(|(name, _)| *name == event)
+            .map(|(_, listener)| listener.clone())
+            .collect()
+    });
+    for listener in listeners {
+        listener(value.clone());
+    }
+}
+
+pub(super) fn on_event<T: DeserializeOwned + 'static>(
+    event: &'static str,
+    handler: impl Fn(T) + 'static,
+) {
+    let listener: Listener = Rc::new(move |value| {
+        if let Ok(payload) = serde_json::from_value(value) {
+            handler(payload);
+        }
+    });
+    LISTENERS.with(|l| l.borrow_mut().push((event, listener)));
+}
+
+pub(super) async fn call<C: Command>(command: &C) -> Result<C::Output, CommandError> {
+    let params = serde_json::to_value(command).map_err(CommandError::bridge)?;
+    let host = Browser {
+        device: DEVICE.with(Clone::clone).await,
+    };
+    match answer::answer(&host, C::NAME, params).await {
+        Ok(value) => serde_json::from_value(value).map_err(CommandError::bridge),
+        Err(e) => Err(CommandError {
+            code: e.code,
+            kind: e.kind,
+            detail: e.detail,
+        }),
+    }
+}
+
+/// The browser, as the commands see it.
+struct Browser {
+    device: Opened,
+}
+
+impl Host for Browser {
+    fn session(&self) -> Result<Session, answer::CommandError> {
+        self.device.clone().map(Session::new).map_err(|e| {
+            answer::CommandError::new("storage_unavailable", ErrorKind::Infrastructure, e)
+        })
+    }
+
+    fn about(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            data_dir: format!("IndexedDB: {DATABASE}"),
+            server: origin().map(|u| u.to_string()),
+            device_id: self.device.as_ref().ok().map(|d| d.peer_id()),
+            startup_error: self.device.as_ref().err().cloned(),
+        }
+    }
+
+    fn save_file(&self, name: &str, bytes: &[u8]) -> Result<SavedFile, answer::CommandError> {
+        download(name, bytes).map_err(|e| {
+            answer::CommandError::new("export_failed", ErrorKind::Infrastructure, e)
+        })?;
+        Ok(SavedFile {
+            path: name.to_owned(),
+        })
+    }
+
+    fn open_mail(&self, mailto: &str) -> Result<(), answer::CommandError> {
+        web_sys::window()
+            .ok_or("no window")
+            .and_then(|w| w.location().set_href(mailto).map_err(|_| "refused"))
+            .map_err(|e| answer::CommandError::new("no_mail_client", ErrorKind::Infrastructure, e))
+    }
+}
+
+/// Hands a file to the browser's downloads.
+fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let failed = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(failed)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(|_| "not a link")?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    web_sys::Url::revoke_object_url(&url).map_err(failed)?;
+    Ok(())
+}

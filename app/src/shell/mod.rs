@@ -1,0 +1,84 @@
+//! The bridge to whichever shell runs the core: on a desktop the Tauri process ([`tauri`]), in a
+//! phone's browser the core itself, in this page ([`browser`]). Screens call [`call`] and
+//! [`on_event`] and do not know which.
+
+mod browser;
+mod tauri;
+
+use std::sync::OnceLock;
+
+use pm_domain::api::ErrorKind;
+use pm_domain::commands::Command;
+use serde::de::DeserializeOwned;
+
+/// An error from a command: a code the window translates and the technical detail.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct CommandError {
+    pub code: String,
+    #[serde(default = "unknown_kind")]
+    pub kind: ErrorKind,
+    #[serde(default)]
+    pub detail: String,
+}
+
+fn unknown_kind() -> ErrorKind {
+    ErrorKind::Infrastructure
+}
+
+impl CommandError {
+    fn bridge(detail: impl ToString) -> Self {
+        CommandError {
+            code: "bridge".into(),
+            kind: ErrorKind::Infrastructure,
+            detail: detail.to_string(),
+        }
+    }
+}
+
+/// Whether the page runs in the desktop app (Tauri puts its bridge on the window before the
+/// page's scripts run).
+fn in_tauri() -> bool {
+    static IN_TAURI: OnceLock<bool> = OnceLock::new();
+    *IN_TAURI.get_or_init(|| {
+        js_sys::Reflect::has(&js_sys::global(), &"__TAURI__".into()).unwrap_or(false)
+    })
+}
+
+/// Runs a command in the shell and reads its answer as the command's output type.
+pub async fn call<C: Command>(command: &C) -> Result<C::Output, CommandError> {
+    if in_tauri() {
+        tauri::call(command).await
+    } else {
+        browser::call(command).await
+    }
+}
+
+/// Runs `handler` with the payload of every `event` the shell sends (`sync-status`,
+/// `doc-changed`), for the life of the page.
+pub fn on_event<T: DeserializeOwned + 'static>(event: &'static str, handler: impl Fn(T) + 'static) {
+    if in_tauri() {
+        tauri::on_event(event, handler);
+    } else {
+        browser::on_event(event, handler);
+    }
+}
+
+/// The invitation code a link opened the page with (`?join=CODE`, where `/join/CODE` leads):
+/// read once, then taken out of the address, so that a reload later opens the app as usual.
+pub fn invitation_in_address() -> Option<String> {
+    static CODE: OnceLock<Option<String>> = OnceLock::new();
+    CODE.get_or_init(|| {
+        let window = web_sys::window()?;
+        let location = window.location();
+        let search = location.search().ok()?;
+        let code = url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+            .find(|(key, _)| key == "join")
+            .map(|(_, code)| code.into_owned())
+            .filter(|code| !code.is_empty())?;
+        if let (Ok(history), Ok(path)) = (window.history(), location.pathname()) {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+        Some(code)
+    })
+    .clone()
+}

@@ -1,0 +1,128 @@
+//! The window and the device behind it: reads the launch options, opens the device, starts the
+//! Tauri window with the one command (`crate::commands`), and forwards the device's status and
+//! changes to the window as events. Not in the crate's unit-test build, so that Tauri's
+//! `generate_context!` (which writes the embedded window files into the build folder) runs in one
+//! compilation only: two at once shared that folder, one read a file the other was still writing,
+//! and the window came up blank.
+
+use std::sync::Arc;
+
+use mentoring::device::Device;
+use mentoring::session::Session;
+use tauri::{Emitter, Manager};
+
+/// What the commands work on: the open device, or why it could not be opened.
+pub struct Shell {
+    pub device: Result<Arc<Device>, String>,
+    pub launch: crate::launch::Launch,
+}
+
+/// Starts the app: on a desktop from `main`, on a phone (a future `tauri android`/`tauri ios`
+/// build, see ARCHITECTURE.md) from the platform's entry point.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let given = match crate::launch::Given::read(std::env::args().skip(1)) {
+        Ok(given) => given,
+        Err(e) => {
+            eprintln!("peer-mentoring: {e}");
+            std::process::exit(2);
+        }
+    };
+    let app = tauri::Builder::default()
+        .setup(move |app| {
+            let launch = given.resolve(
+                app.path().app_data_dir().ok(),
+                app.path().download_dir().ok(),
+            );
+            let device = tauri::async_runtime::block_on(open_device(&launch));
+            if let Ok(device) = &device {
+                follow_device(app.handle().clone(), device.clone());
+            }
+            app.manage(Shell { device, launch });
+            console_to_stdout(app);
+            Ok(())
+        })
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(tauri::generate_handler![crate::commands::command])
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("peer-mentoring: cannot start the window: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Ok(device) = &handle.state::<Shell>().device
+        {
+            tauri::async_runtime::block_on(device.close());
+        }
+    });
+}
+
+/// Writes the webview's console (errors included) to stdout: a window that cannot start says
+/// why in the log instead of staying blank without a word.
+fn console_to_stdout(app: &tauri::App) {
+    #[cfg(target_os = "linux")]
+    for window in app.webview_windows().values() {
+        let _ = window.with_webview(|webview| {
+            use webkit2gtk::{SettingsExt, WebViewExt};
+            if let Some(settings) = webview.inner().settings() {
+                settings.set_enable_write_console_messages_to_stdout(true);
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
+async fn open_device(launch: &crate::launch::Launch) -> Result<Arc<Device>, String> {
+    let device = Device::open(&launch.data_dir)
+        .await
+        .map_err(|e| e.to_string())?;
+    let session = Session::new(device.clone());
+    if let Some(server) = &launch.server
+        && let Err(e) = session.remember_launch_server(server)
+    {
+        tracing::warn!(error = %e, "could not remember the server address");
+    }
+    session.connect_saved().map_err(|e| e.to_string())?;
+    Ok(device)
+}
+
+/// Forwards the device's sync status and document changes to the window as events, and keeps
+/// in touch with the server while online (`Session::keep_in_touch`).
+fn follow_device(app: tauri::AppHandle, device: Arc<Device>) {
+    let mut status = device.status();
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while status.changed().await.is_ok() {
+            let current = status.borrow_and_update().clone();
+            let _ = handle.emit("sync-status", current);
+        }
+    });
+    let session = Session::new(device.clone());
+    tauri::async_runtime::spawn(async move { session.keep_in_touch().await });
+    let mut changes = device.changes();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(doc_id) => {
+                    let _ = app.emit("doc-changed", doc_id);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let _ = app.emit("doc-changed", "*");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+}
