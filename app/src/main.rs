@@ -214,7 +214,7 @@ fn App() -> impl IntoView {
             {move || ctx.error.get().map(|e| view! {
                 <p id="error" class="error" role="alert">{e}</p>
             })}
-            {move || { web_sys::console::log_1(&format!("DEBUG route {:?}", ctx.route.get_untracked()).into()); match ctx.route.get() {
+            {move || match ctx.route.get() {
                 Route::Loading => view! { <p class="muted"><Tr k="app.loading" /></p> }.into_any(),
                 Route::Welcome => view! { <welcome::Welcome /> }.into_any(),
                 Route::Home => view! { <home::Home /> }.into_any(),
@@ -229,7 +229,7 @@ fn App() -> impl IntoView {
                 Route::CircleSession { group, meeting } => view! { <circle::CircleSession group=group meeting=meeting /> }.into_any(),
                 Route::Leaflet => view! { <circle::Leaflet /> }.into_any(),
                 Route::Devices => view! { <joining::DevicesPage /> }.into_any(),
-            }}}
+            }}
         </main>
     }
 }

@@ -64,20 +64,6 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
     let code = invite(Role::Mentee, "Aylin").await;
     let link = format!("{}join/{code}", network.url());
     let mut phone = App::phone(&tmp.path().join("phone"), &link).await;
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-    eprintln!(
-        "DEBUG server={:?} code={:?}",
-        phone.value("#join-server").await,
-        phone.value("#join-code").await
-    );
-    phone.client.execute("window.__logs=[]; for (const k of ['log','warn','error','info','debug']) { const o=console[k]; console[k]=(...a)=>{window.__logs.push(k+': '+a.join(' ')); o(...a);} }; window.addEventListener('error', e=>window.__logs.push('err: '+e.message)); window.addEventListener('unhandledrejection', e=>window.__logs.push('rej: '+e.reason));", vec![]).await.unwrap();
-    phone.click("#lookup-invitation").await;
-    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
-    eprintln!(
-        "DEBUG logs={:?}",
-        phone.client.execute("return window.__logs", vec![]).await
-    );
-    eprintln!("DEBUG body={:?}", phone.body_text().await);
     phone.wait_text("#invitation", "vrijwillig").await;
     assert_eq!(phone.value("#join-code").await, code);
     phone.screenshot("web-join", 360, 740).await;
@@ -117,16 +103,26 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
     phone.wait_text(".partner-name", "Sanne").await;
     mentor.wait_text(".partner-name", "Aylin").await;
 
-    // On her phone she plans the first meeting and writes in its shared notes.
-    phone.set_value("#home-date", &in_days(7).to_string()).await;
-    phone.set_value("#home-time", "14:30").await;
-    phone.set_value("#home-place", "Bibliotheek").await;
-    phone.click("#home-plan").await;
+    // Her mentor plans the first meeting on the desktop; it reaches the phone. There she opens
+    // it, sets herself a goal and writes in the shared notes.
+    mentor
+        .set_value("#home-date", &in_days(7).to_string())
+        .await;
+    mentor.set_value("#home-time", "14:30").await;
+    mentor.set_value("#home-place", "Bibliotheek").await;
+    mentor.click("#home-plan").await;
     phone
         .wait_text("#next-meeting", "Cultuur van de opleiding")
         .await;
     phone.screenshot("web-home", 360, 740).await;
     phone.click("#open-next").await;
+    phone
+        .type_into("#goal-text", "Eén vraag stellen in het practicum")
+        .await;
+    phone.click("#add-goal").await;
+    phone
+        .wait_text("#meeting-goals", "Eén vraag stellen in het practicum")
+        .await;
     phone
         .type_into("#shared-notes", "Aylin: de eerste weken waren druk.")
         .await;
@@ -137,12 +133,12 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
         .wait_attr("#sync-status", "data-state", "synced")
         .await;
     phone.screenshot("web-meeting", 360, 740).await;
-    mentor
-        .wait_text("#next-meeting", "Cultuur van de opleiding")
-        .await;
     mentor.click("#open-next").await;
     mentor
         .wait_text("#shared-notes", "Aylin: de eerste weken waren druk.")
+        .await;
+    mentor
+        .wait_text("#meeting-goals", "Eén vraag stellen in het practicum")
         .await;
 
     // Her phone loses the network. The page reloads and starts (from its service worker and
@@ -191,4 +187,123 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
     }
     phone.stop().await;
     mentor.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_circle_student_follows_her_circle_on_her_phone() {
+    use chrono::NaiveDate;
+    use mentoring::api::{CircleForm, SessionForm};
+    use system_tests::programme::participant;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let app_dir = web_app();
+    let server = SyncServer::start(&dir.join("server"), &["--app-dir", &app_dir]).await;
+    let (coordinator, programme) =
+        programme::coordinator(&dir.join("coordinator"), &server, Settings::default()).await;
+    let mut others = Vec::new();
+    for (role, name) in [
+        (Role::Student, "Fatima"),
+        (Role::Student, "Lisa"),
+        (Role::Student, "Emma"),
+        (Role::Student, "Yara"),
+        (Role::Professional, "Ingrid"),
+        (Role::Professional, "Priya"),
+        (Role::Facilitator, "Marieke"),
+    ] {
+        let folder = dir.join(name.to_lowercase());
+        others.push(participant(&folder, &server, &coordinator, &programme, role, name).await);
+    }
+
+    // Noor accepts on her phone, through her invitation link.
+    let code = coordinator
+        .session
+        .invite(
+            &programme,
+            Role::Student,
+            "Noor",
+            "",
+            14,
+            programme::today(),
+        )
+        .await
+        .unwrap()
+        .code;
+    let mut phone = App::phone(&dir.join("phone"), &format!("{}join/{code}", server.url())).await;
+    phone.wait_text("#invitation", "vrijwillig").await;
+    phone.type_into("#join-name", "Noor").await;
+    phone.click("#accept-invitation").await;
+    phone.wait_for("#waiting-for-pair").await;
+
+    // The coordinator forms the circle; the teacher plans its first session.
+    coordinator
+        .session
+        .refresh_status(&programme)
+        .await
+        .unwrap();
+    let setup = coordinator.session.circle_setup(&programme).await.unwrap();
+    let id = |list: &[mentoring::api::CircleCandidate], name: &str| {
+        list.iter()
+            .find(|c| c.name == name)
+            .map(|c| c.person.clone())
+            .unwrap_or_else(|| panic!("{name} can be placed"))
+    };
+    let group = coordinator
+        .session
+        .create_circle(
+            &programme,
+            CircleForm {
+                name: "Circle Techniek".into(),
+                organisation: "VHTO".into(),
+                teacher: id(&setup.teachers, "Marieke"),
+                students: ["Noor", "Fatima", "Lisa", "Emma", "Yara"]
+                    .iter()
+                    .map(|n| id(&setup.students, n))
+                    .collect(),
+                professionals: vec![
+                    id(&setup.professionals, "Ingrid"),
+                    id(&setup.professionals, "Priya"),
+                ],
+            },
+        )
+        .await
+        .unwrap();
+    let teacher = others.last().unwrap();
+    teacher.session.sync_directory().await.unwrap();
+    let year = mentoring::guide::academic_year_of(programme::today());
+    teacher
+        .session
+        .plan_session(
+            &group,
+            SessionForm {
+                date: NaiveDate::from_ymd_opt(year + 1, 3, 10)
+                    .unwrap()
+                    .to_string(),
+                time: "15:00".into(),
+                minutes: 120,
+                host: id(&setup.professionals, "Ingrid"),
+                school_reason: String::new(),
+                place: "Alliander, Arnhem".into(),
+                override_reason: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+
+    // Her phone shows the circle and its session; she writes her reflection there.
+    phone.wait_text(".circle-home", "Circle Techniek").await;
+    phone.wait_for(".session-card[data-number='1']").await;
+    phone.screenshot("web-circle", 360, 740).await;
+    phone
+        .click(".session-card[data-number='1'] .open-session")
+        .await;
+    phone.wait_for("#agenda").await;
+    phone
+        .type_into("#circle-reflection", "Ik wil vragen naar haar eerste baan.")
+        .await;
+    phone
+        .wait_attr("#circle-reflection ~ .save-state", "data-state", "saved")
+        .await;
+    phone.screenshot("web-circle-session", 360, 740).await;
+    phone.stop().await;
 }

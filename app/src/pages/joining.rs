@@ -34,15 +34,9 @@ pub fn Join() -> impl IntoView {
             server: server.get_untracked(),
             code: code.get_untracked(),
         };
-        web_sys::console::log_1(&format!("DEBUG lookup {args:?}").into());
-        ctx.run(args, move |v: InvitationView| {
-            web_sys::console::log_1(&"DEBUG looked up".into());
-            invitation.set(Some(v))
-        });
+        ctx.run(args, move |v: InvitationView| invitation.set(Some(v)));
     };
     let lookup = move |_| look_up();
-    web_sys::console::log_1(&"DEBUG mount Join".into());
-    on_cleanup(|| web_sys::console::log_1(&"DEBUG cleanup Join".into()));
     ctx.run(cmd::Home {}, move |h: pm_domain::api::Home| {
         if server.get_untracked().is_empty() {
             server.set(h.server.unwrap_or_default());
