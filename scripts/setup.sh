@@ -19,6 +19,8 @@ apt_packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk
 if [ "$want" = all ]; then
   # e2fsprogs and util-linux: the disk tests make small ext4 and tmpfs disks to fail.
   apt_packages+=(xvfb webkit2gtk-driver imagemagick poppler-utils e2fsprogs util-linux)
+  # The phone's web app is tested in Debian's Chromium, headless, through its driver.
+  apt_packages+=(chromium chromium-driver)
 fi
 
 missing=()

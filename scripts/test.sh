@@ -50,6 +50,7 @@ step "system tests: hostile clients against the real server" cargo test --test h
 # 10,000 edits keep both cores busy for minutes: alone, so that no timed test runs beside it.
 step "system tests: a stalled reader during 10,000 edits" cargo test --test hostile -- --nocapture a_reader_that_stops_reading
 step "system tests: the real app (Xvfb, tauri-driver)" with_display cargo test --test app -- --test-threads=1
+step "system tests: the phone's web app (headless Chromium as a phone, beside the app)" with_display cargo test --test web -- --test-threads=1
 
 printf '\n\033[1m== Summary\033[0m\n'
 grep -h -E '^test .* \.\.\. (ok|FAILED|ignored)$' "$log_dir"/*.log | sed 's/^test /  /' | sort | uniq
