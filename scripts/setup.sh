@@ -57,5 +57,17 @@ wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); pr
 cargo_tool wasm-bindgen-cli "$wb_version"
 if [ "$want" = all ]; then
   cargo_tool tauri-driver "$TAURI_DRIVER_VERSION"
+  # The JavaScript automerge-repo client of the interop test, at the versions package.json pins.
+  if ! command -v npm >/dev/null; then
+    log "apt: installing nodejs npm"
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  if [ ! -d tests/interop/node_modules/@automerge/automerge-repo-network-websocket ] ||
+     [ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]; then
+    log "npm: installing the interop test's client"
+    (cd tests/interop && npm install --no-audit --no-fund)
+  else
+    log "npm: the interop test's client present"
+  fi
 fi
 log "done"

@@ -39,11 +39,11 @@ step "format (cargo fmt --check)" cargo fmt --all -- --check
 step "frontend build (trunk)" bash -c "cd app && trunk build"
 step "build (workspace, all targets)" cargo build --all-targets
 step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
-step "lint (clippy, webview)" cargo clippy -p app -p pm-device --target wasm32-unknown-unknown -- -D warnings
-step "core crates build for the browser (wasm32)" cargo build -p pm-domain -p pm-documents -p pm-certificate -p pm-device --target wasm32-unknown-unknown
+step "lint (clippy, webview and web app)" cargo clippy -p app -p mentoring -p pm-device -p pm-store --target wasm32-unknown-unknown -- -D warnings
+step "core crates build for the browser (wasm32)" cargo build -p pm-domain -p pm-documents -p pm-certificate -p pm-store -p pm-device -p mentoring --target wasm32-unknown-unknown
 step "unit and snapshot tests" cargo test --lib --bins --test snapshots
 step "tidy (rules over the source tree)" cargo test --test tidy
-step "system tests: devices and the real server" cargo test --no-fail-fast --test sync --test pair --test privacy --test invitations --test circles --test fuzz --test disks -- --nocapture
+step "system tests: devices and the real server" cargo test --no-fail-fast --test sync --test pair --test privacy --test invitations --test circles --test fuzz --test disks --test interop -- --nocapture
 # Six device processes, crashes, partitions and full disks on fixed seeds (scripts/soak.sh runs many).
 step "system tests: convergence under faults (fixed seeds)" cargo test --test convergence -- --nocapture
 step "system tests: hostile clients against the real server" cargo test --test hostile -- --nocapture --test-threads=2 --skip a_reader_that_stops_reading
