@@ -42,6 +42,7 @@ step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
 step "lint (clippy, webview and web app)" cargo clippy -p app -p mentoring -p pm-device -p pm-store --target wasm32-unknown-unknown -- -D warnings
 step "core crates build for the browser (wasm32)" cargo build -p pm-domain -p pm-documents -p pm-certificate -p pm-store -p pm-device -p mentoring --target wasm32-unknown-unknown
 step "unit and snapshot tests" cargo test --lib --bins --test snapshots
+step "the core in a browser (wasm-bindgen tests, headless Chromium)" env CHROMEDRIVER=/usr/bin/chromedriver cargo test -p pm-store -p mentoring --target wasm32-unknown-unknown --test browser
 step "tidy (rules over the source tree)" cargo test --test tidy
 step "system tests: devices and the real server" cargo test --no-fail-fast --test sync --test pair --test privacy --test invitations --test circles --test fuzz --test disks --test interop -- --nocapture
 # Six device processes, crashes, partitions and full disks on fixed seeds (scripts/soak.sh runs many).

@@ -16,6 +16,8 @@ pub struct App {
     pub client: Client,
     driver: Option<Child>,
     pub data_dir: PathBuf,
+    /// Chromium's profile folder, for a phone: its processes are ended with the driver.
+    browser_profile: Option<PathBuf>,
 }
 
 impl App {
@@ -45,6 +47,7 @@ impl App {
             client: connect(port, data_dir, server).await,
             driver: Some(driver),
             data_dir: data_dir.to_owned(),
+            browser_profile: None,
         };
         app.wait_for("body").await;
         app.client
@@ -92,6 +95,7 @@ impl App {
             client,
             driver: Some(driver),
             data_dir: profile_dir.to_owned(),
+            browser_profile: Some(profile_dir.to_owned()),
         };
         app.wait_for(".brand").await;
         app
@@ -302,6 +306,14 @@ impl App {
     }
 
     fn stop_driver(&mut self) {
+        // chromedriver leaves Chromium running when it is stopped without closing the session
+        // (a failing test): end every process of this phone's browser profile.
+        if let Some(profile) = self.browser_profile.take() {
+            let _ = Command::new("pkill")
+                .args(["-9", "-f"])
+                .arg(format!("user-data-dir={}", profile.display()))
+                .status();
+        }
         if let Some(mut driver) = self.driver.take() {
             // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would orphan it.
             terminate(&driver);

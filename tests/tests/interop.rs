@@ -13,7 +13,9 @@ use system_tests::{SyncServer, is, programme, wait_status};
 async fn a_javascript_automerge_repo_client_reads_the_programme_with_a_sync_ticket() {
     let interop = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop");
     assert!(
-        interop.join("node_modules/@automerge/automerge-repo").exists(),
+        interop
+            .join("node_modules/@automerge/automerge-repo")
+            .exists(),
         "the JavaScript client is installed (scripts/setup.sh runs npm install in tests/interop)"
     );
     let tmp = tempfile::tempdir().unwrap();
@@ -41,12 +43,17 @@ async fn a_javascript_automerge_repo_client_reads_the_programme_with_a_sync_tick
         .expect("node (scripts/setup.sh installs it)");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the JavaScript client failed: {stderr}");
-    let programme: serde_json::Value =
-        serde_json::from_str(stdout.trim()).expect("one JSON line");
+    assert!(
+        out.status.success(),
+        "the JavaScript client failed: {stderr}"
+    );
+    let programme: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
     assert_eq!(programme["kind"], "programme", "{programme}");
     assert_eq!(programme["name"], "Peer mentoring HBO-ICT", "{programme}");
     assert_eq!(programme["school"], "Hogeschool Windesheim", "{programme}");
     let log = server.log_text();
-    assert!(!log.contains(&code), "the linking code stays out of the log");
+    assert!(
+        !log.contains(&code),
+        "the linking code stays out of the log"
+    );
 }

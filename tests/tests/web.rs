@@ -12,12 +12,16 @@ fn in_days(days: i64) -> chrono::NaiveDate {
     chrono::Local::now().date_naive() + chrono::Duration::days(days)
 }
 
-/// The web app trunk built (`scripts/test.sh` builds it before the tests).
+/// The web app trunk built (`scripts/test.sh` builds it before the tests), or the bundle in
+/// `PM_WEB_APP_DIR`.
 fn web_app() -> String {
-    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("workspace root")
-        .join("app/dist");
+        .expect("workspace root");
+    let dist = match std::env::var_os("PM_WEB_APP_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("app/dist"),
+    };
     assert!(
         dist.join("index.html").exists() && dist.join("sw.js").exists(),
         "the web app is built (cd app && trunk build)"
@@ -306,4 +310,112 @@ async fn a_circle_student_follows_her_circle_on_her_phone() {
         .await;
     phone.screenshot("web-circle-session", 360, 740).await;
     phone.stop().await;
+}
+
+/// Figures for the phone's web app on the bundle in `PM_WEB_APP_DIR` (`scripts/web-figures.sh`
+/// builds a release bundle and runs this): its size, raw and gzipped; the time from opening the
+/// page to its first screen in headless Chromium as a phone, cold (new browser profile) and warm
+/// (a reload: the service worker and the browser's cache); and the browser's memory then. Prints
+/// one `WEB |` line; asserts only that the app started.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "figures, not a test: scripts/web-figures.sh"]
+async fn web_app_figures() {
+    let dir = web_app();
+    let mut sizes = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let path = entry.path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".wasm") || name.ends_with(".js") && name != "sw.js" {
+            let raw = std::fs::metadata(&path).unwrap().len();
+            let gzip = std::process::Command::new("gzip")
+                .args(["-9", "-c"])
+                .arg(&path)
+                .output()
+                .expect("gzip")
+                .stdout
+                .len();
+            let kind = if name.ends_with(".wasm") {
+                "wasm"
+            } else {
+                "js"
+            };
+            sizes.push(format!(
+                "{kind} {} KiB ({} KiB gzip)",
+                raw / 1024,
+                gzip / 1024
+            ));
+        }
+    }
+    sizes.sort();
+    let tmp = tempfile::tempdir().unwrap();
+    let server = SyncServer::start(&tmp.path().join("server"), &["--app-dir", &dir]).await;
+    let url = format!("{}app/", server.url());
+    let mut phone = App::phone(&tmp.path().join("phone"), &url).await;
+    let cold = first_screen_at(&mut phone).await;
+    let mut warm = Vec::new();
+    for _ in 0..5 {
+        phone.client.refresh().await.unwrap();
+        warm.push(first_screen_at(&mut phone).await);
+    }
+    warm.sort_by(f64::total_cmp);
+    let (rss, renderer) = chromium_memory_kib();
+    let heap: f64 = phone
+        .client
+        .execute("return performance.memory.usedJSHeapSize", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap_or(0.0);
+    println!(
+        "WEB | {} | cold start to first screen {cold:.0} ms | warm (reload, median of 5) {:.0} ms | Chromium RSS {} MiB, of which the page's renderer {} MiB | JS heap {:.1} MiB",
+        sizes.join(" | "),
+        warm[2],
+        rss / 1024,
+        renderer / 1024,
+        heap / 1048576.0,
+    );
+    phone.stop().await;
+}
+
+/// Milliseconds from the start of the page's navigation to its first screen (the welcome
+/// screen, which needs the core and its store open), as the page's own clock says.
+async fn first_screen_at(phone: &mut App) -> f64 {
+    let script = "const done = arguments[arguments.length - 1]; \
+        const seen = () => document.querySelector('#profile-name'); \
+        if (seen()) { done(performance.now()); return; } \
+        new MutationObserver((_, o) => { if (seen()) { o.disconnect(); done(performance.now()); } }) \
+          .observe(document.documentElement, { childList: true, subtree: true });";
+    phone
+        .client
+        .execute_async(script, vec![])
+        .await
+        .expect("the first screen")
+        .as_f64()
+        .expect("a time")
+}
+
+/// Resident memory of every Chromium process, and of its renderers, in KiB.
+fn chromium_memory_kib() -> (u64, u64) {
+    let (mut all, mut renderers) = (0, 0);
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        if !cmdline.starts_with("/usr/lib/chromium/chromium") {
+            continue;
+        }
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let rss: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0);
+        all += rss;
+        if cmdline.contains("--type=renderer") {
+            renderers += rss;
+        }
+    }
+    (all, renderers)
 }
