@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 out=target/web-release
-(cd app && trunk build --release --dist "../$out")
+(cd app && trunk build --release --cargo-profile web --dist "../$out")
 cargo build --all-targets
 PM_WEB_APP_DIR=$out cargo test --test web -- --ignored --nocapture web_app_figures 2>&1 | grep '^WEB |'
