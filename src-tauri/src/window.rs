@@ -50,6 +50,7 @@ pub fn run() {
             Ok(())
         })
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![crate::commands::command])
         .build(tauri::generate_context!());
     let app = match app {
@@ -98,6 +99,37 @@ async fn open_device(launch: &crate::launch::Launch) -> Result<Arc<Device>, Stri
     Ok(device)
 }
 
+/// How often the app looks for meetings to remind her of (the day before each).
+const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// Shows the system's notification for each of tomorrow's meetings she was not yet reminded of.
+async fn remind(app: &tauri::AppHandle, session: &Session) {
+    use tauri_plugin_notification::{NotificationExt, PermissionState};
+    if !matches!(
+        app.notification().permission_state(),
+        Ok(PermissionState::Granted)
+    ) {
+        return;
+    }
+    let today = chrono::Local::now().date_naive();
+    match session.due_reminders(today).await {
+        Ok(reminders) => {
+            for reminder in reminders {
+                let shown = app
+                    .notification()
+                    .builder()
+                    .title(&reminder.title)
+                    .body(&reminder.body)
+                    .show();
+                if let Err(e) = shown {
+                    tracing::info!(error = %e, "a reminder could not be shown");
+                }
+            }
+        }
+        Err(e) => tracing::debug!(error = %e, "no reminders now"),
+    }
+}
+
 /// Forwards the device's sync status and document changes to the window as events, and keeps
 /// in touch with the server while online (`Session::keep_in_touch`).
 fn follow_device(app: tauri::AppHandle, device: Arc<Device>) {
@@ -111,6 +143,14 @@ fn follow_device(app: tauri::AppHandle, device: Arc<Device>) {
     });
     let session = Session::new(device.clone());
     tauri::async_runtime::spawn(async move { session.keep_in_touch().await });
+    let session = Session::new(device.clone());
+    let reminding = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            remind(&reminding, &session).await;
+            tokio::time::sleep(REMIND_EVERY).await;
+        }
+    });
     let mut changes = device.changes();
     tauri::async_runtime::spawn(async move {
         loop {

@@ -101,6 +101,44 @@ impl App {
         app
     }
 
+    /// Waits (up to 60 s) until the web app's service worker is installed and in charge of the
+    /// page: from then on the app starts with no network.
+    pub async fn wait_until_offline_ready(&mut self) {
+        let start = Instant::now();
+        loop {
+            let ready = self
+                .client
+                .execute(
+                    "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if ready {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the service worker took charge of the page"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Waits (up to 20 s) until no element matches `css`.
+    pub async fn wait_gone(&mut self, css: &str) {
+        let start = Instant::now();
+        while self.client.find(Locator::Css(css)).await.is_ok() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "{css} still there after 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Loads the page again, as a person pulling down to refresh.
     pub async fn reload(&mut self) {
         self.client.refresh().await.expect("reload");

@@ -332,3 +332,83 @@ async fn notes_of_a_meeting_that_arrived_before_its_text_are_not_given_a_second_
     })
     .await;
 }
+
+/// The day before a planned meeting both get a reminder, each device once; a meeting further
+/// off, or one the day after tomorrow, gets none yet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_day_before_a_meeting_mentor_and_mentee_are_reminded_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = InProcessServer::start(&tmp.path().join("server")).await;
+    let People {
+        coordinator,
+        programme,
+        mentor,
+        mentee,
+    } = mentor_and_mentee(tmp.path(), &server).await;
+    let group = coordinator
+        .session
+        .form_pair(&programme, &mentor.id(), &mentee.id(), today())
+        .await
+        .unwrap();
+    mentor.session.sync_directory().await.unwrap();
+    let tomorrow = today() + chrono::Duration::days(1);
+    mentor
+        .session
+        .plan_meeting(&group, &tomorrow.to_string(), "14:30", "Bibliotheek")
+        .await
+        .unwrap();
+    wait_status(&mentor.device, "mentor synced", is(SyncState::Synced)).await;
+
+    let reminders = mentor.session.due_reminders(today()).await.unwrap();
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert_eq!(reminders[0].title, "Morgen: Cultuur van de opleiding");
+    assert!(
+        reminders[0].body.starts_with("Met Aylin, "),
+        "{reminders:?}"
+    );
+    assert!(
+        reminders[0].body.ends_with("14:30. Bibliotheek"),
+        "{reminders:?}"
+    );
+    assert!(
+        mentor
+            .session
+            .due_reminders(today())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        mentor
+            .session
+            .due_reminders(tomorrow)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not on the day itself"
+    );
+
+    eventually(
+        Duration::from_secs(20),
+        "the mentee is reminded",
+        || async {
+            mentee.session.sync_directory().await.ok();
+            mentee
+                .session
+                .due_reminders(today())
+                .await
+                .is_ok_and(|r| r.len() == 1 && r[0].body.starts_with("Met Sanne, "))
+        },
+    )
+    .await;
+    let earlier = today() - chrono::Duration::days(1);
+    assert!(
+        mentee
+            .session
+            .due_reminders(earlier)
+            .await
+            .unwrap()
+            .is_empty(),
+        "two days before: none yet"
+    );
+}

@@ -110,7 +110,7 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
     // Her mentor plans the first meeting on the desktop; it reaches the phone. There she opens
     // it, sets herself a goal and writes in the shared notes.
     mentor
-        .set_value("#home-date", &in_days(7).to_string())
+        .set_value("#home-date", &in_days(1).to_string())
         .await;
     mentor.set_value("#home-time", "14:30").await;
     mentor.set_value("#home-place", "Bibliotheek").await;
@@ -119,6 +119,45 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
         .wait_text("#next-meeting", "Cultuur van de opleiding")
         .await;
     phone.screenshot("web-home", 360, 740).await;
+
+    // The meeting is tomorrow: she turns reminders on and gets one. (The browser's notification
+    // is stood in for by a recorder, and her "allow" by its answer: headless Chromium shows no
+    // permission prompt.)
+    phone.wait_for("#reminder-offer").await;
+    let recorder = "window.__reminders = []; \
+        window.Notification = class { \
+          constructor(title, options) { window.__reminders.push({ title, body: options.body }); } \
+          static get permission() { return window.__allowed ? 'granted' : 'default'; } \
+          static requestPermission() { window.__allowed = true; return Promise.resolve('granted'); } \
+        };";
+    phone.client.execute(recorder, vec![]).await.unwrap();
+    phone.click("#turn-on-reminders").await;
+    let reminded = |shown: &serde_json::Value| {
+        shown.as_array().is_some_and(|r| {
+            r.len() == 1
+                && r[0]["title"] == "Morgen: Cultuur van de opleiding"
+                && r[0]["body"]
+                    .as_str()
+                    .is_some_and(|b| b.starts_with("Met Sanne, "))
+        })
+    };
+    let start = std::time::Instant::now();
+    loop {
+        let shown = phone
+            .client
+            .execute("return window.__reminders", vec![])
+            .await
+            .unwrap();
+        if reminded(&shown) {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "a reminder of tomorrow's meeting: {shown}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    phone.wait_gone("#reminder-offer").await;
     phone.click("#open-next").await;
     phone
         .type_into("#goal-text", "Eén vraag stellen in het practicum")
@@ -144,6 +183,10 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
     mentor
         .wait_text("#meeting-goals", "Eén vraag stellen in het practicum")
         .await;
+
+    // The app is kept for offline use (its service worker installed and in charge), as the
+    // phone shows once it is.
+    phone.wait_until_offline_ready().await;
 
     // Her phone loses the network. The page reloads and starts (from its service worker and
     // IndexedDB), with her notes; she writes more.

@@ -5,7 +5,9 @@ use pm_domain::api::{Attention, GroupHome, Home as HomeView, MeetingCard, TopicS
 use pm_domain::commands as cmd;
 use pm_domain::model::{MeetingStatus, Role};
 
-use crate::components::{AddGoal, CircleSection, GoalList, NoteEditor, PlanForm, Tr, TrF, saver};
+use crate::components::{
+    AddGoal, CircleSection, GoalList, NoteEditor, PlanForm, ReminderOffer, Tr, TrF, saver,
+};
 use crate::shell::call;
 use crate::{Route, use_ctx};
 
@@ -47,6 +49,9 @@ pub fn Home() -> impl IntoView {
                 key=|id| id.clone()
                 children=move |id| view! { <GroupSection id=id home=home /> }
             />
+            <Show when=move || group_ids.get().is_some_and(|g| !g.is_empty())>
+                <ReminderOffer />
+            </Show>
             <For
                 each=move || circle_ids.get().unwrap_or_default()
                 key=|id| id.clone()

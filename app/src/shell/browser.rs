@@ -62,6 +62,15 @@ async fn open() -> Opened {
 /// the server while online.
 fn follow(device: Arc<Device>, session: Session) {
     spawn_local(async move { session.keep_in_touch().await });
+    let host = Browser {
+        device: Ok(device.clone()),
+    };
+    spawn_local(async move {
+        loop {
+            remind(&host).await;
+            mentoring::runtime::sleep(REMIND_EVERY).await;
+        }
+    });
     let mut status = device.status();
     spawn_local(async move {
         loop {
@@ -82,6 +91,75 @@ fn follow(device: Arc<Device>, session: Session) {
             }
         }
     });
+}
+
+/// How often the page looks for meetings to remind her of (the day before each).
+const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// The browser host on the device, once it is open.
+fn device_host() -> Browser {
+    Browser {
+        device: DEVICE
+            .with(|d| d.peek().cloned())
+            .unwrap_or_else(|| Err("not open yet".into())),
+    }
+}
+
+/// Whether she allowed this site's notifications.
+fn notifications_allowed() -> bool {
+    web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
+}
+
+/// Whether the page may still ask her to allow notifications (she has not answered yet).
+pub(super) fn may_ask_for_notifications() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false)
+        && web_sys::Notification::permission() == web_sys::NotificationPermission::Default
+}
+
+/// Asks her to allow notifications (from a tap: browsers ask only then); `then` runs with her
+/// answer, after which reminders come as notifications.
+pub(super) fn ask_for_notifications(then: impl FnOnce(bool) + 'static) {
+    let Ok(asked) = web_sys::Notification::request_permission() else {
+        then(false);
+        return;
+    };
+    spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(asked).await;
+        let allowed = notifications_allowed();
+        if allowed {
+            remind(&device_host()).await;
+        }
+        then(allowed);
+    });
+}
+
+/// Shows a notification for each of tomorrow's meetings she was not yet reminded of; only once
+/// she allowed them, so that none is counted as given unseen.
+async fn remind(host: &Browser) {
+    if !notifications_allowed() || host.device.is_err() {
+        return;
+    }
+    let params = serde_json::Value::Object(Default::default());
+    let Ok(answer) = answer::answer(
+        host,
+        <mentoring::commands::DueReminders as Command>::NAME,
+        params,
+    )
+    .await
+    else {
+        return;
+    };
+    let reminders: Vec<mentoring::api::Reminder> =
+        serde_json::from_value(answer).unwrap_or_default();
+    for reminder in reminders {
+        let options = web_sys::NotificationOptions::new();
+        options.set_body(&reminder.body);
+        options.set_icon("./icon-192.png");
+        options.set_tag(&reminder.meeting);
+        if let Err(e) = web_sys::Notification::new_with_options(&reminder.title, &options) {
+            tracing::info!(error = ?e, "a reminder could not be shown");
+        }
+    }
 }
 
 /// Lets the service worker (`web/sw.js`) keep the app's files, so that it starts offline.

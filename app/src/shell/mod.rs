@@ -63,6 +63,17 @@ pub fn on_event<T: DeserializeOwned + 'static>(event: &'static str, handler: imp
     }
 }
 
+/// Whether the app may offer to turn on reminders here: a browser that has not been asked yet
+/// (the desktop app shows them without asking).
+pub fn reminders_can_be_offered() -> bool {
+    !in_tauri() && browser::may_ask_for_notifications()
+}
+
+/// Asks the browser to allow reminders; `then` gets her answer.
+pub fn turn_on_reminders(then: impl FnOnce(bool) + 'static) {
+    browser::ask_for_notifications(then);
+}
+
 /// The invitation code a link opened the page with (`?join=CODE`, where `/join/CODE` leads):
 /// read once, then taken out of the address, so that a reload later opens the app as usual.
 pub fn invitation_in_address() -> Option<String> {

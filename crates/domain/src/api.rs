@@ -271,6 +271,14 @@ pub struct Email {
     pub mailto: String,
 }
 
+/// A reminder of tomorrow's meeting, in the person's language, for the device to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    pub meeting: String,
+    pub title: String,
+    pub body: String,
+}
+
 /// A file the app wrote for the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedFile {

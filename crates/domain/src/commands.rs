@@ -84,6 +84,8 @@ commands! {
     // -- A pair: home, meetings, notes, goals, calendar, e-mail, preparation -------------
     "home" => Home {} -> api::Home;
     "meeting" => Meeting { group: String, meeting: String } -> api::MeetingPage;
+    /// Tomorrow's meetings not yet reminded of; each is remembered as reminded once answered.
+    "due_reminders" => DueReminders {} -> Vec<api::Reminder>;
     "write_shared_note" => WriteSharedNote { group: String, meeting: String, base: String, text: String } -> api::TextValue;
     "write_private_note" => WritePrivateNote { group: String, meeting: String, base: String, text: String } -> api::TextValue;
     "write_reflections" => WriteReflections { group: String, base: String, text: String } -> api::TextValue;

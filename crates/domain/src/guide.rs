@@ -6,7 +6,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Language, Quarter};
+use crate::model::{Language, MeetingStatus, Quarter};
 
 /// When a topic is meant to be discussed: a range of quarters, and optionally the preferred weeks
 /// of the first of them (week 1 is the quarter's first week).
@@ -294,6 +294,12 @@ pub fn due(
     })
 }
 
+/// Whether a meeting on `date` with `status` gets its reminder on `today`: the day before it, while
+/// it is still planned (a reminder is given once; the session remembers which were).
+pub fn reminder_due(date: NaiveDate, status: MeetingStatus, today: NaiveDate) -> bool {
+    status == MeetingStatus::Planned && today.checked_add_days(Days::new(1)) == Some(date)
+}
+
 /// The academic year a day belongs to, named by the calendar year it starts in (on 1 August).
 pub fn academic_year_of(day: NaiveDate) -> i32 {
     if day.month() >= 8 {
@@ -340,6 +346,22 @@ pub fn default_quarters(year: i32) -> [Quarter; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reminder_is_due_the_day_before_a_planned_meeting_only() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        assert!(reminder_due(day(12), MeetingStatus::Planned, day(11)));
+        assert!(!reminder_due(day(12), MeetingStatus::Planned, day(12)));
+        assert!(!reminder_due(day(13), MeetingStatus::Planned, day(11)));
+        assert!(!reminder_due(day(12), MeetingStatus::Cancelled, day(11)));
+        assert!(!reminder_due(day(12), MeetingStatus::Held, day(11)));
+        let new_year = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        assert!(reminder_due(
+            new_year,
+            MeetingStatus::Planned,
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        ));
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -2,7 +2,8 @@
 //! Each function answers one command of `crate::commands`; it translates, the session decides.
 
 use crate::api::{
-    Email, ErrorKind, GoalItem, Home, MeetingPage, PreparationPage, SavedFile, Template, TextValue,
+    Email, ErrorKind, GoalItem, Home, MeetingPage, PreparationPage, Reminder, SavedFile, Template,
+    TextValue,
 };
 use crate::commands as cmd;
 use chrono::Utc;
@@ -16,6 +17,7 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
     route!(name, params, {
         cmd::Home => |c| home(host, c),
         cmd::Meeting => |c| meeting(host, c),
+        cmd::DueReminders => |c| due_reminders(host, c),
         cmd::WriteSharedNote => |c| write_shared_note(host, c),
         cmd::WritePrivateNote => |c| write_private_note(host, c),
         cmd::WriteReflections => |c| write_reflections(host, c),
@@ -46,6 +48,13 @@ pub(super) async fn meeting(
         .session()?
         .meeting_page(&group, &meeting, today())
         .await?)
+}
+
+pub(super) async fn due_reminders(
+    host: &dyn Host,
+    cmd::DueReminders {}: cmd::DueReminders,
+) -> Answer<Vec<Reminder>> {
+    Ok(host.session()?.due_reminders(today()).await?)
 }
 
 pub(super) async fn write_shared_note(

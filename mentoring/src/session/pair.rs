@@ -6,14 +6,52 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::settings::Setting;
 use super::{ActionError, MAX_PLACE, Session, parse_date, parse_time, shared_path};
-use crate::api::{Email, GoalItem, Home, MeetingPage, PreparationPage, TextValue};
+use crate::api::{Email, GoalItem, Home, MeetingPage, PreparationPage, Reminder, TextValue};
 use crate::docs::{self, GoalDoc, GroupDoc, MeetingDoc, NotesDoc};
-use crate::i18n::format_date;
+use crate::guide;
+use crate::i18n::{format_date, tf};
 use crate::model::{GoalKind, GroupKind, MeetingStatus};
 use crate::{ics, mail, views};
 
 impl Session {
     // -- Screens ------------------------------------------------------------------------------
+
+    /// Tomorrow's meetings of her pairs that she was not yet reminded of, worded in her
+    /// language; each is remembered as reminded, so a device gives a reminder once.
+    pub async fn due_reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>, ActionError> {
+        let language = self.language()?;
+        let mut due = Vec::new();
+        for group in self.home(today).await?.groups {
+            for meeting in &group.meetings {
+                let Some(date) = meeting.date.as_deref().and_then(|d| parse_date(d).ok()) else {
+                    continue;
+                };
+                let setting = Setting::Reminded(meeting.id.clone());
+                if !guide::reminder_due(date, meeting.status, today)
+                    || self.setting(&setting)?.is_some()
+                {
+                    continue;
+                }
+                self.set_setting(&setting, &today.to_string())?;
+                due.push(Reminder {
+                    meeting: meeting.id.clone(),
+                    title: tf(language, "reminder.title", &[("title", &meeting.title)]),
+                    body: tf(
+                        language,
+                        "reminder.body",
+                        &[
+                            ("partner", &group.partner),
+                            ("when", &meeting.when),
+                            ("place", &meeting.place),
+                        ],
+                    )
+                    .trim_end()
+                    .to_owned(),
+                });
+            }
+        }
+        Ok(due)
+    }
 
     /// The home screen.
     pub async fn home(&self, today: NaiveDate) -> Result<Home, ActionError> {

@@ -46,6 +46,8 @@ pub(crate) enum Setting {
     /// Whether this is the first of her devices (the server's list, as last fetched): the one
     /// that makes a circle session's notes text.
     FirstDevice,
+    /// When she was reminded of a meeting (by meeting id).
+    Reminded(String),
     /// The attempt secret of accepting an invitation, or of linking a device, with a code.
     AcceptAttempt(String),
     LinkAttempt(String),
@@ -67,6 +69,7 @@ impl Setting {
             Setting::Language => "language".into(),
             Setting::Onboarded => "onboarded".into(),
             Setting::DemoGroup => "demo_group".into(),
+            Setting::Reminded(meeting) => format!("reminded:{meeting}"),
             Setting::Directory => "directory".into(),
             Setting::FirstContactSubject => "mail.first.subject".into(),
             Setting::FirstContactBody => "mail.first.body".into(),
