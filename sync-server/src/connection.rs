@@ -110,6 +110,10 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity, slot: Connec
                         Some(Ok(Message::Text(_))) => return refuse(&identity, frames::text_refusal()),
                         Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                         Some(Ok(Message::Close(_))) | None => return (NORMAL, String::new()),
+                        Some(Err(e)) if frames::peer_went_away(&e.to_string()) => {
+                            tracing::debug!(peer = %identity.peer, error = %e, "the device went away without closing");
+                            return (NORMAL, String::new());
+                        }
                         Some(Err(e)) => {
                             let refusal = Refusal { code: frames::TOO_BIG, reason: format!("unreadable frame: {e}") };
                             return refuse(&identity, refusal);

@@ -343,9 +343,37 @@ pub fn doc_unavailable(server: &str, target: &str, document: &str) -> Vec<u8> {
     out
 }
 
+/// Whether a websocket read error only says the device went away (its connection reset or
+/// closed without the closing handshake, as a phone losing its network does), rather than that
+/// it sent something unreadable or too big.
+pub fn peer_went_away(error: &str) -> bool {
+    [
+        "Connection reset",
+        "without closing handshake",
+        "IO error",
+        "Broken pipe",
+    ]
+    .iter()
+    .any(|sign| error.contains(sign))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_going_away_is_not_taken_for_a_bad_frame() {
+        assert!(peer_went_away(
+            "WebSocket protocol error: Connection reset without closing handshake"
+        ));
+        assert!(peer_went_away(
+            "IO error: Connection reset by peer (os error 104)"
+        ));
+        assert!(!peer_went_away(
+            "Space limit exceeded: Message too long: 20000000 > 16777216"
+        ));
+        assert!(!peer_went_away("WebSocket protocol error: Invalid opcode"));
+    }
 
     fn cbor(f: impl FnOnce(&mut minicbor::Encoder<&mut Vec<u8>>)) -> Vec<u8> {
         let mut out = Vec::new();
