@@ -25,13 +25,15 @@ use pm_domain::wire::{
 
 use crate::access::{AuthError, Identity};
 use crate::registry::{
-    Accept, Formed, Invitation, InvitationState, NewGroup, Registration, RegistryError,
+    Accept, Formed, Invitation, InvitationState, LinkKind, NewGroup, Registration, RegistryError,
 };
 use crate::state::App;
 use crate::tickets::TICKET_LIFETIME;
 
 /// How long a code that links another device stays valid.
 const LINK_VALID_MINUTES: i64 = 10;
+/// How long a recovery code stays good.
+const RECOVERY_VALID_DAYS: i64 = 365;
 
 /// An error answer.
 pub struct Failure {
@@ -522,12 +524,32 @@ pub async fn sync_ticket(State(app): State<App>, headers: HeaderMap) -> Answer<S
 }
 
 pub async fn link_device(State(app): State<App>, headers: HeaderMap) -> Answer<LinkCode> {
-    let who = app.gate.authenticate(&headers)?;
+    link_code(
+        &app,
+        &headers,
+        LinkKind::Link,
+        Duration::minutes(LINK_VALID_MINUTES),
+    )
+}
+
+/// A recovery code: a linking code she keeps (a password manager, paper) to get everything back
+/// on a device that lost it (a browser that cleared the site's data, a new phone). Single use,
+/// a year; a new one replaces the last.
+pub async fn recovery_code(State(app): State<App>, headers: HeaderMap) -> Answer<LinkCode> {
+    link_code(
+        &app,
+        &headers,
+        LinkKind::Recovery,
+        Duration::days(RECOVERY_VALID_DAYS),
+    )
+}
+
+fn link_code(app: &App, headers: &HeaderMap, kind: LinkKind, valid: Duration) -> Answer<LinkCode> {
+    let who = app.gate.authenticate(headers)?;
     let code = codes::new_code();
-    let expires_at = (Utc::now() + Duration::minutes(LINK_VALID_MINUTES))
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let expires_at = (Utc::now() + valid).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     app.registry
-        .create_link_code(&who.person, &code, &expires_at)?;
+        .create_link_code(&who.person, &code, &expires_at, kind)?;
     Ok(Json(LinkCode {
         code: codes::display(&code),
         expires_at,

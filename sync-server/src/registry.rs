@@ -50,14 +50,33 @@ CREATE INDEX IF NOT EXISTS doc_access_programme ON doc_access(programme);
 CREATE INDEX IF NOT EXISTS devices_person ON devices(person);
 ";
 
+/// What a linking code is for: linking a device she has at hand now (minutes), or recovering
+/// her data on a device that lost it, with a code she kept (a year). Each person has at most one
+/// of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Link,
+    Recovery,
+}
+
+impl LinkKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Link => "link",
+            LinkKind::Recovery => "recovery",
+        }
+    }
+}
+
 /// Columns added after the first release, for databases made before them.
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: [&str; 7] = [
     "ALTER TABLE devices ADD COLUMN label TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE groups ADD COLUMN group_doc TEXT",
     "ALTER TABLE groups ADD COLUMN notes_doc TEXT",
     "ALTER TABLE invitations ADD COLUMN attempt_hash TEXT",
     "ALTER TABLE link_codes ADD COLUMN attempt_hash TEXT",
     "ALTER TABLE link_codes ADD COLUMN peer TEXT",
+    "ALTER TABLE link_codes ADD COLUMN kind TEXT NOT NULL DEFAULT 'link'",
 ];
 
 /// SHA-256 of a secret, hex. Credentials and codes are long random strings, so a fast hash is
@@ -381,21 +400,23 @@ impl Registry {
             .is_some())
     }
 
-    /// Keeps a single-use code (hashed) that links another device to `person` until `expires_at`.
+    /// Keeps a single-use code (hashed) that links another device to `person` until `expires_at`,
+    /// in place of her earlier code of the same kind.
     pub fn create_link_code(
         &self,
         person: &str,
         code: &str,
         expires_at: &str,
+        kind: LinkKind,
     ) -> Result<(), RegistryError> {
         let db = self.db();
         db.execute(
-            "DELETE FROM link_codes WHERE person = ?1 OR expires_at < ?2",
-            params![person, now()],
+            "DELETE FROM link_codes WHERE (person = ?1 AND kind = ?3) OR expires_at < ?2",
+            params![person, now(), kind.as_str()],
         )?;
         db.execute(
-            "INSERT INTO link_codes (code_hash, person, expires_at) VALUES (?1, ?2, ?3)",
-            params![hash(code), person, expires_at],
+            "INSERT INTO link_codes (code_hash, person, expires_at, kind) VALUES (?1, ?2, ?3, ?4)",
+            params![hash(code), person, expires_at, kind.as_str()],
         )?;
         Ok(())
     }
@@ -1108,15 +1129,50 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
         registry
-            .create_link_code("e", "LINK1", "2099-01-01T00:00:00Z")
+            .create_link_code("e", "LINK1", "2099-01-01T00:00:00Z", LinkKind::Link)
             .unwrap();
         let take = |code, attempt, peer| registry.take_link_code(code, attempt, peer).unwrap();
         assert_eq!(take("LINK1", "secret", "phone"), Some("e".into()));
         assert_eq!(take("LINK1", "secret", "phone"), None, "spent");
         assert_eq!(take("LINK1", "other", "laptop"), None, "spent");
         registry
-            .create_link_code("e", "OLD", "2000-01-01T00:00:00Z")
+            .create_link_code("e", "OLD", "2000-01-01T00:00:00Z", LinkKind::Link)
             .unwrap();
         assert_eq!(take("OLD", "secret", "phone"), None);
+    }
+
+    #[test]
+    fn a_recovery_code_outlives_linking_codes_and_a_new_one_replaces_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        let code = |name, kind| {
+            registry
+                .create_link_code("e", name, "2099-01-01T00:00:00Z", kind)
+                .unwrap()
+        };
+        let take = |name, peer| registry.take_link_code(name, "secret", peer).unwrap();
+        code("KEEP", LinkKind::Recovery);
+        code("LINK", LinkKind::Link);
+        code("LINK2", LinkKind::Link);
+        assert_eq!(
+            take("LINK", "a"),
+            None,
+            "a new linking code replaces the last"
+        );
+        assert_eq!(
+            take("KEEP", "b"),
+            Some("e".into()),
+            "the recovery code stays"
+        );
+        assert_eq!(take("KEEP", "c"), None, "once");
+        code("FIRST", LinkKind::Recovery);
+        code("SECOND", LinkKind::Recovery);
+        assert_eq!(
+            take("FIRST", "d"),
+            None,
+            "a new recovery code replaces the last"
+        );
+        assert_eq!(take("SECOND", "d"), Some("e".into()));
+        assert_eq!(take("LINK2", "f"), Some("e".into()));
     }
 }

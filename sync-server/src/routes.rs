@@ -39,6 +39,7 @@ pub(crate) fn routes(app: App) -> Router {
         .route("/api/invitations/decline", post(api::decline_invitation))
         .route("/api/devices", get(api::devices))
         .route("/api/devices/link", post(api::link_device))
+        .route("/api/devices/recovery-code", post(api::recovery_code))
         .route("/api/devices/join", post(api::join_device))
         .route("/api/devices/remove", post(api::remove_device))
         .route("/api/sync-tickets", post(api::sync_ticket))

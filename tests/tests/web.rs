@@ -30,7 +30,8 @@ fn web_app() -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_mentors() {
+async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_mentors_and_survive_eviction()
+ {
     let tmp = tempfile::tempdir().unwrap();
     let app_dir = web_app();
     let server = SyncServer::start(&tmp.path().join("server"), &["--app-dir", &app_dir]).await;
@@ -232,6 +233,36 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
         app.wait_text("#shared-notes", "Aylin: de eerste weken waren druk.")
             .await;
     }
+
+    // She keeps a recovery code. Then the browser clears the site's data (as a browser short of
+    // space does): the page starts empty, and the code brings everything back from the server.
+    phone.click("#back-home").await;
+    phone.click("#open-devices").await;
+    phone.click("#make-recovery-code").await;
+    phone.wait_for("#recovery-code").await;
+    let recovery = phone.text("#recovery-code").await;
+    phone
+        .client
+        .execute("indexedDB.deleteDatabase('peer-mentoring')", vec![])
+        .await
+        .unwrap();
+    phone.reload().await;
+    phone.type_into("#profile-name", "Aylin").await;
+    phone.click("#welcome-join").await;
+    phone.type_into("#link-device-code", &recovery).await;
+    phone.type_into("#link-device-label", "Telefoon").await;
+    phone.click("#join-as-device").await;
+    phone.wait_text(".partner-name", "Sanne").await;
+    phone
+        .wait_text("#next-meeting", "Cultuur van de opleiding")
+        .await;
+    phone.click("#open-next").await;
+    phone
+        .wait_text("#shared-notes", "Offline: vooral het groepswerk!")
+        .await;
+    phone
+        .wait_text("#meeting-goals", "Eén vraag stellen in het practicum")
+        .await;
     phone.stop().await;
     mentor.stop().await;
 }

@@ -150,6 +150,12 @@ pub fn DevicesPage() -> impl IntoView {
     };
     load();
     let make_code = move |_| ctx.run(cmd::LinkCode {}, move |c: LinkCode| code.set(Some(c)));
+    let recovery = RwSignal::new(None::<LinkCode>);
+    let make_recovery = move |_| {
+        ctx.run(cmd::RecoveryCode {}, move |c: LinkCode| {
+            recovery.set(Some(c))
+        })
+    };
     let remove = move |peer: String| {
         ctx.run(cmd::RemoveDevice { peer }, move |d: Devices| {
             devices.set(Some(d.devices))
@@ -192,6 +198,15 @@ pub fn DevicesPage() -> impl IntoView {
                 <p class="hint"><Tr k="devices.code_valid" /> " " {local_date_time(&c.expires_at).unwrap_or_default()}</p>
             })}
             <button id="refresh-devices" on:click=move |_| load()><Tr k="devices.refresh" /></button>
+        </section>
+        <section id="recovery" class="card narrow">
+            <h3><Tr k="devices.recovery" /></h3>
+            <p class="hint"><Tr k="devices.recovery_hint" /></p>
+            <button id="make-recovery-code" on:click=make_recovery><Tr k="devices.make_recovery" /></button>
+            {move || recovery.get().map(|c| view! {
+                <p class="code-box"><strong id="recovery-code">{c.code.clone()}</strong></p>
+                <p class="hint"><Tr k="devices.code_valid" /> " " {local_date_time(&c.expires_at).unwrap_or_default()}</p>
+            })}
         </section>
     }
 }

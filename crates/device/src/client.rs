@@ -234,6 +234,16 @@ impl ServerApi {
         .await
     }
 
+    /// A recovery code: single use, a year, to get everything back on a device that lost it.
+    pub async fn recovery_code(&self, credential: &str) -> Result<LinkCode, ApiFailure> {
+        self.post(
+            "/api/devices/recovery-code",
+            Some(credential),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
     pub async fn join_device(&self, req: &JoinDevice) -> Result<Credential, ApiFailure> {
         self.post("/api/devices/join", None, req).await
     }

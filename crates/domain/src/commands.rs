@@ -50,6 +50,8 @@ commands! {
     "accept_invitation" => AcceptInvitation { server: String, code: String, name: String } -> String;
     "decline_invitation" => DeclineInvitation { server: String, code: String } -> ();
     "link_code" => LinkCode {} -> wire::LinkCode;
+    /// A recovery code to keep: a linking code for a device that lost her data, good for a year.
+    "recovery_code" => RecoveryCode {} -> wire::LinkCode;
     "join_as_linked_device" => JoinAsLinkedDevice { server: String, code: String, label: String } -> ();
     "devices" => Devices {} -> wire::Devices;
     "remove_device" => RemoveDevice { peer: String } -> wire::Devices;

@@ -16,6 +16,7 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::AcceptInvitation => |c| accept_invitation(host, c),
         cmd::DeclineInvitation => |c| decline_invitation(host, c),
         cmd::LinkCode => |c| link_code(host, c),
+        cmd::RecoveryCode => |c| recovery_code(host, c),
         cmd::JoinAsLinkedDevice => |c| join_as_linked_device(host, c),
         cmd::Devices => |c| devices(host, c),
         cmd::RemoveDevice => |c| remove_device(host, c),
@@ -49,6 +50,13 @@ pub(super) async fn decline_invitation(
     cmd::DeclineInvitation { server, code }: cmd::DeclineInvitation,
 ) -> Answer<()> {
     Ok(host.session()?.decline_invitation(&server, &code).await?)
+}
+
+pub(super) async fn recovery_code(
+    host: &dyn Host,
+    cmd::RecoveryCode {}: cmd::RecoveryCode,
+) -> Answer<LinkCode> {
+    Ok(host.session()?.recovery_code().await?)
 }
 
 pub(super) async fn link_code(

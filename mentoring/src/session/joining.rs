@@ -117,6 +117,14 @@ impl Session {
         Ok(api.link_device(&credential).await?)
     }
 
+    /// A recovery code for her to keep: on a device that lost its data (a browser that cleared
+    /// it, a new phone) it brings everything back, as a linking code does. Single use, a year; a
+    /// new one replaces the last.
+    pub async fn recovery_code(&self) -> Result<LinkCode, ActionError> {
+        let (api, credential) = self.api()?;
+        Ok(api.recovery_code(&credential).await?)
+    }
+
     /// Makes this new device one of hers with a linking code from a device she already has:
     /// it gets its own credential, and everything she may have (her private notes too) syncs.
     pub async fn join_as_linked_device(
