@@ -18,7 +18,7 @@ use crate::components::{SyncIndicator, Tr};
 use crate::pages::{
     circle, coordinator, first_contact, home, joining, meeting, preparation, welcome,
 };
-use crate::shell::{CommandError, call, invitation_in_address, on_event};
+use crate::shell::{CommandError, call, invitation_from_link, on_event, remember_invitation};
 
 /// Where the person is in the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +155,7 @@ fn App() -> impl IntoView {
         match call(&cmd::Profile {}).await {
             Ok(profile) => {
                 ctx.lang.set(profile.language);
-                ctx.route.set(if invitation_in_address().is_some() {
+                ctx.route.set(if invitation_from_link().is_some() {
                     Route::Join
                 } else if profile.onboarded {
                     Route::Home
@@ -168,6 +168,11 @@ fn App() -> impl IntoView {
         }
     });
     on_event("sync-status", move |s: SyncStatus| status.set(Some(s)));
+    // An invitation link opened the app while it runs (a phone app): its join page, with the code.
+    on_event("invitation-link", move |code: String| {
+        remember_invitation(code);
+        ctx.go(Route::Join);
+    });
     // Coalesce bursts of changes into one reload.
     let pending = StoredValue::new(false);
     on_event("doc-changed", move |_: String| {

@@ -35,8 +35,14 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    let app = tauri::Builder::default()
+    let builder = tauri::Builder::default();
+    // On a phone, invitation links (`https://<server>/join/<code>`, tauri.conf.json) open the app.
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_deep_link::init());
+    let app = builder
         .setup(move |app| {
+            #[cfg(mobile)]
+            follow_invitation_links(app);
             let launch = given.resolve(
                 app.path().app_data_dir().ok(),
                 app.path().download_dir().ok(),
@@ -65,6 +71,21 @@ pub fn run() {
             && let Ok(device) = &handle.state::<Shell>().device
         {
             tauri::async_runtime::block_on(device.close());
+        }
+    });
+}
+
+/// Sends the code of each invitation link that opens the app to the window (`invitation-link`),
+/// which shows its join page with the code.
+#[cfg(mobile)]
+fn follow_invitation_links(app: &tauri::App) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    let handle = app.handle().clone();
+    app.deep_link().on_open_url(move |event| {
+        for url in event.urls() {
+            if let Some(code) = mentoring::codes::from_link(url.as_str()) {
+                let _ = handle.emit("invitation-link", code);
+            }
         }
     });
 }

@@ -9,7 +9,7 @@ use pm_domain::model::Role;
 use pm_domain::wire::{DeviceInfo, Devices, LinkCode};
 
 use crate::components::{Tr, local_date_time};
-use crate::shell::invitation_in_address;
+use crate::shell::invitation_from_link;
 use crate::{Route, use_ctx};
 
 /// Opening an invitation: the code (or the link), what it is about, then yes or no.
@@ -19,7 +19,7 @@ pub fn Join() -> impl IntoView {
     let server = RwSignal::new(String::new());
     // An invitation link (`/join/CODE`, which opens the web app) brings its code along, and
     // the invitation is looked up at once.
-    let from_link = invitation_in_address();
+    let from_link = invitation_from_link();
     let code = RwSignal::new(from_link.clone().unwrap_or_default());
     let name = RwSignal::new(
         ctx.profile

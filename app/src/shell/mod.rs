@@ -76,20 +76,33 @@ pub fn turn_on_reminders(then: impl FnOnce(bool) + 'static) {
 
 /// The invitation code a link opened the page with (`?join=CODE`, where `/join/CODE` leads):
 /// read once, then taken out of the address, so that a reload later opens the app as usual.
-pub fn invitation_in_address() -> Option<String> {
+fn invitation_in_address() -> Option<String> {
     static CODE: OnceLock<Option<String>> = OnceLock::new();
     CODE.get_or_init(|| {
         let window = web_sys::window()?;
         let location = window.location();
-        let search = location.search().ok()?;
-        let code = url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
-            .find(|(key, _)| key == "join")
-            .map(|(_, code)| code.into_owned())
-            .filter(|code| !code.is_empty())?;
+        let code = pm_domain::codes::from_link(&location.href().ok()?)?;
         if let (Ok(history), Ok(path)) = (window.history(), location.pathname()) {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
         }
         Some(code)
     })
     .clone()
+}
+
+thread_local! {
+    /// A code an invitation link brought while the app was running (a phone app opened by it).
+    static LINKED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the code of an invitation link the shell reports (`invitation-link`).
+pub fn remember_invitation(code: String) {
+    LINKED.with(|l| *l.borrow_mut() = Some(code));
+}
+
+/// The invitation code a link brought: the page's address, or a link the shell reported since.
+pub fn invitation_from_link() -> Option<String> {
+    LINKED
+        .with(|l| l.borrow().clone())
+        .or_else(invitation_in_address)
 }

@@ -102,9 +102,48 @@ pub fn display(code: &str) -> String {
         .join("-")
 }
 
+/// The invitation or linking code in a link to it, as shown: `https://<server>/join/<code>` (the
+/// link in the invitation e-mail), the web app's `…/app/?join=<code>` where that link leads, or
+/// the app's own `peer-mentoring://join/<code>`. `None` when the link holds no valid code.
+pub fn from_link(link: &str) -> Option<String> {
+    let link = link.split('#').next().unwrap_or_default();
+    let raw = match link.split_once("/join/") {
+        Some((_, rest)) => rest.split(['?', '/']).next().unwrap_or_default(),
+        None => {
+            let (_, query) = link.split_once('?')?;
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("join="))?
+        }
+    };
+    let raw = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    normalize(&raw).ok().map(|code| display(&code))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_is_read_from_each_kind_of_link() {
+        let code = display(&new_code());
+        let escaped: String = code.replace('$', "%24").replace('*', "%2A");
+        for link in [
+            format!("https://mentoring.example.nl/join/{code}"),
+            format!("http://127.0.0.1:3030/app/?join={escaped}"),
+            format!("http://127.0.0.1:3030/app/?lang=en&join={escaped}#top"),
+            format!("peer-mentoring://join/{code}"),
+        ] {
+            assert_eq!(from_link(&link), Some(code.clone()), "{link}");
+        }
+        assert_eq!(from_link("https://mentoring.example.nl/app/"), None);
+        assert_eq!(
+            from_link("https://mentoring.example.nl/join/NOT-A-CODE"),
+            None
+        );
+    }
 
     #[test]
     fn a_new_code_reads_back_in_any_form_a_person_types_it() {
