@@ -142,8 +142,13 @@ async fn remind(app: &tauri::AppHandle, session: &Session) {
                     .title(&reminder.title)
                     .body(&reminder.body)
                     .show();
-                if let Err(e) = shown {
-                    tracing::info!(error = %e, "a reminder could not be shown");
+                match shown {
+                    Ok(()) => {
+                        if let Err(e) = session.mark_reminded(std::slice::from_ref(&reminder)) {
+                            tracing::warn!(error = %e, "a reminder shown could not be marked");
+                        }
+                    }
+                    Err(e) => tracing::info!(error = %e, "a reminder could not be shown"),
                 }
             }
         }

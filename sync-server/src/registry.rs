@@ -378,12 +378,18 @@ impl Registry {
         Ok(rows)
     }
 
-    /// Takes a device's credential away; false if it is not hers.
+    /// Takes a device's credential away; false if it is not hers. Her open linking and recovery
+    /// codes go too: a device taken from her may have made one (she makes a new one).
     pub fn remove_device(&self, person: &str, peer: &str) -> Result<bool, RegistryError> {
-        let n = self.db().execute(
+        let db = self.db();
+        let n = db.execute(
             "DELETE FROM devices WHERE person = ?1 AND peer = ?2",
             params![person, peer],
         )?;
+        if n > 0 {
+            db.execute("DELETE FROM link_codes WHERE person = ?1", [person])?;
+        }
+        drop(db);
         if n > 0 {
             self.changed();
         }
@@ -552,6 +558,12 @@ impl Registry {
         )?;
         tx.execute(
             "DELETE FROM devices WHERE person = ?1 AND NOT EXISTS
+                 (SELECT 1 FROM members WHERE person = ?1 AND active = 1)",
+            [person],
+        )?;
+        // Out of every programme: no code may bring her devices back either.
+        tx.execute(
+            "DELETE FROM link_codes WHERE person = ?1 AND NOT EXISTS
                  (SELECT 1 FROM members WHERE person = ?1 AND active = 1)",
             [person],
         )?;
@@ -1174,5 +1186,43 @@ mod tests {
         );
         assert_eq!(take("SECOND", "d"), Some("e".into()));
         assert_eq!(take("LINK2", "f"), Some("e".into()));
+    }
+
+    #[test]
+    fn removing_a_device_or_leaving_every_programme_ends_her_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        registry
+            .create_programme("p", "ICT", "School", None, "Carla")
+            .unwrap();
+        registry
+            .create_invitation(
+                "i1",
+                "CODE",
+                "p",
+                Role::Mentee,
+                "Aylin",
+                "2099-01-01T00:00:00Z",
+            )
+            .unwrap();
+        let invitation = registry.invitation("CODE").unwrap().unwrap();
+        let Accept::Member(e) = registry.accept(&invitation, None, "Aylin", "").unwrap() else {
+            panic!("not accepted");
+        };
+        registry.add_device("e-phone", &e, "cred-e", "").unwrap();
+        let code = |name| {
+            registry
+                .create_link_code(&e, name, "2099-01-01T00:00:00Z", LinkKind::Recovery)
+                .unwrap()
+        };
+        let take = |name, peer| registry.take_link_code(name, "secret", peer).unwrap();
+        // A stolen phone made a recovery code; she removes the phone: the code is dead.
+        code("STOLEN");
+        assert!(registry.remove_device(&e, "e-phone").unwrap());
+        assert_eq!(take("STOLEN", "thief"), None);
+        // Leaving her last programme ends her codes as well as her credentials.
+        code("KEPT");
+        assert!(registry.withdraw("p", &e).unwrap());
+        assert_eq!(take("KEPT", "later"), None);
     }
 }

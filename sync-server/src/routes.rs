@@ -53,11 +53,11 @@ pub(crate) fn routes(app: App) -> Router {
 }
 
 async fn app_page(State(app): State<App>) -> Response {
-    web_app::serve(app.app_dir.as_deref().map(|d| d.as_path()), "").await
+    web_app::serve(app.web_app.as_deref(), "").await
 }
 
 async fn app_file(State(app): State<App>, Path(name): Path<String>) -> Response {
-    web_app::serve(app.app_dir.as_deref().map(|d| d.as_path()), &name).await
+    web_app::serve(app.web_app.as_deref(), &name).await
 }
 
 /// The page an invitation link opens: the web app on its join page where this server serves
@@ -69,7 +69,7 @@ async fn join_page(State(app): State<App>, Path(code): Path<String>) -> Response
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '~' | '$' | '='))
         .take(20)
         .collect();
-    if app.app_dir.is_some() {
+    if app.web_app.is_some() {
         return web_app::join(&code).into_response();
     }
     Html(format!(

@@ -98,7 +98,10 @@ pub async fn run(
         },
         connections: Arc::default(),
         tickets: Arc::default(),
-        app_dir: config.app_dir.clone().map(Arc::new),
+        web_app: config
+            .app_dir
+            .clone()
+            .map(|dir| Arc::new(crate::web_app::WebApp::new(dir))),
         shutdown: shutdown_rx,
     };
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -32,7 +32,7 @@ pub struct App {
     /// Sync tickets waiting to be used at an upgrade (browsers).
     pub tickets: Arc<Mutex<Tickets>>,
     /// The web app's folder, if this server serves it.
-    pub app_dir: Option<Arc<std::path::PathBuf>>,
+    pub web_app: Option<Arc<crate::web_app::WebApp>>,
     /// Becomes true when the server is shutting down.
     pub shutdown: watch::Receiver<bool>,
 }

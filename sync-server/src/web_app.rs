@@ -3,9 +3,11 @@
 //! good), its manifest, icons and service worker (asked for again each time, so a new version
 //! reaches phones). Only plain file names inside that folder are served.
 
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -55,9 +57,42 @@ pub fn asset(name: &str) -> Option<(String, &'static str, Caching)> {
     Some((name.to_owned(), media, caching))
 }
 
-/// Answers `/app/<name>` from `dir`.
-pub async fn serve(dir: Option<&Path>, name: &str) -> Response {
-    let Some(dir) = dir else {
+/// The web app's folder, its files read once and then served from memory (a request costs no
+/// copy of the bundle, however many come at once; the folder is read again after a restart).
+pub struct WebApp {
+    dir: PathBuf,
+    files: Mutex<HashMap<String, Bytes>>,
+}
+
+impl WebApp {
+    pub fn new(dir: PathBuf) -> WebApp {
+        WebApp {
+            dir,
+            files: Mutex::default(),
+        }
+    }
+
+    async fn file(&self, name: &str) -> std::io::Result<Bytes> {
+        if let Some(bytes) = self
+            .files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(name)
+        {
+            return Ok(bytes.clone());
+        }
+        let bytes = Bytes::from(tokio::fs::read(self.dir.join(name)).await?);
+        self.files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_owned(), bytes.clone());
+        Ok(bytes)
+    }
+}
+
+/// Answers `/app/<name>` from the web app's folder.
+pub async fn serve(app: Option<&WebApp>, name: &str) -> Response {
+    let Some(app) = app else {
         return (
             StatusCode::NOT_FOUND,
             "this sync server does not serve the web app (start it with --app-dir)",
@@ -67,8 +102,7 @@ pub async fn serve(dir: Option<&Path>, name: &str) -> Response {
     let Some((file, media, caching)) = asset(name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let path: PathBuf = dir.join(&file);
-    match tokio::fs::read(&path).await {
+    match app.file(&file).await {
         Ok(bytes) => {
             let cache = match caching {
                 Caching::Forever => "public, max-age=31536000, immutable",
@@ -81,6 +115,17 @@ pub async fn serve(dir: Option<&Path>, name: &str) -> Response {
                 header::CACHE_CONTROL,
                 cache.parse().expect("a cache policy"),
             );
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                "nosniff".parse().expect("a value"),
+            );
+            if media.starts_with("text/html") {
+                // Never inside another site's frame (her devices page, her notes).
+                headers.insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    "frame-ancestors 'none'".parse().expect("a policy"),
+                );
+            }
             if file == "sw.js" {
                 // The worker may look after the whole app, not only the folder its file is in.
                 headers.insert("service-worker-allowed", APP_PATH.parse().expect("a path"));
@@ -89,7 +134,7 @@ pub async fn serve(dir: Option<&Path>, name: &str) -> Response {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
-            tracing::error!(path = %path.display(), error = %e, "cannot read a web app file");
+            tracing::error!(file = %file, error = %e, "cannot read a web app file");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

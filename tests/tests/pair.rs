@@ -333,8 +333,8 @@ async fn notes_of_a_meeting_that_arrived_before_its_text_are_not_given_a_second_
     .await;
 }
 
-/// The day before a planned meeting both get a reminder, each device once; a meeting further
-/// off, or one the day after tomorrow, gets none yet.
+/// The day before a planned meeting both get a reminder, each device once it showed it; not
+/// the day itself, not two days before; a meeting moved later is reminded of again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_day_before_a_meeting_mentor_and_mentee_are_reminded_once() {
     let tmp = tempfile::tempdir().unwrap();
@@ -352,14 +352,18 @@ async fn the_day_before_a_meeting_mentor_and_mentee_are_reminded_once() {
         .unwrap();
     mentor.session.sync_directory().await.unwrap();
     let tomorrow = today() + chrono::Duration::days(1);
-    mentor
+    let meeting = mentor
         .session
         .plan_meeting(&group, &tomorrow.to_string(), "14:30", "Bibliotheek")
         .await
         .unwrap();
     wait_status(&mentor.device, "mentor synced", is(SyncState::Synced)).await;
 
-    let reminders = mentor.session.due_reminders(today()).await.unwrap();
+    let due = |session: &mentoring::session::Session, day| {
+        let session = session.clone();
+        async move { session.due_reminders(day).await.unwrap() }
+    };
+    let reminders = due(&mentor.session, today()).await;
     assert_eq!(reminders.len(), 1, "{reminders:?}");
     assert_eq!(reminders[0].title, "Morgen: Cultuur van de opleiding");
     assert!(
@@ -371,21 +375,29 @@ async fn the_day_before_a_meeting_mentor_and_mentee_are_reminded_once() {
         "{reminders:?}"
     );
     assert!(
-        mentor
-            .session
-            .due_reminders(today())
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        mentor
-            .session
-            .due_reminders(tomorrow)
-            .await
-            .unwrap()
-            .is_empty(),
+        due(&mentor.session, tomorrow).await.is_empty(),
         "not on the day itself"
+    );
+    let earlier = today() - chrono::Duration::days(1);
+    assert!(
+        due(&mentor.session, earlier).await.is_empty(),
+        "two days before: none yet"
+    );
+    assert_eq!(due(&mentor.session, today()).await.len(), 1, "until shown");
+    mentor.session.mark_reminded(&reminders).unwrap();
+    assert!(due(&mentor.session, today()).await.is_empty(), "once");
+
+    // Moved to a day later: reminded again, the day before the new date.
+    let later = tomorrow + chrono::Duration::days(1);
+    mentor
+        .session
+        .set_meeting_field(&group, &meeting, "date", &later.to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        due(&mentor.session, tomorrow).await.len(),
+        1,
+        "moved: again"
     );
 
     eventually(
@@ -395,20 +407,10 @@ async fn the_day_before_a_meeting_mentor_and_mentee_are_reminded_once() {
             mentee.session.sync_directory().await.ok();
             mentee
                 .session
-                .due_reminders(today())
+                .due_reminders(tomorrow)
                 .await
                 .is_ok_and(|r| r.len() == 1 && r[0].body.starts_with("Met Sanne, "))
         },
     )
     .await;
-    let earlier = today() - chrono::Duration::days(1);
-    assert!(
-        mentee
-            .session
-            .due_reminders(earlier)
-            .await
-            .unwrap()
-            .is_empty(),
-        "two days before: none yet"
-    );
 }

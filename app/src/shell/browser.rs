@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use mentoring::answer::{self, Host};
+use mentoring::api::Reminder;
 use mentoring::api::{AppInfo, ErrorKind, SavedFile};
-use mentoring::commands::Command;
+use mentoring::commands::{self as cmd, Command};
 use mentoring::device::Device;
 use mentoring::session::Session;
 use serde::Serialize;
@@ -105,14 +106,21 @@ fn device_host() -> Browser {
     }
 }
 
+/// Whether this browser has notifications at all (Safari on an iPhone has them only for an
+/// app added to the home screen).
+fn has_notifications() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false)
+}
+
 /// Whether she allowed this site's notifications.
 fn notifications_allowed() -> bool {
-    web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
+    has_notifications()
+        && web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
 }
 
 /// Whether the page may still ask her to allow notifications (she has not answered yet).
 pub(super) fn may_ask_for_notifications() -> bool {
-    js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false)
+    has_notifications()
         && web_sys::Notification::permission() == web_sys::NotificationPermission::Default
 }
 
@@ -133,33 +141,54 @@ pub(super) fn ask_for_notifications(then: impl FnOnce(bool) + 'static) {
     });
 }
 
-/// Shows a notification for each of tomorrow's meetings she was not yet reminded of; only once
-/// she allowed them, so that none is counted as given unseen.
+/// Shows a notification for each of tomorrow's meetings she was not yet reminded of, and
+/// marks as given the ones the browser showed; only once she allowed them.
 async fn remind(host: &Browser) {
     if !notifications_allowed() || host.device.is_err() {
         return;
     }
-    let params = serde_json::Value::Object(Default::default());
-    let Ok(answer) = answer::answer(
-        host,
-        <mentoring::commands::DueReminders as Command>::NAME,
-        params,
-    )
-    .await
-    else {
+    let empty = serde_json::Value::Object(Default::default());
+    let Ok(answer) = answer::answer(host, cmd::DueReminders::NAME, empty).await else {
         return;
     };
-    let reminders: Vec<mentoring::api::Reminder> =
-        serde_json::from_value(answer).unwrap_or_default();
+    let reminders: Vec<Reminder> = serde_json::from_value(answer).unwrap_or_default();
+    let mut shown = Vec::new();
     for reminder in reminders {
-        let options = web_sys::NotificationOptions::new();
-        options.set_body(&reminder.body);
-        options.set_icon("./icon-192.png");
-        options.set_tag(&reminder.meeting);
-        if let Err(e) = web_sys::Notification::new_with_options(&reminder.title, &options) {
-            tracing::info!(error = ?e, "a reminder could not be shown");
+        match show(&reminder).await {
+            Ok(()) => shown.push(reminder),
+            Err(e) => tracing::info!(error = ?e, "a reminder could not be shown"),
         }
     }
+    if !shown.is_empty() {
+        let params =
+            serde_json::to_value(cmd::MarkReminded { reminders: shown }).unwrap_or_default();
+        let _ = answer::answer(host, cmd::MarkReminded::NAME, params).await;
+    }
+}
+
+/// Shows one reminder: through the service worker (a phone's browser allows only that), else
+/// as a page notification.
+async fn show(reminder: &Reminder) -> Result<(), wasm_bindgen::JsValue> {
+    let options = web_sys::NotificationOptions::new();
+    options.set_body(&reminder.body);
+    options.set_icon("./icon-192.png");
+    options.set_tag(&reminder.meeting);
+    let window = web_sys::window().ok_or("no window")?;
+    // `ready` waits for a service worker; without one (it could not be installed) it never ends.
+    let ready = window.navigator().service_worker().ready();
+    if let Ok(ready) = ready
+        && let Some(registration) = mentoring::runtime::within(
+            std::time::Duration::from_secs(10),
+            wasm_bindgen_futures::JsFuture::from(ready),
+        )
+        .await
+    {
+        let registration: web_sys::ServiceWorkerRegistration = registration?.dyn_into()?;
+        let shown = registration.show_notification_with_options(&reminder.title, &options)?;
+        wasm_bindgen_futures::JsFuture::from(shown).await?;
+        return Ok(());
+    }
+    web_sys::Notification::new_with_options(&reminder.title, &options).map(|_| ())
 }
 
 /// Lets the service worker (`web/sw.js`) keep the app's files, so that it starts offline.
@@ -288,6 +317,10 @@ fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
     link.set_href(&url);
     link.set_download(name);
     link.click();
-    web_sys::Url::revoke_object_url(&url).map_err(failed)?;
+    // Some browsers read the file after `click` returns: let it go a minute later.
+    spawn_local(async move {
+        mentoring::runtime::sleep(std::time::Duration::from_secs(60)).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
     Ok(())
 }

@@ -275,6 +275,8 @@ pub struct Email {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reminder {
     pub meeting: String,
+    /// The meeting's date it reminds of (ISO): a meeting moved later is reminded of again.
+    pub date: String,
     pub title: String,
     pub body: String,
 }

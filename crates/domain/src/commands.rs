@@ -86,8 +86,10 @@ commands! {
     // -- A pair: home, meetings, notes, goals, calendar, e-mail, preparation -------------
     "home" => Home {} -> api::Home;
     "meeting" => Meeting { group: String, meeting: String } -> api::MeetingPage;
-    /// Tomorrow's meetings not yet reminded of; each is remembered as reminded once answered.
+    /// Tomorrow's meetings not yet reminded of.
     "due_reminders" => DueReminders {} -> Vec<api::Reminder>;
+    /// Remembers reminders as given, once the device showed them.
+    "mark_reminded" => MarkReminded { reminders: Vec<api::Reminder> } -> ();
     "write_shared_note" => WriteSharedNote { group: String, meeting: String, base: String, text: String } -> api::TextValue;
     "write_private_note" => WritePrivateNote { group: String, meeting: String, base: String, text: String } -> api::TextValue;
     "write_reflections" => WriteReflections { group: String, base: String, text: String } -> api::TextValue;

@@ -157,7 +157,8 @@ impl BrowserStore {
     fn put_document(&self, entry: &IndexEntry) {
         let n = {
             let mut order = lock(&self.document_order);
-            let next = order.len() as u64;
+            // After every number given so far (a forgotten document's number is not reused).
+            let next = order.values().max().map_or(0, |n| n + 1);
             *order.entry(entry.doc_id.clone()).or_insert(next)
         };
         // As stored in memory: whether it is local-only was decided when it was first indexed.
@@ -199,8 +200,9 @@ fn journal_value(doc_id: &str, data: &[u8]) -> Vec<u8> {
 
 fn split_entry(value: &[u8]) -> Option<(String, Vec<u8>)> {
     let length = u32::from_le_bytes(value.get(..4)?.try_into().ok()?) as usize;
-    let doc = std::str::from_utf8(value.get(4..4 + length)?).ok()?;
-    Some((doc.to_owned(), value.get(4 + length..)?.to_vec()))
+    let end = length.checked_add(4)?;
+    let doc = std::str::from_utf8(value.get(4..end)?).ok()?;
+    Some((doc.to_owned(), value.get(end..)?.to_vec()))
 }
 
 /// Journal keys sort in the order the entries were made.
@@ -442,6 +444,7 @@ mod tests {
         let value = journal_value("doc-1", &[1, 2, 3]);
         assert_eq!(split_entry(&value), Some(("doc-1".into(), vec![1, 2, 3])));
         assert_eq!(split_entry(&[9, 0, 0, 0, b'a']), None);
+        assert_eq!(split_entry(&[255, 255, 255, 255, b'a']), None);
         assert!(journal_key(2) < journal_key(10));
     }
 }

@@ -18,6 +18,7 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::Home => |c| home(host, c),
         cmd::Meeting => |c| meeting(host, c),
         cmd::DueReminders => |c| due_reminders(host, c),
+        cmd::MarkReminded => |c| mark_reminded(host, c),
         cmd::WriteSharedNote => |c| write_shared_note(host, c),
         cmd::WritePrivateNote => |c| write_private_note(host, c),
         cmd::WriteReflections => |c| write_reflections(host, c),
@@ -55,6 +56,13 @@ pub(super) async fn due_reminders(
     cmd::DueReminders {}: cmd::DueReminders,
 ) -> Answer<Vec<Reminder>> {
     Ok(host.session()?.due_reminders(today()).await?)
+}
+
+pub(super) async fn mark_reminded(
+    host: &dyn Host,
+    cmd::MarkReminded { reminders }: cmd::MarkReminded,
+) -> Answer<()> {
+    Ok(host.session()?.mark_reminded(&reminders)?)
 }
 
 pub(super) async fn write_shared_note(

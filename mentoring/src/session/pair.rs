@@ -16,8 +16,9 @@ use crate::{ics, mail, views};
 impl Session {
     // -- Screens ------------------------------------------------------------------------------
 
-    /// Tomorrow's meetings of her pairs that she was not yet reminded of, worded in her
-    /// language; each is remembered as reminded, so a device gives a reminder once.
+    /// Tomorrow's meetings of her pairs that she was not yet reminded of (of that date: a meeting
+    /// moved is reminded of again), worded in her language. The device marks them as given with
+    /// [`Session::mark_reminded`] once it showed them.
     pub async fn due_reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>, ActionError> {
         let language = self.language()?;
         let mut due = Vec::new();
@@ -26,15 +27,15 @@ impl Session {
                 let Some(date) = meeting.date.as_deref().and_then(|d| parse_date(d).ok()) else {
                     continue;
                 };
-                let setting = Setting::Reminded(meeting.id.clone());
+                let reminded = self.setting(&Setting::Reminded(meeting.id.clone()))?;
                 if !guide::reminder_due(date, meeting.status, today)
-                    || self.setting(&setting)?.is_some()
+                    || reminded.as_deref() == Some(date.to_string().as_str())
                 {
                     continue;
                 }
-                self.set_setting(&setting, &today.to_string())?;
                 due.push(Reminder {
                     meeting: meeting.id.clone(),
+                    date: date.to_string(),
                     title: tf(language, "reminder.title", &[("title", &meeting.title)]),
                     body: tf(
                         language,
@@ -51,6 +52,14 @@ impl Session {
             }
         }
         Ok(due)
+    }
+
+    /// Remembers reminders as given (for the date each reminded of).
+    pub fn mark_reminded(&self, reminders: &[Reminder]) -> Result<(), ActionError> {
+        for reminder in reminders {
+            self.set_setting(&Setting::Reminded(reminder.meeting.clone()), &reminder.date)?;
+        }
+        Ok(())
     }
 
     /// The home screen.
