@@ -375,6 +375,23 @@ async fn a_circle_student_follows_her_circle_on_her_phone() {
     phone.wait_text(".circle-home", "Circle Techniek").await;
     phone.wait_for(".session-card[data-number='1']").await;
     phone.screenshot("web-circle", 360, 740).await;
+
+    // A second tab of the app (she taps the link in her mail again) does not open the same
+    // device beside the first: it says where the app is open.
+    let first = phone.client.window().await.unwrap();
+    let second = phone.client.new_window(true).await.unwrap();
+    phone.client.switch_to_window(second.handle).await.unwrap();
+    phone
+        .client
+        .goto(&format!("{}app/", server.url()))
+        .await
+        .unwrap();
+    phone
+        .wait_text("main", "al open in een ander tabblad")
+        .await;
+    phone.client.close_window().await.unwrap();
+    phone.client.switch_to_window(first).await.unwrap();
+    phone.wait_text(".circle-home", "Circle Techniek").await;
     phone
         .click(".session-card[data-number='1'] .open-session")
         .await;

@@ -20,6 +20,7 @@ use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
 use url::Url;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::spawn_local;
 
 use super::CommandError;
@@ -44,6 +45,7 @@ fn origin() -> Option<Url> {
 
 async fn open() -> Opened {
     keep_app_offline();
+    hold_the_device().await?;
     let device = Device::open_in_browser(DATABASE)
         .await
         .map_err(|e| e.to_string())?;
@@ -58,6 +60,48 @@ async fn open() -> Opened {
     ask_to_keep_storage();
     Ok(device)
 }
+
+/// Takes the browser's lock on this device for as long as the page lives (Web Locks): a second
+/// tab of the app must not open the same IndexedDB database and dial as the same device beside
+/// the first. Browsers without Web Locks open without it.
+async fn hold_the_device() -> Result<(), String> {
+    let Some(window) = web_sys::window() else {
+        return Ok(());
+    };
+    let navigator: wasm_bindgen::JsValue = window.navigator().into();
+    let locks = js_sys::Reflect::get(&navigator, &"locks".into()).unwrap_or_default();
+    let Ok(request) = js_sys::Reflect::get(&locks, &"request".into())
+        .and_then(|r| r.dyn_into::<js_sys::Function>())
+    else {
+        return Ok(());
+    };
+    let (granted, answer) = futures::channel::oneshot::channel::<bool>();
+    let held = Closure::once_into_js(move |lock: wasm_bindgen::JsValue| -> js_sys::Promise {
+        let got = !lock.is_null();
+        let _ = granted.send(got);
+        if got {
+            // Never settles: the lock is held until the page goes.
+            js_sys::Promise::new(&mut |_, _| {})
+        } else {
+            js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED)
+        }
+    });
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"ifAvailable".into(), &true.into());
+    if request
+        .call3(&locks, &DATABASE.into(), &options, &held)
+        .is_err()
+    {
+        return Ok(());
+    }
+    match answer.await {
+        Ok(false) => Err(ALREADY_OPEN.to_owned()),
+        _ => Ok(()),
+    }
+}
+
+/// Shown when the app is already open in another tab of this browser.
+const ALREADY_OPEN: &str = "de app is al open in een ander tabblad of venster; ga daarheen of sluit het / the app is already open in another tab or window; go there or close it";
 
 /// Sends the device's sync status and document changes to the screens, and keeps in touch with
 /// the server while online.
