@@ -385,6 +385,39 @@ pub mod programme {
         }
     }
 
+    /// Pairs the mentor and the mentee with these names, who accepted their invitations: the
+    /// coordinator asks the server who accepted, then forms the pair. The pair's group document.
+    pub async fn pair_by_name(
+        coordinator: &Person,
+        programme: &str,
+        mentor: &str,
+        mentee: &str,
+    ) -> String {
+        coordinator
+            .session
+            .refresh_status(programme)
+            .await
+            .expect("status");
+        let people = coordinator
+            .session
+            .dashboard(programme, today())
+            .await
+            .expect("dashboard")
+            .people;
+        let person = |name: &str| {
+            people
+                .iter()
+                .find(|p| p.name == name)
+                .and_then(|p| p.person.clone())
+                .unwrap_or_else(|| panic!("{name} accepted"))
+        };
+        coordinator
+            .session
+            .form_pair(programme, &person(mentor), &person(mentee), today())
+            .await
+            .expect("form the pair")
+    }
+
     /// A coordinator who set up a programme; returns her and the programme document.
     pub async fn coordinator(
         dir: &Path,

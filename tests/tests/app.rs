@@ -269,34 +269,7 @@ async fn mentor_and_mentee_work_offline_and_see_each_other_after_sync() {
             .code;
         accept_in_app(app, &code, name).await;
     }
-    coordinator
-        .session
-        .refresh_status(&programme)
-        .await
-        .unwrap();
-    let people = coordinator
-        .session
-        .dashboard(&programme, programme::today())
-        .await
-        .unwrap()
-        .people;
-    let person = |name: &str| {
-        people
-            .iter()
-            .find(|p| p.name == name)
-            .and_then(|p| p.person.clone())
-            .unwrap()
-    };
-    coordinator
-        .session
-        .form_pair(
-            &programme,
-            &person("Sanne"),
-            &person("Aylin"),
-            programme::today(),
-        )
-        .await
-        .unwrap();
+    programme::pair_by_name(&coordinator, &programme, "Sanne", "Aylin").await;
     mentee.wait_text(".partner-name", "Sanne").await;
     mentor.wait_text(".partner-name", "Aylin").await;
 

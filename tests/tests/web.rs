@@ -77,34 +77,7 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
     phone.wait_for("#waiting-for-pair").await;
 
     // The coordinator pairs them; both find their pair.
-    coordinator
-        .session
-        .refresh_status(&programme)
-        .await
-        .unwrap();
-    let people = coordinator
-        .session
-        .dashboard(&programme, programme::today())
-        .await
-        .unwrap()
-        .people;
-    let person = |name: &str| {
-        people
-            .iter()
-            .find(|p| p.name == name)
-            .and_then(|p| p.person.clone())
-            .unwrap()
-    };
-    coordinator
-        .session
-        .form_pair(
-            &programme,
-            &person("Sanne"),
-            &person("Aylin"),
-            programme::today(),
-        )
-        .await
-        .unwrap();
+    programme::pair_by_name(&coordinator, &programme, "Sanne", "Aylin").await;
     phone.wait_text(".partner-name", "Sanne").await;
     mentor.wait_text(".partner-name", "Aylin").await;
 
