@@ -22,8 +22,7 @@ struct Desktop<'a> {
 impl Host for Desktop<'_> {
     fn session(&self) -> Result<Session, CommandError> {
         self.shell
-            .device
-            .clone()
+            .device()
             .map(Session::new)
             .map_err(|e| CommandError::new("storage_unavailable", ErrorKind::Infrastructure, e))
     }
@@ -33,8 +32,8 @@ impl Host for Desktop<'_> {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             data_dir: self.shell.launch.data_dir.display().to_string(),
             server: self.shell.launch.server.as_ref().map(|u| u.to_string()),
-            device_id: self.shell.device.as_ref().ok().map(|d| d.peer_id()),
-            startup_error: self.shell.device.as_ref().err().cloned(),
+            device_id: self.shell.device().ok().map(|d| d.peer_id()),
+            startup_error: self.shell.device().err(),
         }
     }
 
@@ -50,6 +49,10 @@ impl Host for Desktop<'_> {
             .opener()
             .open_url(mailto, None::<&str>)
             .map_err(|e| CommandError::new("no_mail_client", ErrorKind::Infrastructure, e))
+    }
+
+    fn start_again(&self) {
+        crate::window::start_again(self.app);
     }
 }
 

@@ -5,7 +5,7 @@
 //! compilation only: two at once shared that folder, one read a file the other was still writing,
 //! and the window came up blank.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use mentoring::device::Device;
 use mentoring::session::Session;
@@ -13,8 +13,37 @@ use tauri::{Emitter, Manager};
 
 /// What the commands work on: the open device, or why it could not be opened.
 pub struct Shell {
-    pub device: Result<Arc<Device>, String>,
+    /// Replaced when the app starts again on an erased device.
+    pub device: RwLock<Result<Arc<Device>, String>>,
     pub launch: crate::launch::Launch,
+}
+
+impl Shell {
+    pub fn device(&self) -> Result<Arc<Device>, String> {
+        self.device
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+/// Starts again on this device after it was erased: opens the (now empty) device afresh, follows
+/// it, and reloads the window, which then shows the first screen.
+pub fn start_again(app: &tauri::AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let shell = app.state::<Shell>();
+        let device = open_device(&shell.launch).await;
+        if let Ok(device) = &device {
+            follow_device(app.clone(), device.clone());
+        }
+        *shell.device.write().unwrap_or_else(|p| p.into_inner()) = device;
+        for window in app.webview_windows().values() {
+            if let Err(e) = window.eval("location.reload()") {
+                tracing::warn!(error = %e, "the window could not be reloaded");
+            }
+        }
+    });
 }
 
 /// Starts the app: on a desktop from `main`, on a phone (a future `tauri android`/`tauri ios`
@@ -51,7 +80,10 @@ pub fn run() {
             if let Ok(device) = &device {
                 follow_device(app.handle().clone(), device.clone());
             }
-            app.manage(Shell { device, launch });
+            app.manage(Shell {
+                device: RwLock::new(device),
+                launch,
+            });
             console_to_stdout(app);
             Ok(())
         })
@@ -68,7 +100,7 @@ pub fn run() {
     };
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event
-            && let Ok(device) = &handle.state::<Shell>().device
+            && let Ok(device) = handle.state::<Shell>().device()
         {
             tauri::async_runtime::block_on(device.close());
         }
@@ -168,7 +200,12 @@ fn follow_device(app: tauri::AppHandle, device: Arc<Device>) {
         }
     });
     let session = Session::new(device.clone());
-    tauri::async_runtime::spawn(async move { session.keep_in_touch().await });
+    let restarting = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if session.keep_in_touch().await == mentoring::session::Ended::Erased {
+            start_again(&restarting);
+        }
+    });
     let session = Session::new(device.clone());
     let reminding = app.clone();
     tauri::async_runtime::spawn(async move {

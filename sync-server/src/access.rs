@@ -26,6 +26,8 @@ pub enum AuthError {
     Missing,
     #[error("the credential is not valid")]
     Invalid,
+    #[error("the person of this device erased her data")]
+    Erased,
     #[error(transparent)]
     Registry(#[from] RegistryError),
 }
@@ -54,11 +56,11 @@ impl Gate {
     /// The device a request's credential belongs to.
     pub fn authenticate(&self, headers: &HeaderMap) -> Result<Identity, AuthError> {
         let credential = bearer(headers).ok_or(AuthError::Missing)?;
-        let (peer, person) = self
-            .registry
-            .device_for(credential)?
-            .ok_or(AuthError::Invalid)?;
-        Ok(Identity { peer, person })
+        match self.registry.device_for(credential)? {
+            Some((peer, person)) => Ok(Identity { peer, person }),
+            None if self.registry.credential_erased(credential)? => Err(AuthError::Erased),
+            None => Err(AuthError::Invalid),
+        }
     }
 
     /// The device a request's credential belongs to, if it carries one; a credential that is

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
@@ -18,14 +18,16 @@ use pm_domain::model::{GroupKind, Role};
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
     CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry, DissolveGroup,
-    GroupCreated, InvitationCreated, InvitationInfo, InvitationState as WireInvitationState,
-    JoinDevice, LinkCode, MemberInfo, ProgrammeStatus, RegisterDocument, RemoveDevice,
-    RevokeInvitation, SyncTicket, Withdraw,
+    Erased, GroupCreated, InvitationCreated, InvitationInfo,
+    InvitationState as WireInvitationState, JoinDevice, LinkCode, MemberInfo, ProgrammeStatus,
+    RegisterDocument, RemoveDevice, Rename, RevokeInvitation, SetMatching, SyncTicket, Withdraw,
 };
+use serde::Deserialize;
 
 use crate::access::{AuthError, Identity};
 use crate::registry::{
-    Accept, Formed, Invitation, InvitationState, LinkKind, NewGroup, Registration, RegistryError,
+    Accept, Erasure, Formed, Invitation, InvitationState, LinkKind, NewGroup, Registration,
+    RegistryError,
 };
 use crate::state::App;
 use crate::tickets::TICKET_LIFETIME;
@@ -108,6 +110,7 @@ impl From<AuthError> for Failure {
     fn from(e: AuthError) -> Self {
         match e {
             AuthError::Registry(e) => e.into(),
+            AuthError::Erased => Failure::new(StatusCode::GONE, "device_erased", e),
             other => Failure::new(StatusCode::UNAUTHORIZED, "unauthorized", other),
         }
     }
@@ -134,6 +137,19 @@ fn name(s: &str) -> Result<String, Failure> {
         Err(Failure::bad("a name of 1 to 120 characters is needed"))
     } else {
         Ok(s.to_owned())
+    }
+}
+
+/// An e-mail address as the coordinator typed it: empty, or one address of at most 254
+/// characters.
+fn email(s: &str) -> Result<String, Failure> {
+    let s = s.trim();
+    if s.is_empty()
+        || (s.chars().count() <= 254 && s.contains('@') && !s.contains(char::is_whitespace))
+    {
+        Ok(s.to_owned())
+    } else {
+        Err(Failure::bad("not an e-mail address"))
     }
 }
 
@@ -225,6 +241,7 @@ pub async fn programme_status(
         .map(|i| WireInvitationState {
             id: i.id,
             name: i.name,
+            email: i.email,
             role: i.role,
             state: i.state.to_owned(),
             expires_at: i.expires_at,
@@ -288,6 +305,7 @@ pub async fn create_invitation(
         &req.programme,
         req.role,
         &name(&req.name)?,
+        &email(&req.email)?,
         &expires_at,
     )?;
     Ok(Json(InvitationCreated {
@@ -479,7 +497,18 @@ pub async fn register_document(
     }
 }
 
-pub async fn directory(State(app): State<App>, headers: HeaderMap) -> Answer<Directory> {
+/// `?erased_since=` of the directory.
+#[derive(Debug, Deserialize)]
+pub struct DirectoryQuery {
+    #[serde(default)]
+    erased_since: String,
+}
+
+pub async fn directory(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(query): Query<DirectoryQuery>,
+) -> Answer<Directory> {
     let who = app.gate.authenticate(&headers)?;
     let actor = app.registry.actor(&who.person)?;
     let documents = app
@@ -492,11 +521,64 @@ pub async fn directory(State(app): State<App>, headers: HeaderMap) -> Answer<Dir
         })
         .collect();
     Ok(Json(Directory {
+        people: app.registry.people_near(&who.person)?,
+        erased: app.registry.erased_since(&query.erased_since)?,
+        checked_at: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         person: who.person,
         memberships: actor.memberships,
         groups: actor.groups,
         documents,
     }))
+}
+
+/// She changed her name.
+pub async fn rename(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Json(req): Json<Rename>,
+) -> Result<StatusCode, Failure> {
+    let who = app.gate.authenticate(&headers)?;
+    app.registry.rename(&who.person, &name(&req.name)?)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The coordinator says whether participants choose each other.
+pub async fn set_matching(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Json(req): Json<SetMatching>,
+) -> Result<StatusCode, Failure> {
+    let who = app.gate.authenticate(&headers)?;
+    require_coordinator(&app, &who, &req.programme)?;
+    app.registry.set_matching(&req.programme, req.matching)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// She erases her data: her registry rows go (her connections close as their credentials do),
+/// then her documents' chunks, and the database's log is written back so only overwritten pages
+/// are left of them.
+pub async fn erase(State(app): State<App>, headers: HeaderMap) -> Answer<Erased> {
+    let who = app.gate.authenticate(&headers)?;
+    let documents = match app.registry.erase_person(&who.person)? {
+        Erasure::Erased(documents) => documents,
+        Erasure::Coordinator => {
+            return Err(Failure::new(
+                StatusCode::CONFLICT,
+                "coordinator_erases_programme",
+                "a coordinator's data goes when her programme is erased",
+            ));
+        }
+    };
+    for id in &documents {
+        app.store
+            .erase_document(id)
+            .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e))?;
+    }
+    app.store
+        .checkpoint()
+        .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e))?;
+    tracing::info!(documents = documents.len(), "a person erased her data");
+    Ok(Json(Erased { documents }))
 }
 
 // -- Devices ------------------------------------------------------------------------------------

@@ -80,6 +80,10 @@ pub struct Config {
     /// The web app's folder (trunk's `app/dist`): served at `/app/`, and invitation links open it.
     #[arg(long, env = "PM_SYNC_APP_DIR")]
     pub app_dir: Option<PathBuf>,
+    /// Days an invitation (the name and e-mail address it was made out to) is kept after it was
+    /// accepted, declined or withdrawn, or after it expired.
+    #[arg(long, env = "PM_SYNC_INVITATION_RETENTION_DAYS", default_value_t = 30)]
+    pub invitation_retention_days: u32,
 }
 
 impl Config {

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use pm_domain::access::{Actor, DocEntry, Membership};
 use pm_domain::model::{DocKind, Role};
+use pm_domain::wire::PersonName;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
@@ -44,6 +45,9 @@ CREATE TABLE IF NOT EXISTS doc_access (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, programme TEXT NOT NULL, grp TEXT, owner TEXT);
 CREATE TABLE IF NOT EXISTS link_codes (
     code_hash TEXT PRIMARY KEY, person TEXT NOT NULL, expires_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS erased_credentials (
+    credential_hash TEXT PRIMARY KEY, erased_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS erased_documents (id TEXT PRIMARY KEY, erased_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS members_person ON members(person);
 CREATE INDEX IF NOT EXISTS group_members_person ON group_members(person);
 CREATE INDEX IF NOT EXISTS doc_access_programme ON doc_access(programme);
@@ -69,7 +73,7 @@ impl LinkKind {
 }
 
 /// Columns added after the first release, for databases made before them.
-const MIGRATIONS: [&str; 7] = [
+const MIGRATIONS: [&str; 9] = [
     "ALTER TABLE devices ADD COLUMN label TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE groups ADD COLUMN group_doc TEXT",
     "ALTER TABLE groups ADD COLUMN notes_doc TEXT",
@@ -77,6 +81,8 @@ const MIGRATIONS: [&str; 7] = [
     "ALTER TABLE link_codes ADD COLUMN attempt_hash TEXT",
     "ALTER TABLE link_codes ADD COLUMN peer TEXT",
     "ALTER TABLE link_codes ADD COLUMN kind TEXT NOT NULL DEFAULT 'link'",
+    "ALTER TABLE programmes ADD COLUMN matching INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE invitations ADD COLUMN email TEXT NOT NULL DEFAULT ''",
 ];
 
 /// SHA-256 of a secret, hex. Credentials and codes are long random strings, so a fast hash is
@@ -109,6 +115,10 @@ fn role_from(code: &str) -> Option<Role> {
     .into_iter()
     .find(|r| role_code(*r) == code)
 }
+
+/// How long the server remembers which documents and credentials were erased (so a device
+/// that comes back drops its copies), in days.
+const ERASED_KEPT_DAYS: i64 = 365;
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -172,10 +182,20 @@ pub struct MemberStatus {
 pub struct InvitationStatus {
     pub id: String,
     pub name: String,
+    pub email: String,
     pub role: Role,
     pub state: &'static str,
     pub expires_at: String,
     pub person: Option<String>,
+}
+
+/// What erasing a person came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Erasure {
+    /// Her registry rows are gone; these documents of hers are to be deleted from storage.
+    Erased(Vec<String>),
+    /// She coordinates a programme: that ends by erasing the programme, not her alone.
+    Coordinator,
 }
 
 /// A person id the server makes (128 random bits, hex), never one a client proposes.
@@ -250,6 +270,8 @@ impl Registry {
         db.busy_timeout(std::time::Duration::from_secs(5))?;
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
+        // What is deleted (an erased person's rows) is overwritten, not left in free pages.
+        db.pragma_update(None, "secure_delete", "ON")?;
         db.execute_batch(SCHEMA)?;
         for migration in MIGRATIONS {
             match db.execute(migration, []) {
@@ -618,12 +640,13 @@ impl Registry {
         programme: &str,
         role: Role,
         name: &str,
+        email: &str,
         expires_at: &str,
     ) -> Result<(), RegistryError> {
         self.db().execute(
-            "INSERT INTO invitations (id, code_hash, programme, role, name, expires_at, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open')",
-            params![id, hash(code), programme, role_code(role), name, expires_at],
+            "INSERT INTO invitations (id, code_hash, programme, role, name, email, expires_at, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')",
+            params![id, hash(code), programme, role_code(role), name, email, expires_at],
         )?;
         Ok(())
     }
@@ -753,10 +776,10 @@ impl Registry {
             .optional()?)
     }
 
-    /// Declines an open invitation; the name it was made out to is not kept.
+    /// Declines an open invitation; the name and address it was made out to are not kept.
     pub fn decline(&self, invitation: &Invitation) -> Result<bool, RegistryError> {
         let n = self.db().execute(
-            "UPDATE invitations SET state = 'declined', name = '', decided_at = ?2
+            "UPDATE invitations SET state = 'declined', name = '', email = '', decided_at = ?2
              WHERE id = ?1 AND state = 'open'",
             params![invitation.id, now()],
         )?;
@@ -776,7 +799,7 @@ impl Registry {
         let db = self.db();
         let rows = db
             .prepare_cached(
-                "SELECT id, name, role, state, expires_at, person FROM invitations
+                "SELECT id, name, email, role, state, expires_at, person FROM invitations
                  WHERE programme = ?1 ORDER BY rowid",
             )?
             .query_map([programme], |r| {
@@ -786,16 +809,18 @@ impl Registry {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, name, role, state, expires_at, person)| {
+            .filter_map(|(id, name, email, role, state, expires_at, person)| {
                 Some(InvitationStatus {
                     id,
                     name,
+                    email,
                     role: role_from(&role)?,
                     state: InvitationState::parse(&state).code(),
                     expires_at,
@@ -980,6 +1005,161 @@ impl Registry {
         }))
     }
 
+    /// Whether participants of a programme choose each other (so they see each other's names).
+    pub fn set_matching(&self, programme: &str, matching: bool) -> Result<(), RegistryError> {
+        self.db().execute(
+            "UPDATE programmes SET matching = ?2 WHERE id = ?1",
+            params![programme, matching],
+        )?;
+        Ok(())
+    }
+
+    /// The names a person sees: her own, her groups' members', her programmes' coordinators';
+    /// a coordinator sees her programmes' members; in a matching programme, its active
+    /// participants. One entry per person.
+    pub fn people_near(&self, person: &str) -> Result<Vec<PersonName>, RegistryError> {
+        let db = self.db();
+        let rows = db
+            .prepare_cached(
+                "SELECT m.person, m.name, m.role FROM members m WHERE m.person = ?1
+                 UNION ALL
+                 SELECT m.person, m.name, m.role FROM members me
+                 JOIN members m ON m.programme = me.programme
+                 JOIN programmes p ON p.id = me.programme
+                 WHERE me.person = ?1 AND me.active = 1 AND (
+                     me.role = 'coordinator' OR m.role = 'coordinator'
+                     OR (p.matching = 1 AND m.active = 1 AND m.role IN ('mentor', 'mentee')))
+                 UNION ALL
+                 SELECT m.person, m.name, m.role FROM group_members mine
+                 JOIN group_members other ON other.grp = mine.grp
+                 JOIN groups g ON g.id = mine.grp
+                 JOIN members m ON m.person = other.person AND m.programme = g.programme
+                 WHERE mine.person = ?1",
+            )?
+            .query_map([person], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(rows
+            .into_iter()
+            .filter_map(|(person, name, role)| {
+                let role = role_from(&role)?;
+                seen.insert(person.clone())
+                    .then_some(PersonName { person, name, role })
+            })
+            .collect())
+    }
+
+    /// She changed her name: every programme she is in knows her by the new one.
+    pub fn rename(&self, person: &str, name: &str) -> Result<(), RegistryError> {
+        self.db().execute(
+            "UPDATE members SET name = ?2 WHERE person = ?1",
+            params![person, name],
+        )?;
+        Ok(())
+    }
+
+    /// Erases a person from the registry in one transaction: her memberships, group places,
+    /// devices (their credentials are remembered, hashed, as erased so her other devices learn
+    /// it and erase their copies), linking and recovery codes, the invitations she accepted,
+    /// and the access entries of the documents she owns, whose ids are returned so their
+    /// chunks can be deleted. A coordinator is refused: her programme ends by being erased.
+    pub fn erase_person(&self, person: &str) -> Result<Erasure, RegistryError> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let coordinates: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM members WHERE person = ?1 AND role = 'coordinator'",
+                [person],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if coordinates.is_some() {
+            return Ok(Erasure::Coordinator);
+        }
+        let documents: Vec<String> = tx
+            .prepare_cached("SELECT id FROM doc_access WHERE owner = ?1 ORDER BY rowid")?
+            .query_map([person], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let at = now();
+        for id in &documents {
+            tx.execute(
+                "INSERT OR IGNORE INTO erased_documents (id, erased_at) VALUES (?1, ?2)",
+                params![id, at],
+            )?;
+        }
+        tx.execute("DELETE FROM doc_access WHERE owner = ?1", [person])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO erased_credentials (credential_hash, erased_at)
+             SELECT credential_hash, ?2 FROM devices WHERE person = ?1",
+            params![person, at],
+        )?;
+        tx.execute("DELETE FROM devices WHERE person = ?1", [person])?;
+        tx.execute("DELETE FROM link_codes WHERE person = ?1", [person])?;
+        tx.execute("DELETE FROM group_members WHERE person = ?1", [person])?;
+        tx.execute("DELETE FROM invitations WHERE person = ?1", [person])?;
+        tx.execute("DELETE FROM members WHERE person = ?1", [person])?;
+        tx.commit()?;
+        drop(db);
+        self.changed();
+        Ok(Erasure::Erased(documents))
+    }
+
+    /// Whether a credential belonged to a device whose person was erased.
+    pub fn credential_erased(&self, credential: &str) -> Result<bool, RegistryError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT 1 FROM erased_credentials WHERE credential_hash = ?1",
+                [hash(credential)],
+                |_: &rusqlite::Row<'_>| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Documents erased at or after `since` (RFC 3339), for devices to drop.
+    pub fn erased_since(&self, since: &str) -> Result<Vec<String>, RegistryError> {
+        Ok(self
+            .db()
+            .prepare_cached(
+                "SELECT id FROM erased_documents WHERE erased_at >= ?1 ORDER BY erased_at, id",
+            )?
+            .query_map([since], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Retention: invitations (names, e-mail addresses) go `keep_days` after they were
+    /// accepted, declined or withdrawn, or after they expired; the record of what was erased
+    /// goes after a year. Returns how many invitations went.
+    pub fn apply_retention(&self, keep_days: u32) -> Result<usize, RegistryError> {
+        let now = chrono::Utc::now();
+        let stamp =
+            |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let cutoff = stamp(now - chrono::Duration::days(i64::from(keep_days)));
+        let year_ago = stamp(now - chrono::Duration::days(ERASED_KEPT_DAYS));
+        let db = self.db();
+        let n = db.execute(
+            "DELETE FROM invitations WHERE (state != 'open' AND decided_at < ?1)
+                 OR (state = 'open' AND expires_at < ?1)",
+            [&cutoff],
+        )?;
+        db.execute(
+            "DELETE FROM erased_documents WHERE erased_at < ?1",
+            [&year_ago],
+        )?;
+        db.execute(
+            "DELETE FROM erased_credentials WHERE erased_at < ?1",
+            [&year_ago],
+        )?;
+        Ok(n)
+    }
+
     /// Every document in the programmes a person is in, with its description.
     pub fn documents_near(&self, person: &str) -> Result<Vec<(String, DocEntry)>, RegistryError> {
         let db = self.db();
@@ -1071,6 +1251,7 @@ mod tests {
                 "p",
                 Role::Mentor,
                 "Sanne",
+                "sanne@school.example",
                 "2099-01-01T00:00:00Z",
             )
             .unwrap();
@@ -1094,6 +1275,163 @@ mod tests {
             "a person in no programme keeps no credential"
         );
         assert_eq!(registry.device_for("cred-m").unwrap(), None);
+    }
+
+    fn contains(file: &std::path::Path, needle: &str) -> bool {
+        let mut bytes = std::fs::read(file).unwrap();
+        bytes.extend(std::fs::read(format!("{}-wal", file.display())).unwrap_or_default());
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    #[test]
+    fn invitations_go_after_retention_and_a_declined_one_keeps_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        registry
+            .create_programme("p", "ICT", "School", None, "Carla")
+            .unwrap();
+        let invite = |id: &str, code: &str, name: &str, email: &str, expires: &str| {
+            registry
+                .create_invitation(id, code, "p", Role::Mentee, name, email, expires)
+                .unwrap();
+        };
+        invite(
+            "i1",
+            "C1",
+            "Sanne",
+            "sanne@school.example",
+            "2099-01-01T00:00:00Z",
+        );
+        invite(
+            "i2",
+            "C2",
+            "Bo",
+            "bo@school.example",
+            "2099-01-01T00:00:00Z",
+        );
+        invite(
+            "i3",
+            "C3",
+            "Eva",
+            "eva@school.example",
+            "2000-01-01T00:00:00Z",
+        );
+        let sanne = registry.invitation("C1").unwrap().unwrap();
+        let Accept::Member(person) = registry.accept(&sanne, None, "Sanne", "").unwrap() else {
+            panic!("not accepted");
+        };
+        let bo = registry.invitation("C2").unwrap().unwrap();
+        assert!(registry.decline(&bo).unwrap());
+        let listed = registry.invitations("p").unwrap();
+        let declined = listed.iter().find(|i| i.id == "i2").unwrap();
+        assert_eq!((declined.name.as_str(), declined.email.as_str()), ("", ""));
+        assert_eq!(declined.state, "declined");
+        assert_eq!(
+            registry.apply_retention(30).unwrap(),
+            1,
+            "only the invitation that expired long ago goes now"
+        );
+        registry
+            .db()
+            .execute(
+                "UPDATE invitations SET decided_at = '2000-01-01T00:00:00Z'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(registry.apply_retention(30).unwrap(), 2);
+        assert!(registry.invitations("p").unwrap().is_empty());
+        assert_eq!(
+            registry.role("p", &person).unwrap(),
+            Some(Role::Mentee),
+            "she stays a member"
+        );
+        registry
+            .db()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        let file = dir.path().join("r.sqlite");
+        assert!(!contains(&file, "sanne@school.example"));
+        assert!(!contains(&file, "bo@school.example"));
+    }
+
+    #[test]
+    fn erasing_a_person_leaves_nothing_of_her_in_the_registry_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("r.sqlite");
+        let registry = Registry::open(&file).unwrap();
+        let coordinator = registry
+            .create_programme("p", "ICT", "School", None, "Carla")
+            .unwrap()
+            .unwrap();
+        registry
+            .create_invitation(
+                "i1",
+                "C1",
+                "p",
+                Role::Mentee,
+                "Şeyma Eraseme",
+                "seyma@school.example",
+                "2099-01-01T00:00:00Z",
+            )
+            .unwrap();
+        let invitation = registry.invitation("C1").unwrap().unwrap();
+        let Accept::Member(seyma) = registry
+            .accept(&invitation, None, "Şeyma Eraseme", "")
+            .unwrap()
+        else {
+            panic!("not accepted");
+        };
+        registry.add_device("dev-s", &seyma, "cred-s", "").unwrap();
+        let private = DocEntry {
+            kind: DocKind::Private,
+            programme: "p".into(),
+            group: None,
+            owner: Some(seyma.clone()),
+        };
+        assert_eq!(
+            registry.register("doc-private", &private).unwrap(),
+            Registration::Done
+        );
+        let names = |person: &str| -> Vec<String> {
+            registry
+                .people_near(person)
+                .unwrap()
+                .into_iter()
+                .map(|p| p.name)
+                .collect()
+        };
+        assert!(names(&coordinator).contains(&"Şeyma Eraseme".to_owned()));
+        registry
+            .db()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        assert!(contains(&file, "Eraseme"), "the scan finds her before");
+
+        assert_eq!(
+            registry.erase_person(&coordinator).unwrap(),
+            Erasure::Coordinator,
+            "a coordinator ends with her programme"
+        );
+        assert_eq!(
+            registry.erase_person(&seyma).unwrap(),
+            Erasure::Erased(vec!["doc-private".into()])
+        );
+        assert_eq!(registry.device_for("cred-s").unwrap(), None);
+        assert!(registry.credential_erased("cred-s").unwrap());
+        assert!(!registry.credential_erased("cred-other").unwrap());
+        assert_eq!(registry.erased_since("").unwrap(), vec!["doc-private"]);
+        assert_eq!(
+            registry.erased_since("2999-01-01T00:00:00Z").unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(registry.document("doc-private").unwrap(), None);
+        assert_eq!(names(&coordinator), vec!["Carla"]);
+        registry
+            .db()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        assert!(!contains(&file, "Eraseme"));
+        assert!(!contains(&file, "seyma@school.example"));
     }
 
     #[test]
@@ -1202,6 +1540,7 @@ mod tests {
                 "p",
                 Role::Mentee,
                 "Aylin",
+                "",
                 "2099-01-01T00:00:00Z",
             )
             .unwrap();

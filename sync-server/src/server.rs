@@ -54,7 +54,13 @@ pub async fn run(
     let db_path = config.data_dir.join(DATABASE_FILE);
     let store = Store::open(&db_path)?;
     let registry = Registry::open(&db_path)?;
-    setup::restrict_to_owner(&db_path);
+    // A file made by an older version may still be readable by others.
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", db_path.display()));
+        if file.exists() {
+            setup::restrict_to_owner(&file);
+        }
+    }
     let setup_key = setup::setup_key(&config, &registry)?;
     let gate = Gate::new(registry.clone());
     let repo = Repo::build_tokio()
@@ -78,6 +84,22 @@ pub async fn run(
         loop {
             every.tick().await;
             retrying.retry();
+        }
+    });
+    // Retention: at start, then every hour.
+    let retaining = registry.clone();
+    let keep_days = config.invitation_retention_days;
+    let retention_task = tokio::spawn(async move {
+        let mut every = tokio::time::interval(RETENTION_EVERY);
+        loop {
+            every.tick().await;
+            match retaining.apply_retention(keep_days) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(invitations = n, "invitations past retention erased"),
+                Err(e) => {
+                    tracing::error!(error = %e, "applying retention failed; trying again later")
+                }
+            }
         }
     });
     let app = App {
@@ -181,6 +203,7 @@ pub async fn run(
     let _ = tokio::time::timeout(Duration::from_secs(2), graceful.shutdown()).await;
     repo.stop().await;
     retry_task.abort();
+    retention_task.abort();
     store.retry();
     store.checkpoint()?;
     tracing::info!("storage flushed; bye");
@@ -227,3 +250,5 @@ pub async fn shutdown_signal() {
 
 /// How often writes the disk refused are tried again.
 const STORE_RETRY_EVERY: Duration = Duration::from_secs(5);
+/// How often invitations past retention are looked for.
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);

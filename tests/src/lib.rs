@@ -498,7 +498,7 @@ pub mod programme {
     ) -> Person {
         let invitation = coordinator
             .session
-            .invite(programme, role, name, "", 14, today())
+            .invite(programme, role, name, "", 14)
             .await
             .expect("invite");
         let person = Person::new(dir).await;

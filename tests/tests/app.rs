@@ -79,14 +79,7 @@ async fn the_app_shows_its_first_screen_and_live_sync_status() {
     .await;
     let code = coordinator
         .session
-        .invite(
-            &programme,
-            Role::Mentor,
-            "Sanne",
-            "",
-            14,
-            programme::today(),
-        )
+        .invite(&programme, Role::Mentor, "Sanne", "", 14)
         .await
         .unwrap()
         .code;
@@ -187,14 +180,7 @@ async fn the_app_refuses_bad_invitation_codes_and_a_bad_date_in_dutch() {
     .await;
     let code = coordinator
         .session
-        .invite(
-            &programme,
-            Role::Mentee,
-            "Aylin",
-            "",
-            14,
-            programme::today(),
-        )
+        .invite(&programme, Role::Mentee, "Aylin", "", 14)
         .await
         .unwrap()
         .code;
@@ -263,7 +249,7 @@ async fn mentor_and_mentee_work_offline_and_see_each_other_after_sync() {
     ] {
         let code = coordinator
             .session
-            .invite(&programme, role, name, "", 14, programme::today())
+            .invite(&programme, role, name, "", 14)
             .await
             .unwrap()
             .code;
@@ -786,14 +772,7 @@ async fn she_links_her_phone_with_a_code_and_removes_it_again() {
     .await;
     let code = coordinator
         .session
-        .invite(
-            &programme,
-            Role::Mentee,
-            "Aylin",
-            "",
-            14,
-            programme::today(),
-        )
+        .invite(&programme, Role::Mentee, "Aylin", "", 14)
         .await
         .unwrap()
         .code;

@@ -326,7 +326,7 @@ async fn a_device_whose_disk_turns_read_only_shows_it_and_opens_again_with_what_
     let mut phone = Host::start(&data, &log).await;
     let code = carla
         .session
-        .invite(&programme, Role::Mentor, "Sanne", "", 14, today())
+        .invite(&programme, Role::Mentor, "Sanne", "", 14)
         .await
         .unwrap()
         .code;

@@ -150,7 +150,7 @@ async fn invite(world: &World, role: Role, name: &str) -> String {
     world
         .coordinator
         .session
-        .invite(&world.programme, role, name, "", 14, today())
+        .invite(&world.programme, role, name, "", 14)
         .await
         .unwrap()
         .code

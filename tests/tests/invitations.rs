@@ -42,7 +42,7 @@ async fn bad_codes_get_a_clear_dutch_message_and_change_nothing_and_a_burst_is_t
         let (session, programme) = (coordinator.session.clone(), programme.clone());
         async move {
             session
-                .invite(&programme, Role::Mentee, name, "", 14, today())
+                .invite(&programme, Role::Mentee, name, "", 14)
                 .await
                 .unwrap()
                 .code
@@ -227,7 +227,7 @@ async fn accepting_again_after_a_lost_answer_or_a_503_gets_her_in_once() {
         let url = proxy.url().to_string();
         let code = coordinator
             .session
-            .invite(&programme, Role::Mentee, name, "", 14, today())
+            .invite(&programme, Role::Mentee, name, "", 14)
             .await
             .unwrap()
             .code;
@@ -341,7 +341,7 @@ async fn a_document_registration_that_meets_a_lost_answer_or_a_503_waits_and_goe
         let proxy = FlakyProxy::start(server.port, "POST /api/documents", fault).await;
         let code = coordinator
             .session
-            .invite(&programme, Role::Mentee, name, "", 14, today())
+            .invite(&programme, Role::Mentee, name, "", 14)
             .await
             .unwrap()
             .code;

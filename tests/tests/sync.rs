@@ -434,7 +434,7 @@ async fn a_device_without_files_keeps_and_syncs_her_work_in_memory() {
     .await;
     let invitation = carla
         .session
-        .invite(&programme, Role::Mentee, "Aylin", "", 14, today())
+        .invite(&programme, Role::Mentee, "Aylin", "", 14)
         .await
         .unwrap();
     session

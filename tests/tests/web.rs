@@ -48,7 +48,7 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
         let programme = programme.clone();
         async move {
             session
-                .invite(&programme, role, name, "", 14, programme::today())
+                .invite(&programme, role, name, "", 14)
                 .await
                 .unwrap()
                 .code
@@ -272,14 +272,7 @@ async fn a_circle_student_follows_her_circle_on_her_phone() {
     // Noor accepts on her phone, through her invitation link.
     let code = coordinator
         .session
-        .invite(
-            &programme,
-            Role::Student,
-            "Noor",
-            "",
-            14,
-            programme::today(),
-        )
+        .invite(&programme, Role::Student, "Noor", "", 14)
         .await
         .unwrap()
         .code;

@@ -106,7 +106,11 @@ const ALREADY_OPEN: &str = "de app is al open in een ander tabblad of venster; g
 /// Sends the device's sync status and document changes to the screens, and keeps in touch with
 /// the server while online.
 fn follow(device: Arc<Device>, session: Session) {
-    spawn_local(async move { session.keep_in_touch().await });
+    spawn_local(async move {
+        if session.keep_in_touch().await == mentoring::session::Ended::Erased {
+            start_again();
+        }
+    });
     let host = Browser {
         device: Ok(device.clone()),
     };
@@ -341,6 +345,19 @@ impl Host for Browser {
             .ok_or("no window")
             .and_then(|w| w.location().set_href(mailto).map_err(|_| "refused"))
             .map_err(|e| answer::CommandError::new("no_mail_client", ErrorKind::Infrastructure, e))
+    }
+
+    fn start_again(&self) {
+        start_again();
+    }
+}
+
+/// Opens the app afresh (the device was erased: the page starts as on a new phone).
+fn start_again() {
+    if let Some(window) = web_sys::window()
+        && let Err(e) = window.location().reload()
+    {
+        tracing::warn!(error = ?e, "the page could not be reloaded");
     }
 }
 

@@ -1,11 +1,16 @@
 //! Printable documents made on the device, offline: a circle student's certificate of
 //! participation and the circle leaflet. One A4 page each, in the reader's language, as tagged PDF
-//! with real text (Helvetica, WinAnsi encoding), a title and a language, so screen readers and
-//! text extraction read them.
+//! with real text, a title and a language, so screen readers and text extraction read them. The
+//! text is set in DejaVu Sans, embedded as a subset of the glyphs the page uses, so every name
+//! prints exactly as written ("Şeyma Yılmaz", "Zoë Łukasiewicz", "Nguyễn Thị Hồng").
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use pdf_writer::types::StructRole;
+use pdf_writer::types::{CidFontType, FontFlags, StructRole, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use subsetter::GlyphRemapper;
 
 use pm_domain::circle::LEAFLET_SECTIONS;
 use pm_domain::i18n::{format_date, t, tf};
@@ -175,13 +180,16 @@ impl Style {
             bold: false,
         }
     }
+    fn font(self) -> &'static Font {
+        if self.bold { &BOLD } else { &REGULAR }
+    }
 }
 
 struct Line {
     x: f32,
     y: f32,
     style: Style,
-    text: Vec<u8>,
+    text: String,
 }
 
 struct Block {
@@ -226,7 +234,7 @@ impl Page {
                     x,
                     y: self.y,
                     style,
-                    text: winansi(&line),
+                    text: line,
                 });
             }
         }
@@ -246,6 +254,8 @@ impl Page {
         let document = Ref::new(9);
         let first_block = 10;
         let block_ref = |i: usize| Ref::new(first_block + i as i32);
+        // The fonts' other objects come after the blocks.
+        let mut next_ref = block_ref(self.blocks.len());
         let lang = match self.language {
             Language::Nl => "nl-NL",
             Language::En => "en-GB",
@@ -274,15 +284,12 @@ impl Page {
             fonts.pair(Name(b"F1"), regular);
             fonts.pair(Name(b"F2"), bold);
         }
-        for (id, base) in [(regular, "Helvetica"), (bold, "Helvetica-Bold")] {
-            pdf.type1_font(id)
-                .base_font(Name(base.as_bytes()))
-                .encoding_predefined(Name(b"WinAnsiEncoding"));
-        }
         pdf.document_info(info)
             .title(TextStr(&self.title))
             .creator(TextStr("Peer Mentoring"));
 
+        let mut regular_glyphs = Subset::new(&REGULAR);
+        let mut bold_glyphs = Subset::new(&BOLD);
         let mut content = Content::new();
         if self.border {
             content.begin_marked_content(Name(b"Artifact"));
@@ -306,20 +313,22 @@ impl Page {
                 .properties()
                 .identify(mcid as i32);
             for line in &block.lines {
-                content.begin_text();
-                let font = if line.style.bold {
-                    Name(b"F2")
+                let (font, glyphs) = if line.style.bold {
+                    (Name(b"F2"), &mut bold_glyphs)
                 } else {
-                    Name(b"F1")
+                    (Name(b"F1"), &mut regular_glyphs)
                 };
+                content.begin_text();
                 content.set_font(font, line.style.size);
                 content.next_line(line.x, line.y);
-                content.show(Str(&line.text));
+                content.show(Str(&glyphs.encode(&line.text)));
                 content.end_text();
             }
             content.end_marked_content();
         }
         pdf.stream(content_id, &content.finish());
+        regular_glyphs.write(&mut pdf, regular, &mut next_ref);
+        bold_glyphs.write(&mut pdf, bold, &mut next_ref);
 
         pdf.indirect(parents)
             .array()
@@ -370,73 +379,177 @@ fn wrap(paragraph: &str, style: Style, width: f32) -> Vec<String> {
     lines
 }
 
-/// The width of `text` in Helvetica, in points (close enough to centre and wrap by).
+/// The width of `text` in points, in the style's font and size.
 fn text_width(text: &str, style: Style) -> f32 {
-    let units: u32 = text.chars().map(helvetica_width).sum();
-    let factor = if style.bold { 1.06 } else { 1.0 };
-    units as f32 / 1000.0 * style.size * factor
+    let font = style.font();
+    let units: f32 = text.chars().map(|c| font.advance(font.glyph(c))).sum();
+    units / 1000.0 * style.size
 }
 
-fn helvetica_width(c: char) -> u32 {
-    match c {
-        ' ' | 'f' | 't' | '.' | ',' | ':' | ';' | '/' | '!' | 'I' => 278,
-        'i' | 'j' | 'l' => 222,
-        'r' | '-' | '(' | ')' => 333,
-        'c' | 'k' | 's' | 'v' | 'x' | 'y' | 'z' | 'J' => 500,
-        'm' | 'M' => 833,
-        'w' | 'C' | 'D' | 'H' | 'N' | 'R' | 'U' => 722,
-        'W' => 944,
-        'F' | 'T' | 'Z' => 611,
-        'G' | 'O' | 'Q' => 778,
-        'L' => 556,
-        'A' | 'B' | 'E' | 'K' | 'P' | 'S' | 'V' | 'X' | 'Y' | '&' => 667,
-        '\'' => 191,
-        '@' => 1015,
-        _ => 556,
+// -- The embedded font: DejaVu Sans, subsetted per page -----------------------------------------
+
+/// DejaVu Sans and DejaVu Sans Bold 2.37 (Debian's fonts-dejavu-core; licence in
+/// `fonts/LICENSE-DejaVu.txt`): Latin with its extensions, Vietnamese included.
+static REGULAR: LazyLock<Font> =
+    LazyLock::new(|| Font::new("DejaVuSans", include_bytes!("../fonts/DejaVuSans.ttf")));
+static BOLD: LazyLock<Font> = LazyLock::new(|| {
+    Font::new(
+        "DejaVuSans-Bold",
+        include_bytes!("../fonts/DejaVuSans-Bold.ttf"),
+    )
+});
+
+/// The character collection of fonts addressed by glyph id (Identity-H).
+const IDENTITY: SystemInfo<'static> = SystemInfo {
+    registry: Str(b"Adobe"),
+    ordering: Str(b"Identity"),
+    supplement: 0,
+};
+
+/// A TrueType font built into the crate.
+struct Font {
+    /// Its PostScript name.
+    name: &'static str,
+    data: &'static [u8],
+    face: ttf_parser::Face<'static>,
+}
+
+impl Font {
+    fn new(name: &'static str, data: &'static [u8]) -> Font {
+        let face = ttf_parser::Face::parse(data, 0).expect("the embedded DejaVu font parses");
+        Font { name, data, face }
+    }
+
+    /// The font's glyph for `c`, or its `.notdef` glyph (0) if it has none.
+    fn glyph(&self, c: char) -> u16 {
+        self.face.glyph_index(c).map_or(0, |glyph| glyph.0)
+    }
+
+    /// A glyph's advance width in thousandths of the font size, as PDF measures glyphs.
+    fn advance(&self, glyph: u16) -> f32 {
+        let advance = self
+            .face
+            .glyph_hor_advance(ttf_parser::GlyphId(glyph))
+            .unwrap_or(0);
+        self.scale(advance.into())
+    }
+
+    /// Font units in thousandths of the font size.
+    fn scale(&self, units: i32) -> f32 {
+        units as f32 * 1000.0 / f32::from(self.face.units_per_em())
     }
 }
 
-/// Text in the WinAnsi encoding of the standard fonts. Letters it lacks that are common in
-/// Dutch students' names (Turkish, Polish) become their base letter; anything else becomes `?`.
-fn winansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            ' '..='~' => c as u8,
-            '\u{a0}'..='\u{ff}' => c as u32 as u8,
-            '€' => 0x80,
-            '…' => 0x85,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            'Š' => 0x8a,
-            'Œ' => 0x8c,
-            'Ž' => 0x8e,
-            'š' => 0x9a,
-            'œ' => 0x9c,
-            'ž' => 0x9e,
-            'Ÿ' => 0x9f,
-            'ı' => b'i',
-            'İ' => b'I',
-            'ş' | 'ș' | 'ś' => b's',
-            'Ş' | 'Ș' | 'Ś' => b'S',
-            'ğ' => b'g',
-            'Ğ' => b'G',
-            'ł' => b'l',
-            'Ł' => b'L',
-            'ć' | 'č' => b'c',
-            'Ć' | 'Č' => b'C',
-            'ń' => b'n',
-            'ę' => b'e',
-            'ą' => b'a',
-            'ż' | 'ź' => b'z',
-            'Ż' | 'Ź' => b'Z',
-            _ => b'?',
-        })
-        .collect()
+/// The glyphs a page sets in one font: the subset of the font embedded in the PDF.
+struct Subset {
+    font: &'static Font,
+    /// From the font's glyph ids to the subset's, which the page's text uses.
+    glyphs: GlyphRemapper,
+    /// The character each glyph of the subset stands for, for text extraction.
+    chars: BTreeMap<u16, char>,
+}
+
+impl Subset {
+    fn new(font: &'static Font) -> Subset {
+        Subset {
+            font,
+            glyphs: GlyphRemapper::new(),
+            chars: BTreeMap::new(),
+        }
+    }
+
+    /// `text` as the subset's glyph ids, two bytes each (big-endian), as Identity-H reads them.
+    fn encode(&mut self, text: &str) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(2 * text.len());
+        for c in text.chars() {
+            let glyph = self.font.glyph(c);
+            let id = self.glyphs.remap(glyph);
+            if glyph != 0 {
+                self.chars.entry(id).or_insert(c);
+            }
+            bytes.extend(id.to_be_bytes());
+        }
+        bytes
+    }
+
+    /// Writes the subset as the Type0 font `id` (CIDFontType2, glyph ids as CIDs), taking the ids
+    /// of its other objects from `next`.
+    fn write(&self, pdf: &mut Pdf, id: Ref, next: &mut Ref) {
+        let descendant = next.bump();
+        let descriptor = next.bump();
+        let file = next.bump();
+        let to_unicode = next.bump();
+        let font = self.font;
+        let face = &font.face;
+        let data = subsetter::subset(font.data, 0, &self.glyphs)
+            .expect("the embedded DejaVu font can be subsetted");
+        let base_name = format!("{}+{}", self.tag(), font.name);
+        let base_font = Name(base_name.as_bytes());
+
+        pdf.type0_font(id)
+            .base_font(base_font)
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(descendant)
+            .to_unicode(to_unicode);
+
+        let mut cid_font = pdf.cid_font(descendant);
+        cid_font
+            .subtype(CidFontType::Type2)
+            .base_font(base_font)
+            .system_info(IDENTITY)
+            .font_descriptor(descriptor)
+            .cid_to_gid_map_predefined(Name(b"Identity"));
+        // The subset's glyphs in order of their new ids, so the array starts at 0.
+        cid_font.widths().consecutive(
+            0,
+            self.glyphs.remapped_gids().map(|glyph| font.advance(glyph)),
+        );
+        cid_font.finish();
+
+        let bbox = face.global_bounding_box();
+        pdf.font_descriptor(descriptor)
+            .name(base_font)
+            .flags(FontFlags::SYMBOLIC)
+            .bbox(Rect::new(
+                font.scale(bbox.x_min.into()),
+                font.scale(bbox.y_min.into()),
+                font.scale(bbox.x_max.into()),
+                font.scale(bbox.y_max.into()),
+            ))
+            .italic_angle(face.italic_angle())
+            .ascent(font.scale(face.ascender().into()))
+            .descent(font.scale(face.descender().into()))
+            .cap_height(font.scale(face.capital_height().unwrap_or(face.ascender()).into()))
+            // An estimate from the weight class: PDF wants a stem width, fonts do not give one.
+            .stem_v(10.0 + 0.244 * (f32::from(face.weight().to_number()) - 50.0))
+            .font_file2(file);
+        pdf.stream(file, &data)
+            .pair(Name(b"Length1"), data.len() as i32);
+
+        let mut cmap = UnicodeCmap::<u16>::new(Name(b"Custom"), IDENTITY);
+        for (&glyph, &c) in &self.chars {
+            cmap.pair(glyph, c);
+        }
+        pdf.cmap(to_unicode, &cmap.finish());
+    }
+
+    /// The six capital letters a subset's font name starts with (PDF 1.7, 9.6.4), derived from
+    /// the glyphs it holds.
+    fn tag(&self) -> String {
+        let mut hash: u32 = 0x811c_9dc5;
+        for glyph in self.glyphs.remapped_gids() {
+            for byte in glyph.to_be_bytes() {
+                hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+            }
+        }
+        (0..6)
+            .map(|_| {
+                let letter = char::from(b'A' + (hash % 26) as u8);
+                hash /= 26;
+                letter
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -469,10 +582,25 @@ mod tests {
     }
 
     #[test]
-    fn text_outside_winansi_is_replaced_not_dropped() {
-        assert_eq!(winansi("Chloë – 3€"), b"Chlo\xeb \x96 3\x80".to_vec());
-        assert_eq!(winansi("Yılmaz Wałęsa"), b"Yilmaz Walesa".to_vec());
-        assert_eq!(winansi("王"), b"?".to_vec());
+    fn every_name_prints_exactly_in_the_embedded_font() {
+        for name in ["Şeyma Yılmaz", "Zoë Łukasiewicz", "Nguyễn Thị Hồng"] {
+            for c in name.chars() {
+                assert!(REGULAR.face.glyph_index(c).is_some(), "{c} in DejaVu Sans");
+                assert!(
+                    BOLD.face.glyph_index(c).is_some(),
+                    "{c} in DejaVu Sans Bold"
+                );
+            }
+            let bytes = certificate(&certificate_for(name));
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(text.contains("/FontFile2"), "{name}: the font is embedded");
+            assert!(text.contains("/CIDFontType2") && text.contains("/Identity-H"));
+            assert!(!text.contains("Helvetica"), "{name}: no standard font");
+            for c in name.chars() {
+                let mapping = format!("> <{:04X}>", u32::from(c));
+                assert!(text.contains(&mapping), "{name}: {c} in the ToUnicode map");
+            }
+        }
     }
 
     #[test]

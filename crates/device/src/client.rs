@@ -10,9 +10,9 @@ use url::Url;
 
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
-    CreateProgramme, Credential, Devices, Directory, DissolveGroup, GroupCreated,
+    CreateProgramme, Credential, Devices, Directory, DissolveGroup, Erased, GroupCreated,
     InvitationCreated, InvitationInfo, JoinDevice, LinkCode, ProgrammeStatus, RegisterDocument,
-    RemoveDevice, RevokeInvitation, SyncTicket, Withdraw,
+    RemoveDevice, Rename, RevokeInvitation, SetMatching, SyncTicket, Withdraw,
 };
 
 /// Why a call to the server did not give an answer.
@@ -277,8 +277,43 @@ impl ServerApi {
             .await
     }
 
-    pub async fn directory(&self, credential: &str) -> Result<Directory, ApiFailure> {
-        self.get("/api/directory", credential).await
+    /// The directory, with the documents erased on the server at or after `erased_since`
+    /// (RFC 3339; empty: all the server still remembers).
+    pub async fn directory(
+        &self,
+        credential: &str,
+        erased_since: &str,
+    ) -> Result<Directory, ApiFailure> {
+        let mut url = self.url("/api/directory")?;
+        url.query_pairs_mut()
+            .append_pair("erased_since", erased_since);
+        let request = self.http.get(url);
+        self.send(request, Some(credential))
+            .await?
+            .ok_or_else(|| ApiFailure::Unexpected("the directory answered without a body".into()))
+    }
+
+    /// Tells the server her new name (names live in its registry only).
+    pub async fn rename(&self, credential: &str, name: &str) -> Result<(), ApiFailure> {
+        let req = Rename {
+            name: name.to_owned(),
+        };
+        self.post_empty("/api/me/name", Some(credential), &req)
+            .await
+    }
+
+    pub async fn set_matching(
+        &self,
+        credential: &str,
+        req: &SetMatching,
+    ) -> Result<(), ApiFailure> {
+        self.post_empty("/api/programmes/matching", Some(credential), req)
+            .await
+    }
+
+    /// Erases the person of `credential` from the server.
+    pub async fn erase(&self, credential: &str) -> Result<Erased, ApiFailure> {
+        self.post("/api/erase", Some(credential), &()).await
     }
 
     pub async fn create_group(

@@ -209,6 +209,27 @@ impl Device {
         Ok(())
     }
 
+    /// Deletes a document and its history from this device (it was erased on the server): it is
+    /// no longer shown, synced or stored.
+    pub fn erase_document(&self, id: &str) -> Result<(), DeviceError> {
+        self.engine.share(id, false);
+        lock(&self.docs).remove(id);
+        lock(&self.missing).remove(id);
+        self.store.erase_document(id)?;
+        Ok(())
+    }
+
+    /// Stops syncing and deletes everything this device keeps (its person erased her data). The
+    /// device cannot be used afterwards: the app starts again, as on a new device.
+    pub async fn erase_everything(&self) -> Result<(), DeviceError> {
+        self.close().await;
+        lock(&self.docs).clear();
+        self.store.erase_everything()?;
+        // A browser's store writes behind: the page may start again only once it is empty.
+        self.store.written().await?;
+        Ok(())
+    }
+
     /// Waits (up to `timeout`) until the server holds exactly what this device has of a document.
     pub async fn wait_on_server(&self, id: &str, timeout: Duration) -> bool {
         let Some(doc) = self.open_doc(id) else {

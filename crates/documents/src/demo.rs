@@ -17,10 +17,13 @@ pub struct Demo {
     pub notes: NotesDoc,
     /// Shared notes per held meeting.
     pub shared_notes: Vec<(String, String)>,
+    /// The example partner: person id and name (names are not kept in documents; the session
+    /// keeps this one on the device).
+    pub partner: (String, String),
 }
 
 /// A demo pair of `me` (in `role`) and an example partner, with meetings around `today`.
-pub fn demo(today: NaiveDate, me: &str, my_name: &str, role: Role, language: Language) -> Demo {
+pub fn demo(today: NaiveDate, me: &str, role: Role, language: Language) -> Demo {
     let year = guide::academic_year_of(today);
     let quarters = guide::default_quarters(year);
     let quarter_dates = quarters.map(|q| (q.start.to_string(), q.end.to_string()));
@@ -33,22 +36,11 @@ pub fn demo(today: NaiveDate, me: &str, my_name: &str, role: Role, language: Lan
     );
     programme.demo = true;
     let partner_id = new_id();
-    let my_name = if my_name.trim().is_empty() {
-        t(language, "demo.you")
-    } else {
-        my_name.trim().to_owned()
+    let (mentor, mentee, partner_name) = match role {
+        Role::Mentor => (me, partner_id.as_str(), t(language, "demo.mentee")),
+        _ => (partner_id.as_str(), me, t(language, "demo.mentor")),
     };
-    let (mentor, mentee) = match role {
-        Role::Mentor => (
-            (me, my_name.clone()),
-            (partner_id.as_str(), t(language, "demo.mentee")),
-        ),
-        _ => (
-            (partner_id.as_str(), t(language, "demo.mentor")),
-            (me, my_name.clone()),
-        ),
-    };
-    let mut group = GroupDoc::new_pair("", "", (mentor.0, &mentor.1), (mentee.0, &mentee.1));
+    let mut group = GroupDoc::new_pair("", "", mentor, mentee);
     let mut notes = NotesDoc::new(&group.group_id);
     let mut shared_notes = Vec::new();
     for topic in &DEFAULT_TOPICS {
@@ -87,7 +79,7 @@ pub fn demo(today: NaiveDate, me: &str, my_name: &str, role: Role, language: Lan
             notes.goals.insert(
                 new_id(),
                 GoalDoc {
-                    owner: mentee.0.to_owned(),
+                    owner: mentee.to_owned(),
                     kind: GoalKind::Goal,
                     text: autosurgeon::Text::with_value(t(language, "demo.goal")),
                     meeting: Some(id.clone()),
@@ -103,7 +95,7 @@ pub fn demo(today: NaiveDate, me: &str, my_name: &str, role: Role, language: Lan
             notes.goals.insert(
                 new_id(),
                 GoalDoc {
-                    owner: mentee.0.to_owned(),
+                    owner: mentee.to_owned(),
                     kind: GoalKind::Question,
                     text: autosurgeon::Text::with_value(t(language, "demo.question")),
                     meeting: None,
@@ -119,6 +111,7 @@ pub fn demo(today: NaiveDate, me: &str, my_name: &str, role: Role, language: Lan
         group,
         notes,
         shared_notes,
+        partner: (partner_id, partner_name),
     }
 }
 
@@ -135,7 +128,7 @@ mod tests {
     #[test]
     fn the_demo_has_five_meetings_held_before_today_and_planned_after() {
         let today: NaiveDate = "2026-11-23".parse().unwrap();
-        let demo = demo(today, "me", "Aylin", Role::Mentee, Language::Nl);
+        let demo = demo(today, "me", Role::Mentee, Language::Nl);
         assert!(demo.programme.demo);
         assert_eq!(demo.group.meetings.len(), 5);
         for meeting in demo.group.meetings.values() {

@@ -153,9 +153,6 @@ pub struct ProgrammeDoc {
     /// The programme's id on the sync server (empty for the demo).
     pub programme_id: String,
     pub coordinator_name: String,
-    /// In matching programmes: who takes part, so participants can state preferences after the
-    /// introduction event (person id to name and role). Empty otherwise.
-    pub participants: BTreeMap<String, MemberDoc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
@@ -256,7 +253,6 @@ impl ProgrammeDoc {
             preparation_doc: String::new(),
             programme_id: String::new(),
             coordinator_name: String::new(),
-            participants: BTreeMap::new(),
         }
     }
 }
@@ -273,7 +269,8 @@ pub struct GroupDoc {
     /// Document id of the programme this group belongs to.
     pub programme_doc: String,
     pub group_kind: GroupKind,
-    /// Person id to member.
+    /// Person id to member. Names are not here: the server's directory has them (so erasing
+    /// a person erases her name, which a document's history would keep).
     pub members: BTreeMap<String, MemberDoc>,
     /// Document id of the group's notes (shared notes and goals).
     pub notes_doc: String,
@@ -298,7 +295,6 @@ pub struct CircleDoc {
 
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
 pub struct MemberDoc {
-    pub name: String,
     pub role: Role,
 }
 
@@ -340,27 +336,11 @@ impl DocSchema for GroupDoc {
 }
 
 impl GroupDoc {
-    pub fn new_pair(
-        programme_doc: &str,
-        notes_doc: &str,
-        mentor: (&str, &str),
-        mentee: (&str, &str),
-    ) -> GroupDoc {
-        let mut members = BTreeMap::new();
-        members.insert(
-            mentor.0.to_owned(),
-            MemberDoc {
-                name: mentor.1.to_owned(),
-                role: Role::Mentor,
-            },
-        );
-        members.insert(
-            mentee.0.to_owned(),
-            MemberDoc {
-                name: mentee.1.to_owned(),
-                role: Role::Mentee,
-            },
-        );
+    pub fn new_pair(programme_doc: &str, notes_doc: &str, mentor: &str, mentee: &str) -> GroupDoc {
+        let members = [(mentor, Role::Mentor), (mentee, Role::Mentee)]
+            .into_iter()
+            .map(|(person, role)| (person.to_owned(), MemberDoc { role }))
+            .collect();
         GroupDoc {
             kind: DocKind::Group.as_str().to_owned(),
             schema: SCHEMA,
@@ -374,12 +354,12 @@ impl GroupDoc {
         }
     }
 
-    /// A circle of `members` (person id, name, role) with its details; its notes document
-    /// follows from the server.
+    /// A circle of `members` (person id, role) with its details; its notes document follows
+    /// from the server.
     pub fn new_circle(
         programme_doc: &str,
         circle: CircleDoc,
-        members: &[(String, String, Role)],
+        members: &[(String, Role)],
     ) -> GroupDoc {
         GroupDoc {
             kind: DocKind::Group.as_str().to_owned(),
@@ -389,15 +369,7 @@ impl GroupDoc {
             group_kind: GroupKind::Circle,
             members: members
                 .iter()
-                .map(|(person, name, role)| {
-                    (
-                        person.clone(),
-                        MemberDoc {
-                            name: name.clone(),
-                            role: *role,
-                        },
-                    )
-                })
+                .map(|(person, role)| (person.clone(), MemberDoc { role: *role }))
                 .collect(),
             notes_doc: String::new(),
             meetings: BTreeMap::new(),
@@ -843,8 +815,8 @@ impl Default for PreparationDoc {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Roster: the coordinator's own list of people, invitations, criteria and pairs.
-// Audience: the coordinator only (it holds e-mail addresses).
+// Roster: the coordinator's criteria and pairs. Audience: the coordinator only. Invitations
+// (names, e-mail addresses) are kept by the server only, so they can be erased.
 
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
 pub struct RosterDoc {
@@ -852,27 +824,10 @@ pub struct RosterDoc {
     pub schema: u64,
     pub programme_id: String,
     pub programme_doc: String,
-    /// Invitation id to the person invited.
-    pub invitations: BTreeMap<String, InviteeDoc>,
     /// Preselection criteria, written down before pairing: a weight (0-5) per criterion.
     pub criteria: BTreeMap<String, u64>,
     /// Group id to pair.
     pub pairs: BTreeMap<String, PairDoc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
-pub struct InviteeDoc {
-    pub name: String,
-    pub email: String,
-    pub role: Role,
-    /// The code as shown (ABCD-EFGH-JKMN-P), to send again.
-    pub code: String,
-    pub invited_on: String,
-    pub expires_at: String,
-    /// open, accepted, declined, revoked (as last heard from the server)
-    pub state: String,
-    /// Her person id, once she accepted.
-    pub person: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
@@ -898,7 +853,6 @@ impl RosterDoc {
             schema: SCHEMA,
             programme_id: programme_id.to_owned(),
             programme_doc: programme_doc.to_owned(),
-            invitations: BTreeMap::new(),
             criteria: [
                 ("same_track", 3),
                 ("shared_interests", 2),
@@ -1073,7 +1027,7 @@ mod tests {
 
     #[test]
     fn concurrent_edits_to_different_fields_of_a_meeting_both_survive() {
-        let mut group = GroupDoc::new_pair("p", "n", ("a", "Anna"), ("b", "Bo"));
+        let mut group = GroupDoc::new_pair("p", "n", "a", "b");
         group
             .meetings
             .insert("m1".into(), MeetingDoc::planned(Some("topic-1".into())));
@@ -1097,7 +1051,7 @@ mod tests {
 
     #[test]
     fn a_field_changed_on_two_devices_shows_one_value_and_offers_the_other_back() {
-        let mut group = GroupDoc::new_pair("p", "n", ("a", "Anna"), ("b", "Bo"));
+        let mut group = GroupDoc::new_pair("p", "n", "a", "b");
         group
             .meetings
             .insert("m1".into(), MeetingDoc::planned(None));
@@ -1242,7 +1196,7 @@ mod tests {
 
     #[test]
     fn only_the_teachers_first_device_makes_a_missing_session_text() {
-        let pair = GroupDoc::new_pair("p", "n", ("mentor", "Sanne"), ("mentee", "Aylin"));
+        let pair = GroupDoc::new_pair("p", "n", "mentor", "mentee");
         let mut circle = pair.clone();
         circle.circle = Some(CircleDoc {
             name: "Circle".into(),

@@ -4,27 +4,40 @@
 use chrono::NaiveDate;
 
 use crate::docs::{EvaluationDoc, GroupDoc, ProgrammeDoc};
-use crate::views;
+use crate::views::{self, Names};
 use pm_domain::api::{EvaluationAnswer, EvaluationSummary, PairRow, TopicRating};
 use pm_domain::i18n::{format_date, t};
 use pm_domain::model::{Language, MeetingStatus, Role};
 
+/// A pair as the coordinator's roster and the server know it.
+pub struct PairSeen<'a> {
+    pub group_id: &'a str,
+    pub group: &'a GroupDoc,
+    pub formed_on: &'a str,
+    /// When one of its members' devices last talked to the server.
+    pub last_sync: Option<String>,
+}
+
 /// One pair's row on the dashboard.
 pub fn pair_row(
     programme: &ProgrammeDoc,
-    group_id: &str,
-    group: &GroupDoc,
-    formed_on: &str,
-    last_sync: Option<String>,
+    pair: PairSeen<'_>,
+    names: &Names,
     today: NaiveDate,
     language: Language,
 ) -> PairRow {
+    let PairSeen {
+        group_id,
+        group,
+        formed_on,
+        last_sync,
+    } = pair;
     let name_of = |role: Role| {
         group
             .members
-            .values()
-            .filter(|m| m.role == role)
-            .map(|m| m.name.clone())
+            .iter()
+            .filter(|(_, m)| m.role == role)
+            .map(|(person, _)| names.of(person))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -271,12 +284,28 @@ mod tests {
         assert!(lines[2].contains("5.00"));
     }
 
+    fn seen(group: &GroupDoc) -> PairSeen<'_> {
+        PairSeen {
+            group_id: "g",
+            group,
+            formed_on: "2026-09-20",
+            last_sync: None,
+        }
+    }
+
+    fn names() -> Names {
+        Names::new(
+            [("m".into(), "Sanne".into()), ("e".into(), "Aylin".into())],
+            Language::Nl,
+        )
+    }
+
     #[test]
     fn a_new_pair_shows_no_meeting_yet_and_a_held_meeting_with_its_date() {
         let p = programme();
-        let mut group = GroupDoc::new_pair("p", "n", ("m", "Sanne"), ("e", "Aylin"));
+        let mut group = GroupDoc::new_pair("p", "n", "m", "e");
         let today: NaiveDate = "2026-10-01".parse().unwrap();
-        let row = pair_row(&p, "g", &group, "2026-09-20", None, today, Language::Nl);
+        let row = pair_row(&p, seen(&group), &names(), today, Language::Nl);
         assert!(row.no_meeting_yet);
         assert_eq!(
             (row.mentor.as_str(), row.mentee.as_str()),
@@ -296,7 +325,7 @@ mod tests {
                 ..MeetingDoc::planned(Some("topic-1".into()))
             },
         );
-        let row = pair_row(&p, "g", &group, "2026-09-20", None, today, Language::Nl);
+        let row = pair_row(&p, seen(&group), &names(), today, Language::Nl);
         assert!(!row.no_meeting_yet);
         assert_eq!(
             row.held,

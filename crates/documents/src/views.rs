@@ -14,6 +14,37 @@ use pm_domain::guide::{self, Due, Timing, TopicProgress};
 use pm_domain::i18n::{format_date, t, tf};
 use pm_domain::model::{Formality, Language, MeetingStatus, Quarter, Role, Structure};
 
+/// Who is called what: the names the server's directory gave (names are kept there, never in a
+/// document, so erasing a person erases her name), and on this device her own and the demo's.
+/// Someone it does not know has left the programme, and is shown so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    known: std::collections::BTreeMap<String, String>,
+    left: String,
+}
+
+impl Names {
+    pub fn new(known: impl IntoIterator<Item = (String, String)>, language: Language) -> Names {
+        Names {
+            known: known.into_iter().collect(),
+            left: t(language, "person.left"),
+        }
+    }
+
+    /// Her name, or "left the programme".
+    pub fn of(&self, person: &str) -> String {
+        self.known
+            .get(person)
+            .cloned()
+            .unwrap_or_else(|| self.left.clone())
+    }
+
+    /// Whether the directory knows her (she has not left).
+    pub fn knows(&self, person: &str) -> bool {
+        self.known.contains_key(person)
+    }
+}
+
 /// The programme's quarters; if its dates are unreadable, the default calendar of the academic
 /// year `today` is in.
 pub fn quarters(programme: &ProgrammeDoc, today: NaiveDate) -> [Quarter; 4] {
@@ -302,19 +333,19 @@ pub fn topic_statuses(
 }
 
 /// The name(s) of the other member(s) of a group, seen from `me`.
-pub fn partner_names(group: &GroupDoc, me: &str) -> String {
-    let names: Vec<&str> = group
+pub fn partner_names(group: &GroupDoc, me: &str, names: &Names) -> String {
+    let partners: Vec<String> = group
         .members
-        .iter()
-        .filter(|(id, _)| id.as_str() != me)
-        .map(|(_, m)| m.name.as_str())
+        .keys()
+        .filter(|id| id.as_str() != me)
+        .map(|id| names.of(id))
         .collect();
-    names.join(", ")
+    partners.join(", ")
 }
 
 /// The goals of a pair, as the reader sees them: by the day they were set, then by their text
 /// (not by their random ids, so the order is one a person can follow).
-pub fn goal_items(group: &GroupDoc, notes: &NotesDoc, me: &str) -> Vec<GoalItem> {
+pub fn goal_items(group: &GroupDoc, notes: &NotesDoc, me: &str, names: &Names) -> Vec<GoalItem> {
     let mut goals: Vec<_> = notes.goals.iter().collect();
     goals.sort_by_key(|(id, g)| {
         (
@@ -328,11 +359,11 @@ pub fn goal_items(group: &GroupDoc, notes: &NotesDoc, me: &str) -> Vec<GoalItem>
         .map(|(id, goal)| GoalItem {
             id: id.clone(),
             kind: goal.kind,
-            owner: group
-                .members
-                .get(&goal.owner)
-                .map(|m| m.name.clone())
-                .unwrap_or_default(),
+            owner: if group.members.contains_key(&goal.owner) {
+                names.of(&goal.owner)
+            } else {
+                String::new()
+            },
             mine: goal.owner == me,
             text: goal.text.as_str().to_owned(),
             meeting: goal.meeting.clone(),
@@ -349,6 +380,7 @@ pub struct GroupHomeInput<'a> {
     pub group: &'a GroupDoc,
     pub notes: &'a NotesDoc,
     pub me: &'a str,
+    pub names: &'a Names,
     pub reflections: TextValue,
     /// Shared notes per held meeting id.
     pub shared_notes: Vec<(String, String)>,
@@ -361,6 +393,7 @@ pub fn group_home(input: GroupHomeInput<'_>, today: NaiveDate, language: Languag
         group,
         notes,
         me,
+        names,
         reflections,
         shared_notes,
     } = input;
@@ -391,7 +424,7 @@ pub fn group_home(input: GroupHomeInput<'_>, today: NaiveDate, language: Languag
             .get(me)
             .map(|m| m.role)
             .unwrap_or(Role::Mentee),
-        partner: partner_names(group, me),
+        partner: partner_names(group, me, names),
         structured: programme.settings.structure == Structure::Structured,
         formal: programme.settings.formality == Formality::Formal,
         next_meeting: next_meeting(group, today).map(|(id, m)| card(id, m)),
@@ -410,7 +443,7 @@ pub fn group_home(input: GroupHomeInput<'_>, today: NaiveDate, language: Languag
             .cloned()
             .collect(),
         topics,
-        goals: goal_items(group, notes, me),
+        goals: goal_items(group, notes, me, names),
         reflections,
         past_notes,
         quarter_now,
@@ -424,6 +457,7 @@ pub struct MeetingPageInput<'a> {
     pub group: &'a GroupDoc,
     pub notes: &'a NotesDoc,
     pub me: &'a str,
+    pub names: &'a Names,
     pub meeting_id: &'a str,
     pub shared_notes: TextValue,
     pub private_notes: TextValue,
@@ -442,6 +476,7 @@ pub fn meeting_page(
         group,
         notes,
         me,
+        names,
         meeting_id,
         shared_notes,
         private_notes,
@@ -462,7 +497,7 @@ pub fn meeting_page(
         .skip(position + 1)
         .find(|(_, m)| m.status == MeetingStatus::Planned)
         .map(|(id, m)| meeting_card(programme, id, m, &quarters, language));
-    let goals = goal_items(group, notes, me)
+    let goals = goal_items(group, notes, me, names)
         .into_iter()
         .filter(|g| g.meeting.as_deref() == Some(meeting_id) || !g.achieved)
         .collect();
@@ -477,7 +512,7 @@ pub fn meeting_page(
             .get(me)
             .map(|m| m.role)
             .unwrap_or(Role::Mentee),
-        partner: partner_names(group, me),
+        partner: partner_names(group, me, names),
         structured: programme.settings.structure == Structure::Structured,
         meeting: meeting_card(programme, meeting_id, meeting, &quarters, language),
         tells: text.as_ref().map(|t| t.tells.clone()).unwrap_or_default(),
@@ -514,14 +549,6 @@ pub fn circle_sessions(group: &GroupDoc) -> Vec<(&String, &MeetingDoc)> {
         .collect()
 }
 
-fn member_name(group: &GroupDoc, person: &str) -> String {
-    group
-        .members
-        .get(person)
-        .map(|m| m.name.clone())
-        .unwrap_or_default()
-}
-
 /// A circle's members of one role.
 pub fn circle_members_of(group: &GroupDoc, role: Role) -> Vec<&String> {
     group
@@ -533,12 +560,17 @@ pub fn circle_members_of(group: &GroupDoc, role: Role) -> Vec<&String> {
 }
 
 /// The circle's sessions as cards, for `reader` (her own attendance is shown to students).
-pub fn session_cards(group: &GroupDoc, reader: &str, language: Language) -> Vec<SessionCard> {
+pub fn session_cards(
+    group: &GroupDoc,
+    reader: &str,
+    names: &Names,
+    language: Language,
+) -> Vec<SessionCard> {
     let Some(circle) = &group.circle else {
         return Vec::new();
     };
     let students = circle_members_of(group, Role::Student);
-    let teacher = member_name(group, &circle.teacher);
+    let teacher = names.of(&circle.teacher);
     circle_sessions(group)
         .into_iter()
         .enumerate()
@@ -558,11 +590,7 @@ pub fn session_cards(group: &GroupDoc, reader: &str, language: Language) -> Vec<
                 }
             };
             let mut place = match session.and_then(|s| s.host.as_ref()) {
-                Some(host) => tf(
-                    language,
-                    "circle.at_company",
-                    &[("name", &member_name(group, host))],
-                ),
+                Some(host) => tf(language, "circle.at_company", &[("name", &names.of(host))]),
                 None => tf(
                     language,
                     "circle.at_school",
@@ -679,7 +707,17 @@ mod tests {
     }
 
     fn pair() -> GroupDoc {
-        GroupDoc::new_pair("p", "n", ("me", "Sanne"), ("you", "Aylin"))
+        GroupDoc::new_pair("p", "n", "me", "you")
+    }
+
+    fn names() -> Names {
+        Names::new(
+            [
+                ("me".into(), "Sanne".into()),
+                ("you".into(), "Aylin".into()),
+            ],
+            Language::Nl,
+        )
     }
 
     fn meeting(topic: &str, date: &str, status: MeetingStatus) -> MeetingDoc {
@@ -746,6 +784,7 @@ mod tests {
                 group: &group,
                 notes: &notes,
                 me: "me",
+                names: &names(),
                 reflections: TextValue::default(),
                 shared_notes: vec![("b".into(), "notes of b".into())],
             },
@@ -757,6 +796,25 @@ mod tests {
         assert_eq!(home.quarter_now, Some(2));
         assert_eq!(home.my_role, Role::Mentor);
         assert_eq!(home.partner, "Aylin");
+        let after_erasure = Names::new([("me".into(), "Sanne".into())], Language::En);
+        let erased = group_home(
+            GroupHomeInput {
+                group_id: "g",
+                programme: &programme,
+                group: &group,
+                notes: &notes,
+                me: "me",
+                names: &after_erasure,
+                reflections: TextValue::default(),
+                shared_notes: Vec::new(),
+            },
+            d("2026-11-23"),
+            Language::En,
+        );
+        assert_eq!(
+            erased.partner, "Left the programme",
+            "a name the directory no longer has"
+        );
         assert_eq!(home.past_notes[0].text, "notes of b", "newest first");
         assert!(home.next_meeting.is_none());
     }

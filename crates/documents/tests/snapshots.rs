@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use pm_documents::demo::demo;
-use pm_documents::monitoring::pair_row;
-use pm_documents::views::{self, GroupHomeInput, MeetingPageInput};
+use pm_documents::monitoring::{PairSeen, pair_row};
+use pm_documents::views::{self, GroupHomeInput, MeetingPageInput, Names};
 use pm_domain::api::TextValue;
 use pm_domain::model::{Language, MeetingStatus, Role};
 use serde::Serialize;
@@ -79,8 +79,16 @@ fn text(text: &str) -> TextValue {
     }
 }
 
+/// Her own name and the demo partner's, as the session gives them.
+fn names(d: &pm_documents::demo::Demo, language: Language) -> Names {
+    Names::new(
+        [("me".to_owned(), "Sanne".to_owned()), d.partner.clone()],
+        language,
+    )
+}
+
 fn home(role: Role, language: Language) -> pm_domain::api::GroupHome {
-    let d = demo(day(), "me", "Sanne", role, language);
+    let d = demo(day(), "me", role, language);
     views::group_home(
         GroupHomeInput {
             group_id: "group",
@@ -88,6 +96,7 @@ fn home(role: Role, language: Language) -> pm_domain::api::GroupHome {
             group: &d.group,
             notes: &d.notes,
             me: "me",
+            names: &names(&d, language),
             reflections: text(""),
             shared_notes: d.shared_notes.clone(),
         },
@@ -108,7 +117,7 @@ fn the_mentors_home_in_english() {
 
 #[test]
 fn a_held_meeting_page() {
-    let d = demo(day(), "me", "Sanne", Role::Mentor, Language::Nl);
+    let d = demo(day(), "me", Role::Mentor, Language::Nl);
     let (held, notes) = d
         .group
         .meetings
@@ -132,6 +141,7 @@ fn a_held_meeting_page() {
             group: &d.group,
             notes: &d.notes,
             me: "me",
+            names: &names(&d, Language::Nl),
             meeting_id: &held,
             shared_notes: text(&notes),
             private_notes: text(""),
@@ -146,13 +156,16 @@ fn a_held_meeting_page() {
 
 #[test]
 fn the_coordinators_row_of_a_pair() {
-    let d = demo(day(), "me", "Sanne", Role::Mentor, Language::Nl);
+    let d = demo(day(), "me", Role::Mentor, Language::Nl);
     let row = pair_row(
         &d.programme,
-        "group",
-        &d.group,
-        "2026-09-01",
-        Some("2026-11-29T10:00:00Z".into()),
+        PairSeen {
+            group_id: "group",
+            group: &d.group,
+            formed_on: "2026-09-01",
+            last_sync: Some("2026-11-29T10:00:00Z".into()),
+        },
+        &names(&d, Language::Nl),
         day(),
         Language::Nl,
     );

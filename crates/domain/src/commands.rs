@@ -56,6 +56,8 @@ commands! {
     "devices" => Devices {} -> wire::Devices;
     "remove_device" => RemoveDevice { peer: String } -> wire::Devices;
     "withdraw" => Withdraw { programme: String } -> ();
+    /// Erases her data from the server and this device; the app then starts again, as new.
+    "erase_my_data" => EraseMyData {} -> ();
     "profile_form" => ProfileForm { programme: String } -> api::ProfileForm;
     "save_profile_form" => SaveProfileForm { form: api::ProfileForm } -> api::ProfileForm;
     "evaluation_form" => EvaluationForm { programme: String } -> api::EvaluationForm;

@@ -491,6 +491,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("demo.programme", "Demo: peer mentoring ICT", "Demo: peer mentoring ICT"),
     ("demo.school", "Voorbeeldhogeschool", "Example University"),
     ("demo.you", "Jij", "You"),
+    ("person.left", "Heeft het programma verlaten", "Left the programme"),
     ("demo.mentor", "Sanne (demo)", "Sanne (demo)"),
     ("demo.mentee", "Aylin (demo)", "Aylin (demo)"),
     ("demo.place", "Bibliotheek, studieplek 2.14", "Library, study room 2.14"),

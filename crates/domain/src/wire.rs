@@ -46,6 +46,11 @@ pub struct CreateInvitation {
     pub role: Role,
     /// How the coordinator addresses her; shown to her when she opens the invitation.
     pub name: String,
+    /// Where the coordinator sends the invitation (may be empty). Kept by the server only, so
+    /// it can be erased: gone when she declines, and a set number of days after she accepts
+    /// or the code expires.
+    #[serde(default)]
+    pub email: String,
     /// Days until the code expires (1 to 60).
     pub valid_days: u32,
 }
@@ -161,6 +166,50 @@ pub struct Directory {
     pub memberships: Vec<Membership>,
     pub groups: Vec<String>,
     pub documents: Vec<DirectoryEntry>,
+    /// The names of the people she works with (herself, her groups' members, her programmes'
+    /// coordinators; a coordinator: her programmes' members; in a matching programme: its
+    /// participants). Names live only here and in the server's registry, never in a synced
+    /// document, so erasing a person erases her name; someone missing has left.
+    #[serde(default)]
+    pub people: Vec<PersonName>,
+    /// Documents erased from the server since `?erased_since=` (programme end, a person's
+    /// erasure): devices drop their copies.
+    #[serde(default)]
+    pub erased: Vec<String>,
+    /// The server's time of this answer (RFC 3339): the next `erased_since`.
+    #[serde(default)]
+    pub checked_at: String,
+}
+
+/// A person's name as the registry keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName {
+    pub person: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// `POST /api/me/name`: she changed her name (the server keeps the names; see [`Directory`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rename {
+    pub name: String,
+}
+
+/// `POST /api/programmes/matching` (coordinator): whether participants choose each other, so
+/// they see each other's names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetMatching {
+    pub programme: String,
+    pub matching: bool,
+}
+
+/// `POST /api/erase`: the person of the credential erases her data from the server: her own
+/// documents (with their history), her registry rows, her devices' credentials, her invitation.
+/// Her other devices are told (`device_erased`) and erase their copies.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Erased {
+    /// The documents deleted from the server's storage.
+    pub documents: Vec<String>,
 }
 
 /// A document in the directory: what the server registered about it, and her access.
@@ -221,7 +270,10 @@ pub struct MemberInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationState {
     pub id: String,
+    /// Empty once declined or past retention.
     pub name: String,
+    #[serde(default)]
+    pub email: String,
     pub role: Role,
     /// open, accepted, declined or revoked
     pub state: String,
@@ -249,7 +301,7 @@ impl ApiError {
             "forbidden" | "unauthorized" | "setup_key_wrong" | "too_many_attempts" => {
                 ErrorKind::Denied
             }
-            "not_found" | "code_unknown" | "link_unknown" => ErrorKind::NotFound,
+            "not_found" | "code_unknown" | "link_unknown" | "device_erased" => ErrorKind::NotFound,
             "server_error" => ErrorKind::Infrastructure,
             _ => ErrorKind::Invalid,
         }

@@ -410,6 +410,33 @@ impl DeviceStore for BrowserStore {
     fn checkpoint(&self) -> Result<(), StoreError> {
         Ok(())
     }
+
+    fn erase_document(&self, doc_id: &str) -> Result<(), StoreError> {
+        for key in self.memory.chunk_keys(doc_id) {
+            self.delete(format!("c/{key}"));
+        }
+        let entries: Vec<i64> = lock(&self.journal)
+            .iter()
+            .filter(|(_, doc, _)| doc == doc_id)
+            .map(|(entry, _, _)| *entry)
+            .collect();
+        lock(&self.journal).retain(|(_, doc, _)| doc != doc_id);
+        for entry in entries {
+            self.delete(journal_key(entry));
+        }
+        lock(&self.document_order).remove(doc_id);
+        for kind in ["d", "m", "p"] {
+            self.delete(format!("{kind}/{doc_id}"));
+        }
+        self.memory.erase_document(doc_id)
+    }
+
+    fn erase_everything(&self) -> Result<(), StoreError> {
+        lock(&self.journal).clear();
+        lock(&self.document_order).clear();
+        self.queue(Write::Clear);
+        self.memory.erase_everything()
+    }
 }
 
 impl Storage for BrowserStore {

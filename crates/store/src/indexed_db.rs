@@ -19,6 +19,8 @@ const STORE: &str = "kv";
 pub(crate) enum Write {
     Put(String, Vec<u8>),
     Delete(String),
+    /// Everything in the store.
+    Clear,
 }
 
 /// An open database.
@@ -166,6 +168,7 @@ impl Database {
                     store.put_with_key(&Uint8Array::from(value.as_slice()), &JsValue::from_str(key))
                 }
                 Write::Delete(key) => store.delete(&JsValue::from_str(key)),
+                Write::Clear => store.clear(),
             };
             if let Err(e) = made {
                 let _ = transaction.abort();

@@ -148,6 +148,14 @@ pub trait DeviceStore: Send + Sync + 'static {
 
     /// Makes what was written durable in its final place (before closing).
     fn checkpoint(&self) -> Result<(), StoreError>;
+
+    /// Deletes a document with its whole history from this device: its chunks, index entry,
+    /// sync mark, waiting registration and journal entries (a document erased on the server).
+    fn erase_document(&self, doc_id: &str) -> Result<(), StoreError>;
+
+    /// Deletes everything this device keeps (its person erased her data): afterwards nothing
+    /// of hers is in its storage, and it starts as a new device.
+    fn erase_everything(&self) -> Result<(), StoreError>;
 }
 
 /// A store a device can run on: its own tables and samod's document chunks, shared by clones.

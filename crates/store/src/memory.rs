@@ -45,6 +45,17 @@ impl MemoryStore {
     fn memory(&self) -> MutexGuard<'_, Memory> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// The keys of the chunks stored for a document.
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn chunk_keys(&self, doc_id: &str) -> Vec<String> {
+        self.memory()
+            .chunks
+            .keys()
+            .filter(|key| chunk_of(key, doc_id))
+            .cloned()
+            .collect()
+    }
 }
 
 impl DeviceStore for MemoryStore {
@@ -193,6 +204,27 @@ impl DeviceStore for MemoryStore {
     fn checkpoint(&self) -> Result<(), StoreError> {
         Ok(())
     }
+
+    fn erase_document(&self, doc_id: &str) -> Result<(), StoreError> {
+        let mut memory = self.memory();
+        memory.chunks.retain(|key, _| !chunk_of(key, doc_id));
+        memory.documents.retain(|e| e.doc_id != doc_id);
+        memory.sync_marks.remove(doc_id);
+        memory.pending.remove(doc_id);
+        memory.journal.retain(|(_, doc, _)| doc != doc_id);
+        Ok(())
+    }
+
+    fn erase_everything(&self) -> Result<(), StoreError> {
+        *self.memory() = Memory::default();
+        Ok(())
+    }
+}
+
+/// Whether a chunk key (samod's `docId/incremental/…`, `docId/snapshot/…`) is of `doc_id`.
+pub(crate) fn chunk_of(key: &str, doc_id: &str) -> bool {
+    key.strip_prefix(doc_id)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 impl samod::storage::Storage for MemoryStore {

@@ -85,6 +85,7 @@ impl Store {
             path: path.display().to_string(),
             source,
         };
+        create_private(path);
         let db = Connection::open(path).map_err(open_err)?;
         db.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_err)?;
@@ -95,6 +96,9 @@ impl Store {
         db.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_err)?;
         db.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_err)?;
+        // Deleted content (an erased document) is overwritten, not left in free pages.
+        db.pragma_update(None, "secure_delete", "ON")
             .map_err(open_err)?;
         let version: i64 = db
             .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -446,12 +450,71 @@ impl Store {
         )?)
     }
 
+    /// Deletes a document's chunks, index entry, sync mark, waiting registration and journal
+    /// entries, and writes the WAL back so the deleted pages (overwritten: `secure_delete`)
+    /// are all that is left of it.
+    pub fn erase_document(&self, doc_id: &str) -> Result<(), StoreError> {
+        self.waiting()
+            .retain(|key, _| !crate::memory::chunk_of(key, doc_id));
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            tx.execute(
+                "DELETE FROM chunks WHERE key = ?1 OR (key >= ?2 AND key < ?3)",
+                params![doc_id, format!("{doc_id}/"), format!("{doc_id}0")],
+            )?;
+            for table in [
+                "documents",
+                "sync_marks",
+                "pending_registrations",
+                "journal",
+            ] {
+                tx.execute(&format!("DELETE FROM {table} WHERE doc_id = ?1"), [doc_id])?;
+            }
+            tx.commit()?;
+        }
+        self.checkpoint()
+    }
+
+    /// Deletes every row of every table and writes the WAL back.
+    pub fn erase_everything(&self) -> Result<(), StoreError> {
+        self.waiting().clear();
+        self.db().execute_batch(
+            "BEGIN;
+             DELETE FROM chunks; DELETE FROM documents; DELETE FROM sync_marks;
+             DELETE FROM pending_registrations; DELETE FROM settings; DELETE FROM journal;
+             COMMIT;",
+        )?;
+        self.checkpoint()?;
+        self.db().execute_batch("VACUUM")?;
+        self.checkpoint()
+    }
+
     /// Writes the WAL back into the main database file; called on a clean shutdown.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         self.retry();
         self.db()
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+}
+
+/// Creates the database file readable and writable by its owner only (mode 0600), if it does not
+/// exist yet: SQLite gives its WAL and shared-memory files the database file's mode.
+fn create_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
+        if let Err(e) = created
+            && e.kind() != std::io::ErrorKind::AlreadyExists
+        {
+            tracing::warn!(file = %path.display(), error = %e, "could not create the database file for its owner only");
+        }
     }
 }
 
@@ -563,6 +626,14 @@ impl DeviceStore for Store {
 
     fn checkpoint(&self) -> Result<(), StoreError> {
         Store::checkpoint(self)
+    }
+
+    fn erase_document(&self, doc_id: &str) -> Result<(), StoreError> {
+        Store::erase_document(self, doc_id)
+    }
+
+    fn erase_everything(&self) -> Result<(), StoreError> {
+        Store::erase_everything(self)
     }
 }
 

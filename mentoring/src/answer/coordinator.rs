@@ -116,7 +116,7 @@ pub(super) async fn invite(
 ) -> Answer<InviteResult> {
     Ok(host
         .session()?
-        .invite(&programme, role, &name, &email, days, today())
+        .invite(&programme, role, &name, &email, days)
         .await?)
 }
 

@@ -21,6 +21,7 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::Devices => |c| devices(host, c),
         cmd::RemoveDevice => |c| remove_device(host, c),
         cmd::Withdraw => |c| withdraw(host, c),
+        cmd::EraseMyData => |c| erase_my_data(host, c),
         cmd::ProfileForm => |c| profile_form(host, c),
         cmd::SaveProfileForm => |c| save_profile_form(host, c),
         cmd::EvaluationForm => |c| evaluation_form(host, c),
@@ -89,6 +90,12 @@ pub(super) async fn remove_device(
     cmd::RemoveDevice { peer }: cmd::RemoveDevice,
 ) -> Answer<Devices> {
     Ok(host.session()?.remove_device(&peer).await?)
+}
+
+pub(super) async fn erase_my_data(host: &dyn Host, _: cmd::EraseMyData) -> Answer<()> {
+    host.session()?.erase_me().await?;
+    host.start_again();
+    Ok(())
 }
 
 pub(super) async fn withdraw(

@@ -32,6 +32,9 @@ pub trait Host: Sync {
 
     /// Opens her mail program with a prepared message (a `mailto:` address, already checked).
     fn open_mail(&self, mailto: &str) -> Result<(), CommandError>;
+
+    /// Starts the app again, shortly after the answer went out (the device was erased).
+    fn start_again(&self);
 }
 
 /// An error as the window receives it: a stable code it translates, its kind, and the technical

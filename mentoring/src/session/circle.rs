@@ -43,22 +43,23 @@ impl Session {
         let profiles = self.profiles(&p).await?;
         let mut circles = Vec::new();
         let mut placed = std::collections::BTreeMap::new();
+        let names = self.names()?;
         for (group_doc, group) in self.circles_of(&p.programme).await? {
             let circle = group.circle.clone().unwrap_or_else(empty_circle);
             for person in group.members.keys() {
                 placed.insert(person.clone(), circle.name.clone());
             }
-            let sessions = views::session_cards(&group, "", language);
+            let sessions = views::session_cards(&group, "", &names, language);
             circles.push(CircleRow {
                 group: group_doc,
                 name: circle.name.clone(),
                 students: views::circle_members_of(&group, Role::Student).len(),
                 professionals: views::circle_members_of(&group, Role::Professional).len(),
-                teacher: group
-                    .members
-                    .get(&circle.teacher)
-                    .map(|m| m.name.clone())
-                    .unwrap_or_default(),
+                teacher: if group.members.contains_key(&circle.teacher) {
+                    names.of(&circle.teacher)
+                } else {
+                    String::new()
+                },
                 warnings: views::circle_warnings(&group, language),
                 held: sessions
                     .iter()
@@ -145,14 +146,14 @@ impl Session {
             .chain(form.professionals.iter().map(|s| (s, Role::Professional)))
             .chain(std::iter::once((&form.teacher, Role::Facilitator)));
         for (person, role) in chosen {
-            if members.iter().any(|(p, _, _)| p == person) {
+            if members.iter().any(|(p, _)| p == person) {
                 continue;
             }
             let accepted = self
                 .participants(&p, role)?
                 .into_iter()
                 .find(|m| &m.person == person);
-            let Some(member) = accepted else {
+            if accepted.is_none() {
                 let other_role = [Role::Student, Role::Professional, Role::Facilitator]
                     .into_iter()
                     .any(|r| {
@@ -164,11 +165,11 @@ impl Session {
                 } else {
                     ActionError::NotAccepted
                 });
-            };
+            }
             if role != Role::Facilitator {
                 details.insert(person.clone(), detail(profiles.get(person), language));
             }
-            members.push((person.clone(), member.name, role));
+            members.push((person.clone(), role));
         }
         let circle = CircleDoc {
             name: name.clone(),
@@ -177,7 +178,7 @@ impl Session {
             details,
         };
         let group = GroupDoc::new_circle(programme_doc, circle, &members);
-        let members = members.into_iter().map(|(id, _, _)| id).collect();
+        let members = members.into_iter().map(|(id, _)| id).collect();
         let group_doc = self.form_group(&p, group, &name, members).await?;
         Ok(group_doc)
     }
@@ -224,12 +225,13 @@ impl Session {
         let programme: ProgrammeDoc = self.device.read(&group.programme_doc).await?;
         let circle = group.circle.clone().unwrap_or_else(empty_circle);
         let my_role = group.members.get(&me).map_or(Role::Student, |m| m.role);
+        let names = self.names()?;
         let mut members: Vec<CircleMember> = group
             .members
             .iter()
             .map(|(person, m)| CircleMember {
                 person: person.clone(),
-                name: m.name.clone(),
+                name: names.of(person),
                 role: m.role,
                 detail: circle.details.get(person).cloned().unwrap_or_default(),
             })
@@ -248,14 +250,14 @@ impl Session {
             programme: programme.name,
             school: programme.school,
             my_role,
-            sessions: views::session_cards(group, &me, language),
+            sessions: views::session_cards(group, &me, &names, language),
             warnings: views::circle_warnings(group, language),
             can_plan: circle::may_plan_sessions(my_role),
             hosts: views::circle_members_of(group, Role::Professional)
                 .into_iter()
                 .map(|p| PersonRef {
                     person: p.clone(),
-                    name: group.members[p].name.clone(),
+                    name: names.of(p),
                 })
                 .collect(),
             members,
@@ -397,7 +399,8 @@ impl Session {
         let doc = self.circle_group(group).await?;
         let profile = self.profile()?;
         let language = profile.language;
-        let card = views::session_cards(&doc, &profile.person_id, language)
+        let names = self.names()?;
+        let card = views::session_cards(&doc, &profile.person_id, &names, language)
             .into_iter()
             .find(|c| c.meeting == meeting)
             .ok_or_else(|| ActionError::UnknownMeeting(meeting.to_owned()))?;
@@ -409,7 +412,7 @@ impl Session {
             .filter(|(_, m)| matches!(m.role, Role::Student | Role::Professional))
             .map(|(person, m)| AttendanceRow {
                 person: person.clone(),
-                name: m.name.clone(),
+                name: names.of(person),
                 role: m.role,
                 present: session
                     .as_ref()
@@ -507,11 +510,13 @@ impl Session {
         let doc = self.circle_group(group).await?;
         let profile = self.profile()?;
         let me = profile.person_id.clone();
-        let member = doc
-            .members
+        doc.members
             .get(&me)
             .filter(|m| m.role == Role::Student)
             .ok_or(ActionError::WrongRole)?;
+        let names = self.names()?;
+        // Her full name as she entered it, printed exactly.
+        let student = names.of(&me);
         let decision = circle::certificate_decision(&views::attended(&doc, &me));
         let CertificateDecision::Granted { dates } = &decision else {
             return Err(ActionError::NoCertificate(circle::certificate_explanation(
@@ -523,22 +528,18 @@ impl Session {
         let circle = doc.circle.clone().unwrap_or_else(empty_circle);
         let bytes = pdf::certificate(&pdf::Certificate {
             language: profile.language,
-            student: member.name.clone(),
+            student: student.clone(),
             circle: circle.name.clone(),
             school: programme.school.clone(),
             organisation: circle.organisation.clone(),
-            teacher: doc
-                .members
-                .get(&circle.teacher)
-                .map(|m| m.name.clone())
-                .unwrap_or_default(),
+            teacher: names.of(&circle.teacher),
             dates: dates.clone(),
             issued: today,
         });
         let file = format!(
             "{}-{}.pdf",
             t(profile.language, "certificate.file"),
-            file_safe(&member.name)
+            file_safe(&student)
         );
         Ok((file, bytes))
     }

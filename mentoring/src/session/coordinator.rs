@@ -18,14 +18,15 @@ use crate::api::{
 };
 use crate::client::ServerApi;
 use crate::docs::{
-    self, CHECKLIST, EvaluationDoc, GroupDoc, InviteeDoc, MENTOR_CHECKLIST, MemberDoc, PairDoc,
-    PreparationDoc, ProfileDoc, ProgrammeDoc, RosterDoc,
+    self, CHECKLIST, EvaluationDoc, GroupDoc, MENTOR_CHECKLIST, PairDoc, PreparationDoc,
+    ProfileDoc, ProgrammeDoc, RosterDoc,
 };
 use crate::i18n::{format_date, t, tf};
 use crate::matching::{self, Criteria, Mentee, Mentor, Reason};
 use crate::model::{DocKind, Language, Pairing, Role, Settings, Steering};
 use crate::wire::{
-    CreateGroup, CreateInvitation, CreateProgramme, ProgrammeStatus, RevokeInvitation, Withdraw,
+    CreateGroup, CreateInvitation, CreateProgramme, ProgrammeStatus, RevokeInvitation, SetMatching,
+    Withdraw,
 };
 use crate::{guide, mail, monitoring, views};
 
@@ -292,7 +293,6 @@ impl Session {
         name: &str,
         email: &str,
         valid_days: u32,
-        today: NaiveDate,
     ) -> Result<InviteResult, ActionError> {
         let p = self.programme(programme_doc).await?;
         let name = check_name(name)?;
@@ -308,27 +308,16 @@ impl Session {
                     programme: p.programme.programme_id.clone(),
                     role,
                     name: name.clone(),
+                    email: email.clone(),
                     valid_days: valid_days.clamp(1, 60),
                 },
             )
             .await?;
-        let invitee = InviteeDoc {
-            name: name.clone(),
-            email: email.clone(),
-            role,
-            code: created.code.clone(),
-            invited_on: today.to_string(),
-            expires_at: created.expires_at.clone(),
-            state: "open".into(),
-            person: None,
-        };
-        let id = created.id.clone();
-        self.device
-            .change::<RosterDoc, _>(&p.roster_doc, move |r| {
-                r.invitations.insert(id, invitee);
-                Ok(())
-            })
-            .await?;
+        // The code as shown, to send again from this device; the server keeps only its hash.
+        self.set_setting(&Setting::InvitationCode(created.id.clone()), &created.code)?;
+        if let Err(e) = self.refresh_status(programme_doc).await {
+            tracing::debug!(error = %e, "the list of invitations follows at the next refresh");
+        }
         let language = self.language()?;
         let server = Url::parse(&self.setting(&Setting::Server)?.unwrap_or_default())
             .map_err(|_| ActionError::NoServer)?;
@@ -422,48 +411,22 @@ impl Session {
             &Setting::StatusAt(programme_doc.to_owned()),
             &Utc::now().to_rfc3339(),
         )?;
-        let members = status.members.clone();
-        let invitations = status.invitations.clone();
-        self.device
-            .change::<RosterDoc, _>(&p.roster_doc, move |r| {
-                for invitation in &invitations {
-                    if let Some(entry) = r.invitations.get_mut(&invitation.id) {
-                        entry.state = invitation.state.clone();
-                        entry.person = invitation.person.clone();
-                        if let Some(member) = invitation
-                            .person
-                            .as_ref()
-                            .and_then(|person| members.iter().find(|m| &m.person == person))
-                            && !member.active
-                        {
-                            entry.state = "withdrawn".into();
-                        }
-                    }
-                }
-                Ok(())
-            })
+        // Codes of invitations no longer open are of no use: they go from this device.
+        for invitation in status.invitations.iter().filter(|i| i.state != "open") {
+            self.remove_setting(&Setting::InvitationCode(invitation.id.clone()))?;
+        }
+        let matching = p.programme.settings.pairing == Pairing::Matching;
+        let told = Setting::MatchingTold(p.programme.programme_id.clone());
+        if self.setting(&told)?.as_deref() != Some(if matching { "yes" } else { "no" }) {
+            api.set_matching(
+                &credential,
+                &SetMatching {
+                    programme: p.programme.programme_id.clone(),
+                    matching,
+                },
+            )
             .await?;
-        if p.programme.settings.pairing == Pairing::Matching {
-            let participants: BTreeMap<String, MemberDoc> = status
-                .members
-                .iter()
-                .filter(|m| m.active && matches!(m.role, Role::Mentor | Role::Mentee))
-                .map(|m| {
-                    (
-                        m.person.clone(),
-                        MemberDoc {
-                            name: m.name.clone(),
-                            role: m.role,
-                        },
-                    )
-                })
-                .collect();
-            self.device
-                .change::<ProgrammeDoc, _>(programme_doc, move |p| {
-                    p.participants = participants;
-                    Ok(())
-                })
-                .await?;
+            self.set_setting(&told, if matching { "yes" } else { "no" })?;
         }
         self.sync_directory().await
     }
@@ -686,12 +649,7 @@ impl Session {
         if Self::active_pairs(&p).any(|(_, pair)| pair.mentee == mentee) {
             return Err(ActionError::AlreadyPaired);
         }
-        let group = GroupDoc::new_pair(
-            programme_doc,
-            "",
-            (mentor, &mentor_info.name),
-            (mentee, &mentee_ref.name),
-        );
+        let group = GroupDoc::new_pair(programme_doc, "", mentor, mentee);
         let title = format!("{} & {}", mentor_info.name, mentee_ref.name);
         let group_doc = self
             .form_group(
@@ -837,6 +795,7 @@ impl Session {
                 .find(|m| m.person == person)
                 .and_then(|m| m.last_seen.clone())
         };
+        let names = self.names()?;
         let mut pairs = Vec::new();
         for (_, pair) in Self::active_pairs(&p) {
             let Ok(group) = self.device.read::<GroupDoc>(&pair.group_doc).await else {
@@ -848,10 +807,13 @@ impl Session {
                 .max();
             pairs.push(monitoring::pair_row(
                 &p.programme,
-                &pair.group_doc,
-                &group,
-                &pair.formed_on,
-                last_sync,
+                monitoring::PairSeen {
+                    group_id: &pair.group_doc,
+                    group: &group,
+                    formed_on: &pair.formed_on,
+                    last_sync,
+                },
+                &names,
                 today,
                 language,
             ));
@@ -859,35 +821,65 @@ impl Session {
         let paired_mentees: Vec<&String> = Self::active_pairs(&p)
             .map(|(_, pair)| &pair.mentee)
             .collect();
-        let people = p
-            .roster
+        let paired = |person: &str| {
+            Self::active_pairs(&p).any(|(_, pair)| pair.mentor == person || pair.mentee == person)
+        };
+        let withdrawn = |person: &str| {
+            status
+                .members
+                .iter()
+                .any(|m| m.person == person && !m.active)
+        };
+        let mut people: Vec<PersonRow> = status
             .invitations
             .iter()
-            .map(|(id, i)| {
+            .map(|i| {
                 let expired =
                     i.state == "open" && days_from(&i.expires_at).is_some_and(|d| d < today);
+                let state = match &i.person {
+                    _ if expired => "expired".to_owned(),
+                    Some(person) if withdrawn(person) => "withdrawn".to_owned(),
+                    _ => i.state.clone(),
+                };
                 PersonRow {
-                    invitation: id.clone(),
+                    invitation: i.id.clone(),
                     person: i.person.clone(),
                     name: i.name.clone(),
                     email: i.email.clone(),
                     role: i.role,
-                    state: if expired {
-                        "expired".into()
-                    } else {
-                        i.state.clone()
-                    },
-                    code: i.code.clone(),
+                    state,
+                    code: self
+                        .setting(&Setting::InvitationCode(i.id.clone()))
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default(),
                     expires: days_from(&i.expires_at)
                         .map(|d| format_date(language, d))
                         .unwrap_or_default(),
-                    paired: i.person.as_ref().is_some_and(|person| {
-                        Self::active_pairs(&p)
-                            .any(|(_, pair)| &pair.mentor == person || &pair.mentee == person)
-                    }),
+                    paired: i.person.as_deref().is_some_and(paired),
                 }
             })
             .collect();
+        // Members whose invitation is past retention: the server keeps them, not the invitation.
+        for m in &status.members {
+            let listed = status
+                .invitations
+                .iter()
+                .any(|i| i.person.as_ref() == Some(&m.person));
+            if m.role != Role::Coordinator && !listed {
+                people.push(PersonRow {
+                    invitation: m.invitation.clone().unwrap_or_default(),
+                    person: Some(m.person.clone()),
+                    name: m.name.clone(),
+                    email: String::new(),
+                    role: m.role,
+                    state: if m.active { "accepted" } else { "withdrawn" }.to_owned(),
+                    code: String::new(),
+                    expires: String::new(),
+                    paired: paired(&m.person),
+                });
+            }
+        }
         let mentors = self
             .mentors(&p)
             .await?

@@ -297,13 +297,16 @@ impl Session {
                 .collect(),
             capacity: profile.capacity,
             matching,
-            candidates: programme
-                .participants
-                .iter()
-                .filter(|(id, m)| m.role == other_role && **id != me)
-                .map(|(id, m)| PersonRef {
-                    person: id.clone(),
-                    name: m.name.clone(),
+            // In a matching programme the server's directory lists its participants.
+            candidates: self
+                .directory()?
+                .map(|d| d.people)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| matching && p.role == other_role && p.person != me)
+                .map(|p| PersonRef {
+                    person: p.person,
+                    name: p.name,
                 })
                 .collect(),
             preferences: profile.preferences,

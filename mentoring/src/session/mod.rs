@@ -45,6 +45,16 @@ pub const DIRECTORY_EVERY: Duration = Duration::from_secs(8);
 /// How often it looks whether the text arrived meanwhile.
 const TEXT_POLL: Duration = Duration::from_millis(50);
 
+/// Why [`Session::keep_in_touch`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The device closed.
+    Closed,
+    /// Her data was erased (from another of her devices): this device erased everything and
+    /// the app must start again.
+    Erased,
+}
+
 /// Something the person asked for that cannot be done, with a code the window words in her
 /// language (`error.<code>` in [`crate::i18n`]).
 #[derive(Debug, thiserror::Error)]
@@ -327,26 +337,80 @@ impl Session {
     /// While the device is online, sends the registrations waiting for the server and asks it
     /// for newly shared documents (a pair just formed, a programme just joined): at once when
     /// the link comes up, then every [`DIRECTORY_EVERY`]. Runs until the device closes.
-    pub async fn keep_in_touch(&self) {
+    pub async fn keep_in_touch(&self) -> Ended {
         let mut online = self.device.status();
         loop {
-            let connected = matches!(
-                online.borrow_and_update().state,
-                SyncState::Syncing | SyncState::Synced
-            );
-            if connected {
-                if let Err(e) = self.flush_registrations().await {
+            let state = online.borrow_and_update().state;
+            let connected = matches!(state, SyncState::Syncing | SyncState::Synced);
+            // A refused device asks why: its person may have erased her data from another device.
+            if connected || state == SyncState::Refused {
+                if connected && let Err(e) = self.flush_registrations().await {
                     tracing::debug!(error = %e, "registrations wait");
+                }
+                if connected && let Err(e) = self.tell_name().await {
+                    tracing::debug!(error = %e, "her new name waits");
                 }
                 match self.sync_directory().await {
                     Ok(()) | Err(ActionError::NoServer) => {}
+                    Err(ActionError::Api(e)) if e.code() == "device_erased" => {
+                        tracing::info!("her data was erased from the server; erasing this device");
+                        return match self.device.erase_everything().await {
+                            Ok(()) => Ended::Erased,
+                            Err(e) => {
+                                tracing::error!(error = %e, "erasing this device failed");
+                                Ended::Closed
+                            }
+                        };
+                    }
                     Err(e) => tracing::debug!(error = %e, "directory not refreshed"),
                 }
             }
             if let Some(Err(_)) = runtime::within(DIRECTORY_EVERY, online.changed()).await {
-                return;
+                return Ended::Closed;
             }
         }
+    }
+
+    /// Erases her data from the server and then everything on this device. Her other devices
+    /// erase theirs when they next reach the server. The app starts again afterwards, as new.
+    pub async fn erase_me(&self) -> Result<(), ActionError> {
+        let (api, credential) = self.api()?;
+        api.erase(&credential).await?;
+        self.device.erase_everything().await?;
+        Ok(())
+    }
+
+    /// Tells the server her new name, if it has not been told yet.
+    async fn tell_name(&self) -> Result<(), ActionError> {
+        let Some(name) = self.setting(&Setting::NameToTell)? else {
+            return Ok(());
+        };
+        let (api, credential) = self.api()?;
+        api.rename(&credential, &name).await?;
+        self.remove_setting(&Setting::NameToTell)
+    }
+
+    /// Who is called what, for the screens: the server's directory, her own name on this
+    /// device, and the demo partner.
+    pub(crate) fn names(&self) -> Result<crate::views::Names, ActionError> {
+        let profile = self.profile()?;
+        let mut known: Vec<(String, String)> = self
+            .directory()?
+            .map(|d| d.people.into_iter().map(|p| (p.person, p.name)).collect())
+            .unwrap_or_default();
+        if let Some(partner) = self
+            .setting(&Setting::DemoPartner)?
+            .and_then(|json| serde_json::from_str::<(String, String)>(&json).ok())
+        {
+            known.push(partner);
+        }
+        let mine = if profile.name.is_empty() {
+            crate::i18n::t(profile.language, "demo.you")
+        } else {
+            profile.name
+        };
+        known.push((profile.person_id, mine));
+        Ok(crate::views::Names::new(known, profile.language))
     }
 
     /// Saves this device's credential for `server` and who the server says she is, and connects.
@@ -441,7 +505,21 @@ impl Session {
     /// pair just formed, a programme just joined). The answer is kept for offline use.
     pub async fn sync_directory(&self) -> Result<(), ActionError> {
         let (api, credential) = self.api()?;
-        let directory = api.directory(&credential).await?;
+        let since = self.setting(&Setting::DirectoryAt)?.unwrap_or_default();
+        let directory = api.directory(&credential, &since).await?;
+        for id in &directory.erased {
+            if self
+                .device
+                .store()
+                .documents()?
+                .iter()
+                .any(|d| &d.doc_id == id)
+                || self.device.store().holds_document(id)
+            {
+                tracing::info!(%id, "a document was erased on the server; erasing it here");
+                self.device.erase_document(id)?;
+            }
+        }
         for doc in &directory.documents {
             if !self.device.has(&doc.id) {
                 let fetched = self.device.fetch(&doc.id, doc.entry.kind.as_str()).await?;
@@ -454,6 +532,9 @@ impl Session {
         let json =
             serde_json::to_string(&directory).map_err(|e| ActionError::BadField(e.to_string()))?;
         self.set_setting(&Setting::Directory, &json)?;
+        if !directory.checked_at.is_empty() {
+            self.set_setting(&Setting::DirectoryAt, &directory.checked_at)?;
+        }
         self.adopt_first_privates(&directory).await?;
         // Making a missing text can wait for the next refresh; the directory is in place.
         if let Err(e) = self.start_missing_session_notes(&directory).await {
@@ -574,22 +655,15 @@ impl Session {
             Some(_) => return Err(ActionError::RoleRequired),
             None => {}
         }
+        let changed = self.setting(&Setting::Name)?.as_deref() != Some(name.as_str());
         self.set_setting(&Setting::Name, &name)?;
         self.set_setting(&Setting::Onboarded, "yes")?;
-        let me = self.profile()?.person_id;
-        for group in self.my_groups().await? {
-            if self.device.check_writable(&group).is_err() {
-                continue;
+        // The server keeps the names the people she works with see; it hears of it when it can.
+        if changed && self.setting(&Setting::Credential)?.is_some() {
+            self.set_setting(&Setting::NameToTell, &name)?;
+            if let Err(e) = self.tell_name().await {
+                tracing::debug!(error = %e, "her new name is told when the server can be reached");
             }
-            let (me, name) = (me.clone(), name.clone());
-            self.device
-                .change::<GroupDoc, _>(&group, move |g| {
-                    if let Some(member) = g.members.get_mut(&me) {
-                        member.name = name;
-                    }
-                    Ok(())
-                })
-                .await?;
         }
         self.profile()
     }
@@ -637,13 +711,10 @@ impl Session {
         }
         let profile = self.profile()?;
         let role = profile.role.unwrap_or(Role::Mentee);
-        let demo = demo::demo(
-            today,
-            &profile.person_id,
-            &profile.name,
-            role,
-            profile.language,
-        );
+        let demo = demo::demo(today, &profile.person_id, role, profile.language);
+        let partner = serde_json::to_string(&demo.partner)
+            .map_err(|e| ActionError::BadField(e.to_string()))?;
+        self.set_setting(&Setting::DemoPartner, &partner)?;
         let mut programme = demo.programme;
         let mut group = demo.group;
         let title = programme.name.clone();

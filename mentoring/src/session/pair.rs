@@ -65,6 +65,7 @@ impl Session {
     /// The home screen.
     pub async fn home(&self, today: NaiveDate) -> Result<Home, ActionError> {
         let profile = self.profile()?;
+        let names = self.names()?;
         let mut groups = Vec::new();
         let mut circles = Vec::new();
         for group_id in self.my_groups().await? {
@@ -94,6 +95,7 @@ impl Session {
                     group: &pair.group,
                     notes: &pair.notes,
                     me: &profile.person_id,
+                    names: &names,
                     reflections,
                     shared_notes,
                 },
@@ -140,6 +142,7 @@ impl Session {
                 group: &pair.group,
                 notes: &pair.notes,
                 me: &profile.person_id,
+                names: &self.names()?,
                 meeting_id: meeting,
                 shared_notes,
                 private_notes,
@@ -263,6 +266,7 @@ impl Session {
             &pair.group,
             &pair.notes,
             &self.profile()?.person_id,
+            &self.names()?,
         ))
     }
 
@@ -383,7 +387,7 @@ impl Session {
         let pair = self.pair_docs(group).await?;
         let language = self.language()?;
         let me = self.profile()?.person_id;
-        let partner = views::partner_names(&pair.group, &me);
+        let partner = views::partner_names(&pair.group, &me, &self.names()?);
         let quarters = views::quarters(&pair.programme, now.date_naive());
         let mut events = Vec::new();
         for (id, m) in views::meetings_in_order(&pair.group) {
@@ -450,7 +454,7 @@ impl Session {
             });
         }
         let fill = mail::Fill {
-            mentee: &views::partner_names(&pair.group, &profile.person_id),
+            mentee: &views::partner_names(&pair.group, &profile.person_id, &self.names()?),
             mentor: &profile.name,
             programme: &pair.programme.name,
             proposed_times: &times,

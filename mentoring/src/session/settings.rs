@@ -51,6 +51,18 @@ pub(crate) enum Setting {
     /// The attempt secret of accepting an invitation, or of linking a device, with a code.
     AcceptAttempt(String),
     LinkAttempt(String),
+    /// The code of an open invitation as shown, on the coordinator's device that made it (the
+    /// server keeps only its hash), by invitation id.
+    InvitationCode(String),
+    /// Whether the server was told that a programme is a matching one ("yes"/"no"), by
+    /// programme id.
+    MatchingTold(String),
+    /// The demo partner: person id and name (JSON), since documents keep no names.
+    DemoPartner,
+    /// Her new name, while the server has not been told.
+    NameToTell,
+    /// The server's time of the last directory: documents erased since then are asked for.
+    DirectoryAt,
 }
 
 impl Setting {
@@ -89,6 +101,11 @@ impl Setting {
             Setting::FirstDevice => "first_device".into(),
             Setting::AcceptAttempt(code) => format!("accept_attempt:{code}"),
             Setting::LinkAttempt(code) => format!("link_attempt:{code}"),
+            Setting::InvitationCode(id) => format!("invitation_code:{id}"),
+            Setting::MatchingTold(programme) => format!("matching_told:{programme}"),
+            Setting::DemoPartner => "demo_partner".into(),
+            Setting::NameToTell => "name_to_tell".into(),
+            Setting::DirectoryAt => "directory_at".into(),
         }
     }
 }

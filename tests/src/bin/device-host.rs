@@ -119,7 +119,6 @@ impl Host {
                         arg(request, "name")?,
                         "",
                         14,
-                        today(),
                     )
                     .await
                     .map_err(failed)?;
