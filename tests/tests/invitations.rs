@@ -159,14 +159,17 @@ async fn bad_codes_get_a_clear_dutch_message_and_change_nothing_and_a_burst_is_t
     assert_eq!(err.code(), "code_revoked");
     assert!(dutch(&err).contains("ingetrokken"));
 
-    // Expired: the invitation's last day passed (the clock is moved on the server's data).
+    // Expired: the invitation's last day passed yesterday (the clock is moved on the server's
+    // data; long past, retention would have erased it, and the code would be unknown).
     let expiring = invite("Mila").await;
     server.stop();
     {
         let db = rusqlite::Connection::open(server.data_dir.join("sync-server.sqlite")).unwrap();
+        let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         db.execute(
-            "UPDATE invitations SET expires_at = '2020-01-01T00:00:00Z' WHERE name = 'Mila'",
-            [],
+            "UPDATE invitations SET expires_at = ?1 WHERE name = 'Mila'",
+            [yesterday],
         )
         .unwrap();
     }

@@ -426,3 +426,42 @@ async fn dissolving_a_pair_and_leaving_a_programme_take_access_away_on_open_conn
     .await;
     assert!(!fresh.fetch(&w.programme, "programme").await.unwrap());
 }
+
+/// Names live in the server's registry and reach a person only through her directory: her pair,
+/// her coordinator and herself, never the other pairs of a programme where people do not choose
+/// each other; the coordinator sees everyone in her programme.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mentee_learns_the_names_of_her_pair_and_coordinator_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(tmp.path()).await;
+    let api = mentoring::client::ServerApi::new(&w.server.url());
+    let names = |person: &Person| {
+        let api = api.clone();
+        let credential = person.credential();
+        async move {
+            let mut names: Vec<String> = api
+                .directory(&credential, "")
+                .await
+                .unwrap()
+                .people
+                .into_iter()
+                .map(|p| p.name)
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    assert_eq!(names(&w.mentee).await, vec!["Aylin", "Carla", "Sanne"]);
+    assert_eq!(names(&w.other_mentee).await, vec!["Carla", "Fleur", "Noor"]);
+    assert_eq!(
+        names(&w.coordinator).await,
+        vec!["Aylin", "Carla", "Fleur", "Noor", "Sanne"]
+    );
+    // Her new name reaches her partner through the server, not through a document.
+    w.mentee
+        .session
+        .save_profile("Aylin Kaya", None)
+        .await
+        .unwrap();
+    assert_eq!(names(&w.mentor).await, vec!["Aylin Kaya", "Carla", "Sanne"]);
+}

@@ -638,11 +638,13 @@ impl Session {
             .iter()
             .find(|m| m.person == mentor)
             .ok_or(ActionError::NotAccepted)?;
-        let mentee_ref = self
+        if !self
             .participants(&p, Role::Mentee)?
-            .into_iter()
-            .find(|m| m.person == mentee)
-            .ok_or(ActionError::NotAccepted)?;
+            .iter()
+            .any(|m| m.person == mentee)
+        {
+            return Err(ActionError::NotAccepted);
+        }
         if mentor_info.free() == 0 {
             return Err(ActionError::MentorFull);
         }
@@ -650,7 +652,8 @@ impl Session {
             return Err(ActionError::AlreadyPaired);
         }
         let group = GroupDoc::new_pair(programme_doc, "", mentor, mentee);
-        let title = format!("{} & {}", mentor_info.name, mentee_ref.name);
+        // The device index keeps no names: they live in the server's registry only.
+        let title = p.programme.name.clone();
         let group_doc = self
             .form_group(
                 &p,
