@@ -865,3 +865,145 @@ async fn a_note_shown_as_saved_survives_the_app_being_killed() {
     app.wait_text("#shared-notes", "Vlak voor de crash.").await;
     app.stop().await;
 }
+
+/// Every file under `dir`, as bytes.
+fn bytes_under(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            bytes.extend(bytes_under(&path));
+        } else {
+            bytes.extend(std::fs::read(&path).unwrap_or_default());
+        }
+    }
+    bytes
+}
+
+fn holds(bytes: &[u8], needle: &str) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mentee_downloads_her_data_and_then_erases_it_in_the_app() {
+    const NAME: &str = "Zoë Łukasiewicz";
+    const PRIVATE: &str = "Alleen voor mij: appelflap-barometer";
+    let tmp = tempfile::tempdir().unwrap();
+    let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
+    let data_dir = tmp.path().join("mentee");
+    let mut app = App::start(&data_dir, Some(&server.url())).await;
+    let (coordinator, programme) = programme::coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    let mentor = programme::participant(
+        &tmp.path().join("mentor"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentor,
+        "Sanne",
+    )
+    .await;
+    let code = coordinator
+        .session
+        .invite(&programme, Role::Mentee, NAME, "zoe@student.example", 14)
+        .await
+        .unwrap()
+        .code;
+    accept_in_app(&mut app, &code, NAME).await;
+    let group = programme::pair_by_name(&coordinator, &programme, "Sanne", NAME).await;
+    app.wait_text(".partner-name", "Sanne").await;
+    eventually(
+        std::time::Duration::from_secs(20),
+        "the pair reaches the mentor",
+        || async { mentor.session.sync_directory().await.is_ok() && mentor.device.has(&group) },
+    )
+    .await;
+    let meeting = mentor
+        .session
+        .plan_meeting(&group, &in_days(7).to_string(), "14:30", "Bibliotheek")
+        .await
+        .unwrap();
+    app.wait_text("#next-meeting", "Cultuur van de opleiding")
+        .await;
+
+    // She writes her own notes for the meeting.
+    app.click("#open-next").await;
+    app.type_into("#private-notes", PRIVATE).await;
+    app.wait_attr("#private-notes ~ .save-state", "data-state", "saved")
+        .await;
+    app.wait_attr("#sync-status", "data-state", "synced").await;
+
+    // She downloads her data: one zip she can read without the app.
+    app.click("#back-home").await;
+    app.click("#open-devices").await;
+    app.click("#export-my-data").await;
+    app.wait_for("#export-my-data-result").await;
+    let exports = data_dir.with_extension("exports");
+    let zip_path = std::fs::read_dir(&exports)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "zip"))
+        .expect("the archive is in her downloads");
+    assert!(
+        zip_path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("mijn-gegevens-")
+    );
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut readable = String::new();
+    let mut names = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        if name.ends_with(".md") {
+            std::io::Read::read_to_string(&mut file, &mut readable).unwrap();
+        }
+        names.push(name);
+    }
+    assert!(names.contains(&"README.md".to_owned()), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.ends_with("-private.automerge")),
+        "{names:?}"
+    );
+    assert!(readable.contains(PRIVATE), "her own notes, readable");
+    assert!(readable.contains(NAME), "her name as she entered it");
+    assert!(readable.contains("Bibliotheek"), "the pair's meeting");
+
+    // Before: her device holds her name and notes (the scan would find them).
+    assert!(holds(&bytes_under(&data_dir), PRIVATE));
+    // She erases everything; the app starts again at its first screen.
+    assert!(
+        app.client
+            .find(fantoccini::Locator::Css("#erase-my-data"))
+            .await
+            .unwrap()
+            .prop("disabled")
+            .await
+            .unwrap()
+            .is_some_and(|d| d == "true"),
+        "erasing waits until she ticked that she understands"
+    );
+    app.click("#erase-understood").await;
+    app.click("#erase-my-data").await;
+    app.wait_for("#welcome").await;
+    let left = bytes_under(&data_dir);
+    assert!(!holds(&left, PRIVATE), "her notes are gone from the device");
+    assert!(!holds(&left, NAME), "her name is gone from the device");
+
+    // Her mentor keeps the pair and sees that she left.
+    mentor.session.sync_directory().await.unwrap();
+    let page = mentor
+        .session
+        .meeting_page(&group, &meeting, programme::today())
+        .await
+        .unwrap();
+    assert_eq!(page.partner, "Heeft het programma verlaten");
+    app.stop().await;
+}

@@ -41,9 +41,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 fn holds(bytes: &[u8], needle: &str) -> bool {
-    bytes
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 /// What a byte scan of `dir` finds of her.
@@ -57,12 +55,16 @@ fn found(dir: &Path) -> Vec<&'static str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_erased_mentee_leaves_no_byte_of_her_name_or_private_notes_on_the_server_or_her_devices()
- {
+{
     let tmp = tempfile::tempdir().unwrap();
     let server_dir = tmp.path().join("server");
     let server = SyncServer::start(&server_dir, &[]).await;
-    let (coordinator, programme) =
-        coordinator(&tmp.path().join("coordinator"), &server, Settings::default()).await;
+    let (coordinator, programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
     let mut people = Vec::new();
     for (role, name, email) in [(Role::Mentor, "Sanne", ""), (Role::Mentee, NAME, EMAIL)] {
         let invitation = coordinator
@@ -93,9 +95,11 @@ async fn an_erased_mentee_leaves_no_byte_of_her_name_or_private_notes_on_the_ser
     let group = pair_by_name(&coordinator, &programme, "Sanne", NAME).await;
 
     // The pair meets; she writes shared and private notes, her profile and her evaluation.
-    eventually(Duration::from_secs(20), "the pair reaches the mentor", || async {
-        mentor.session.sync_directory().await.is_ok() && mentor.device.has(&group)
-    })
+    eventually(
+        Duration::from_secs(20),
+        "the pair reaches the mentor",
+        || async { mentor.session.sync_directory().await.is_ok() && mentor.device.has(&group) },
+    )
     .await;
     let meeting = mentor
         .session
@@ -104,21 +108,29 @@ async fn an_erased_mentee_leaves_no_byte_of_her_name_or_private_notes_on_the_ser
         .unwrap();
     settled(&mentor.device).await;
     mentee.session.sync_directory().await.unwrap();
-    eventually(Duration::from_secs(20), "the meeting reaches her", || async {
-        mentee
-            .session
-            .meeting_page(&group, &meeting, today())
-            .await
-            .is_ok()
-    })
+    eventually(
+        Duration::from_secs(20),
+        "the meeting reaches her",
+        || async {
+            mentee
+                .session
+                .meeting_page(&group, &meeting, today())
+                .await
+                .is_ok()
+        },
+    )
     .await;
-    eventually(Duration::from_secs(20), "she writes the shared notes", || async {
-        mentee
-            .session
-            .write_shared_note(&group, &meeting, "", SHARED)
-            .await
-            .is_ok()
-    })
+    eventually(
+        Duration::from_secs(20),
+        "she writes the shared notes",
+        || async {
+            mentee
+                .session
+                .write_shared_note(&group, &meeting, "", SHARED)
+                .await
+                .is_ok()
+        },
+    )
     .await;
     mentee
         .session
@@ -138,24 +150,32 @@ async fn an_erased_mentee_leaves_no_byte_of_her_name_or_private_notes_on_the_ser
         .unwrap();
     settled(&mentee.device).await;
     phone.session.sync_directory().await.unwrap();
-    eventually(Duration::from_secs(20), "her phone has her private notes", || async {
-        phone
-            .session
-            .meeting_page(&group, &meeting, today())
-            .await
-            .is_ok_and(|p| p.private_notes.text == PRIVATE)
-    })
+    eventually(
+        Duration::from_secs(20),
+        "her phone has her private notes",
+        || async {
+            phone
+                .session
+                .meeting_page(&group, &meeting, today())
+                .await
+                .is_ok_and(|p| p.private_notes.text == PRIVATE)
+        },
+    )
     .await;
     coordinator.session.sync_directory().await.unwrap();
     settled(&coordinator.device).await;
     mentor.session.sync_directory().await.unwrap();
-    eventually(Duration::from_secs(20), "the mentor reads the shared notes", || async {
-        mentor
-            .session
-            .meeting_page(&group, &meeting, today())
-            .await
-            .is_ok_and(|p| p.shared_notes.text == SHARED && p.partner == NAME)
-    })
+    eventually(
+        Duration::from_secs(20),
+        "the mentor reads the shared notes",
+        || async {
+            mentor
+                .session
+                .meeting_page(&group, &meeting, today())
+                .await
+                .is_ok_and(|p| p.shared_notes.text == SHARED && p.partner == NAME)
+        },
+    )
     .await;
     let count = |person: &Person, kind: &str| {
         person
@@ -167,7 +187,10 @@ async fn an_erased_mentee_leaves_no_byte_of_her_name_or_private_notes_on_the_ser
             .count()
     };
     assert_eq!(
-        (count(&coordinator, "profile"), count(&coordinator, "evaluation")),
+        (
+            count(&coordinator, "profile"),
+            count(&coordinator, "evaluation")
+        ),
         (2, 1),
         "before, the coordinator has both profiles and her evaluation"
     );
@@ -228,7 +251,11 @@ async fn an_erased_mentee_leaves_no_byte_of_her_name_or_private_notes_on_the_ser
 
     // The coordinator's device drops her profile and evaluation; the dashboard shows she left.
     coordinator.session.sync_directory().await.unwrap();
-    coordinator.session.refresh_status(&programme).await.unwrap();
+    coordinator
+        .session
+        .refresh_status(&programme)
+        .await
+        .unwrap();
     let dashboard = coordinator
         .session
         .dashboard(&programme, today())
@@ -236,12 +263,18 @@ async fn an_erased_mentee_leaves_no_byte_of_her_name_or_private_notes_on_the_ser
         .unwrap();
     assert_eq!(dashboard.pairs[0].mentee, "Heeft het programma verlaten");
     assert!(
-        dashboard.people.iter().all(|p| p.name != NAME && p.email != EMAIL),
+        dashboard
+            .people
+            .iter()
+            .all(|p| p.name != NAME && p.email != EMAIL),
         "{:?}",
         dashboard.people
     );
     assert_eq!(
-        (count(&coordinator, "profile"), count(&coordinator, "evaluation")),
+        (
+            count(&coordinator, "profile"),
+            count(&coordinator, "evaluation")
+        ),
         (1, 0),
         "her profile and evaluation are gone from the coordinator's device (the mentor's profile stays)"
     );
@@ -251,15 +284,24 @@ async fn an_erased_mentee_leaves_no_byte_of_her_name_or_private_notes_on_the_ser
         Vec::<&str>::new(),
         "nor does the coordinator's device keep her name or notes"
     );
-    wait_status(&mentor.device, "the mentor still syncs", is(SyncState::Synced)).await;
+    wait_status(
+        &mentor.device,
+        "the mentor still syncs",
+        is(SyncState::Synced),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coordinator_cannot_erase_herself_while_her_programme_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let server = SyncServer::start(&tmp.path().join("server"), &[]).await;
-    let (coordinator, _programme) =
-        coordinator(&tmp.path().join("coordinator"), &server, Settings::default()).await;
+    let (coordinator, _programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
     let refused = coordinator.session.erase_me().await.unwrap_err();
     assert_eq!(refused.code(), "coordinator_erases_programme");
     coordinator.session.sync_directory().await.unwrap();

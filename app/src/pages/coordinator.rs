@@ -680,6 +680,14 @@ fn EvaluationTab(programme: String) -> impl IntoView {
             move |f: SavedFile| exported.set(Some(f.path)),
         )
     };
+    let export_programme = move |_| {
+        ctx.run(
+            cmd::ExportProgramme {
+                programme: id.get_value(),
+            },
+            move |f: SavedFile| exported.set(Some(f.path)),
+        )
+    };
     view! {
         <section class="card" id="evaluation-summary">
             <h3><Tr k="coord.tab.evaluation" /></h3>
@@ -705,6 +713,7 @@ fn EvaluationTab(programme: String) -> impl IntoView {
                 }).collect_view()}
             })}
             <button id="export-evaluations" on:click=export><Tr k="eval.export" /></button>
+            <button id="export-programme" on:click=export_programme><Tr k="eval.export_programme" /></button>
             {move || exported.get().map(|path| view! { <p class="saved" id="export-result"><Tr k="export.saved" /> " " <code>{path}</code></p> })}
         </section>
     }

@@ -3,7 +3,7 @@
 //! new one with a code from one she has, and removing one).
 
 use leptos::prelude::*;
-use pm_domain::api::{EvaluationForm, InvitationView, Profile, ProfileForm};
+use pm_domain::api::{EvaluationForm, InvitationView, Profile, ProfileForm, SavedFile};
 use pm_domain::commands as cmd;
 use pm_domain::model::Role;
 use pm_domain::wire::{DeviceInfo, Devices, LinkCode};
@@ -161,6 +161,19 @@ pub fn DevicesPage() -> impl IntoView {
             devices.set(Some(d.devices))
         });
     };
+    let exported = RwSignal::new(None::<String>);
+    let export = move |_| {
+        ctx.run(cmd::ExportMyData {}, move |f: SavedFile| {
+            exported.set(Some(f.path))
+        })
+    };
+    let understood = RwSignal::new(false);
+    let erasing = RwSignal::new(false);
+    let erase = move |_| {
+        erasing.set(true);
+        // The app starts again by itself once everything is erased.
+        ctx.run(cmd::EraseMyData {}, |_: ()| {});
+    };
     view! {
         <button class="link back" id="back-home" on:click=move |_| ctx.go(Route::Home)>"← " <Tr k="nav.home" /></button>
         <section id="devices-page" class="card narrow">
@@ -198,6 +211,25 @@ pub fn DevicesPage() -> impl IntoView {
                 <p class="hint"><Tr k="devices.code_valid" /> " " {local_date_time(&c.expires_at).unwrap_or_default()}</p>
             })}
             <button id="refresh-devices" on:click=move |_| load()><Tr k="devices.refresh" /></button>
+        </section>
+        <section id="my-data" class="card narrow">
+            <h3><Tr k="data.title" /></h3>
+            <p class="hint"><Tr k="data.export_hint" /></p>
+            <button id="export-my-data" on:click=export><Tr k="data.export" /></button>
+            {move || exported.get().map(|path| view! { <p class="saved" id="export-my-data-result"><Tr k="export.saved" /> " " <code>{path}</code></p> })}
+            <h4><Tr k="data.erase_title" /></h4>
+            <p class="hint"><Tr k="data.erase_hint" /></p>
+            <label class="check">
+                <input type="checkbox" id="erase-understood" prop:checked=move || understood.get()
+                    on:change=move |ev| understood.set(event_target_checked(&ev)) />
+                <Tr k="data.erase_understood" />
+            </label>
+            <button class="danger" id="erase-my-data" prop:disabled=move || !understood.get() || erasing.get() on:click=erase>
+                <Tr k="data.erase" />
+            </button>
+            <Show when=move || erasing.get()>
+                <p class="hint" id="erasing" role="status"><Tr k="data.erasing" /></p>
+            </Show>
         </section>
         <section id="recovery" class="card narrow">
             <h3><Tr k="devices.recovery" /></h3>

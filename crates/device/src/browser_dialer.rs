@@ -51,7 +51,9 @@ impl samod::Dialer for TicketDialer {
             })?;
             let ticket = match ServerApi::new(&server).sync_ticket(&credential).await {
                 Ok(ticket) => ticket.ticket,
-                Err(ApiFailure::Refused(e)) if matches!(e.code.as_str(), "unauthorized" | "device_erased") => {
+                Err(ApiFailure::Refused(e))
+                    if matches!(e.code.as_str(), "unauthorized" | "device_erased") =>
+                {
                     return Err(DialError::PermanentFailure(DialFailure(format!(
                         "the server refused this device ({})",
                         e.message

@@ -216,6 +216,45 @@ pub fn evaluation_csv(
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// The pairs' progress as CSV (for the programme export): who, since when, which guide
+/// meetings were held, what is next and what needs attention, when they last synced. Progress
+/// only: no note content exists in a pair row.
+pub fn progress_csv(rows: &[PairRow], language: Language) -> String {
+    let header = [
+        "role.mentor",
+        "role.mentee",
+        "csv.formed_on",
+        "csv.held",
+        "csv.next",
+        "csv.attention",
+        "csv.last_sync",
+    ]
+    .map(|key| t(language, key));
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    // Writing into memory cannot fail.
+    let _ = writer.write_record(&header);
+    for row in rows {
+        let attention: Vec<String> = row
+            .attention
+            .iter()
+            .map(|a| format!("{}. {}", a.number, a.title))
+            .collect();
+        let cells = [
+            row.mentor.clone(),
+            row.mentee.clone(),
+            row.formed_on.clone(),
+            row.held.join("; "),
+            row.next.clone().unwrap_or_default(),
+            attention.join("; "),
+            row.last_sync.clone().unwrap_or_default(),
+        ];
+        let _ = writer.write_record(cells.iter().map(|cell| defused(cell)));
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 /// A cell a spreadsheet will not run as a formula: a leading =, +, - or @ gets a quote mark.
 fn defused(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@']) {

@@ -39,9 +39,9 @@ impl Names {
             .unwrap_or_else(|| self.left.clone())
     }
 
-    /// Whether the directory knows her (she has not left).
-    pub fn knows(&self, person: &str) -> bool {
-        self.known.contains_key(person)
+    /// Every person known, by id.
+    pub fn known(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.known
     }
 }
 

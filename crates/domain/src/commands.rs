@@ -56,6 +56,8 @@ commands! {
     "devices" => Devices {} -> wire::Devices;
     "remove_device" => RemoveDevice { peer: String } -> wire::Devices;
     "withdraw" => Withdraw { programme: String } -> ();
+    /// Everything she is part of, as one zip file she can read without the app.
+    "export_my_data" => ExportMyData {} -> api::SavedFile;
     /// Erases her data from the server and this device; the app then starts again, as new.
     "erase_my_data" => EraseMyData {} -> ();
     "profile_form" => ProfileForm { programme: String } -> api::ProfileForm;
@@ -84,6 +86,8 @@ commands! {
     "evaluation_summary" => EvaluationSummary { programme: String } -> api::EvaluationSummary;
     /// Writes the evaluation results as a CSV file into the export folder.
     "export_evaluations" => ExportEvaluations { programme: String } -> api::SavedFile;
+    /// The programme's progress and evaluations as a zip of CSV files (no note content).
+    "export_programme" => ExportProgramme { programme: String } -> api::SavedFile;
 
     // -- A pair: home, meetings, notes, goals, calendar, e-mail, preparation -------------
     "home" => Home {} -> api::Home;

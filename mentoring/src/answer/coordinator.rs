@@ -33,6 +33,7 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::Dashboard => |c| dashboard(host, c),
         cmd::EvaluationSummary => |c| evaluation_summary(host, c),
         cmd::ExportEvaluations => |c| export_evaluations(host, c),
+        cmd::ExportProgramme => |c| export_programme(host, c),
     })
 }
 
@@ -218,6 +219,18 @@ pub(super) async fn evaluation_summary(
     cmd::EvaluationSummary { programme }: cmd::EvaluationSummary,
 ) -> Answer<EvaluationSummary> {
     Ok(host.session()?.evaluation_summary(&programme).await?)
+}
+
+/// Writes the programme's progress and evaluations as a zip file into the export folder.
+pub(super) async fn export_programme(
+    host: &dyn Host,
+    cmd::ExportProgramme { programme }: cmd::ExportProgramme,
+) -> Answer<SavedFile> {
+    let (name, bytes) = host
+        .session()?
+        .export_programme(&programme, today())
+        .await?;
+    host.save_file(&name, &bytes)
 }
 
 /// Writes the evaluation results as a CSV file into the export folder.

@@ -1,7 +1,7 @@
 //! Joining a programme, her devices, her profile for matching, her evaluation, leaving. Each
 //! function answers one command of `crate::commands`; it translates, the session decides.
 
-use crate::api::{EvaluationForm, InvitationView, ProfileForm};
+use crate::api::{EvaluationForm, InvitationView, ProfileForm, SavedFile};
 use crate::commands as cmd;
 use crate::wire::{Devices, LinkCode};
 
@@ -21,6 +21,7 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::Devices => |c| devices(host, c),
         cmd::RemoveDevice => |c| remove_device(host, c),
         cmd::Withdraw => |c| withdraw(host, c),
+        cmd::ExportMyData => |c| export_my_data(host, c),
         cmd::EraseMyData => |c| erase_my_data(host, c),
         cmd::ProfileForm => |c| profile_form(host, c),
         cmd::SaveProfileForm => |c| save_profile_form(host, c),
@@ -90,6 +91,11 @@ pub(super) async fn remove_device(
     cmd::RemoveDevice { peer }: cmd::RemoveDevice,
 ) -> Answer<Devices> {
     Ok(host.session()?.remove_device(&peer).await?)
+}
+
+pub(super) async fn export_my_data(host: &dyn Host, _: cmd::ExportMyData) -> Answer<SavedFile> {
+    let (name, bytes) = host.session()?.export_my_data(today()).await?;
+    host.save_file(&name, &bytes)
 }
 
 pub(super) async fn erase_my_data(host: &dyn Host, _: cmd::EraseMyData) -> Answer<()> {

@@ -572,7 +572,7 @@ fn role_order(role: Role) -> u8 {
 }
 
 /// A name as part of a file name: letters, digits and dashes.
-fn file_safe(name: &str) -> String {
+pub(super) fn file_safe(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })

@@ -9,6 +9,7 @@ mod circle;
 mod coordinator;
 mod joining;
 mod pair;
+mod personal;
 mod settings;
 
 use settings::Setting;
@@ -369,15 +370,6 @@ impl Session {
                 return Ended::Closed;
             }
         }
-    }
-
-    /// Erases her data from the server and then everything on this device. Her other devices
-    /// erase theirs when they next reach the server. The app starts again afterwards, as new.
-    pub async fn erase_me(&self) -> Result<(), ActionError> {
-        let (api, credential) = self.api()?;
-        api.erase(&credential).await?;
-        self.device.erase_everything().await?;
-        Ok(())
     }
 
     /// Tells the server her new name, if it has not been told yet.
