@@ -459,3 +459,40 @@ fn pdftotext(path: &Path) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The certificate a student puts in her portfolio prints her name exactly as she entered it:
+/// the PDF carries a subset of an open font (embedded, so every reader shows the same letters),
+/// and the text read back out of it is her name, letter for letter.
+#[test]
+fn a_certificate_prints_every_name_exactly_in_an_embedded_font() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["Şeyma Yılmaz", "Zoë Łukasiewicz", "Nguyễn Thị Hồng"] {
+        let pdf = mentoring::pdf::certificate(&mentoring::pdf::Certificate {
+            language: Language::Nl,
+            student: name.to_owned(),
+            circle: "Circle Techniek".into(),
+            school: "Hogeschool Windesheim".into(),
+            organisation: "VHTO".into(),
+            teacher: "Ingrid Ødegård".into(),
+            dates: school_year_dates().to_vec(),
+            issued: today(),
+        });
+        let path = dir.path().join("certificaat.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let text = pdftotext(&path);
+        assert!(text.contains(name), "{name} in {text}");
+        assert!(text.contains("Ingrid Ødegård"), "{text}");
+        let fonts = Command::new("pdffonts")
+            .arg(&path)
+            .output()
+            .expect("pdffonts (poppler-utils)");
+        let fonts = String::from_utf8_lossy(&fonts.stdout);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{fonts}");
+        for row in rows {
+            assert!(row.contains("DejaVuSans"), "{fonts}");
+            // The "emb" and "sub" columns: embedded, and a subset.
+            assert!(row.contains(" yes yes "), "every font embedded as a subset: {fonts}");
+        }
+    }
+}
