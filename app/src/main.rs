@@ -16,7 +16,7 @@ use pm_domain::model::Language;
 
 use crate::components::{SyncIndicator, Tr};
 use crate::pages::{
-    circle, coordinator, first_contact, home, joining, meeting, preparation, welcome,
+    circle, contact, coordinator, first_contact, home, joining, meeting, preparation, welcome,
 };
 use crate::shell::{CommandError, call, invitation_from_link, on_event, remember_invitation};
 
@@ -37,6 +37,7 @@ pub enum Route {
     CircleSession { group: String, meeting: String },
     Leaflet,
     Devices,
+    Contact { programme: String },
 }
 
 /// What every screen shares.
@@ -234,6 +235,7 @@ fn App() -> impl IntoView {
                 Route::CircleSession { group, meeting } => view! { <circle::CircleSession group=group meeting=meeting /> }.into_any(),
                 Route::Leaflet => view! { <circle::Leaflet /> }.into_any(),
                 Route::Devices => view! { <joining::DevicesPage /> }.into_any(),
+                Route::Contact { programme } => view! { <contact::ContactPage programme=programme /> }.into_any(),
             }}
         </main>
     }

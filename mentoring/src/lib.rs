@@ -15,7 +15,7 @@
 
 pub use pm_certificate as pdf;
 pub use pm_device::{client, device, runtime, sync};
-pub use pm_documents::{demo, docs, monitoring, views};
+pub use pm_documents::{contact, demo, docs, monitoring, views};
 pub use pm_domain::{
     access, api, circle, codes, commands, guide, i18n, ics, mail, matching, model, wire,
 };

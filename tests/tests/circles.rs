@@ -492,7 +492,10 @@ fn a_certificate_prints_every_name_exactly_in_an_embedded_font() {
         for row in rows {
             assert!(row.contains("DejaVuSans"), "{fonts}");
             // The "emb" and "sub" columns: embedded, and a subset.
-            assert!(row.contains(" yes yes "), "every font embedded as a subset: {fonts}");
+            assert!(
+                row.contains(" yes yes "),
+                "every font embedded as a subset: {fonts}"
+            );
         }
     }
 }

@@ -465,3 +465,129 @@ async fn a_mentee_learns_the_names_of_her_pair_and_coordinator_only() {
         .unwrap();
     assert_eq!(names(&w.mentor).await, vec!["Aylin Kaya", "Carla", "Sanne"]);
 }
+
+/// A mentee writes to the contact person while offline; once online, the coordinator sees the
+/// question waiting on her dashboard and answers it; the mentee reads the answer. Her mentor,
+/// with a valid credential and the document's id, gets nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mentees_question_reaches_the_coordinator_only_and_is_answered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut w = world(tmp.path()).await;
+    let question = "Mijn mentor reageert al drie weken niet; wat kan ik doen?";
+
+    // Offline: the server is gone; she writes anyway, and the app keeps it.
+    w.server.stop();
+    wait_status(
+        &w.mentee.device,
+        "the mentee is offline",
+        is(SyncState::Offline),
+    )
+    .await;
+    let mine = w
+        .mentee
+        .session
+        .send_contact_message(&w.programme, "pair", question, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].mine);
+    assert_eq!(mine[0].about, "Zorg over mijn duo");
+    let empty = w
+        .mentee
+        .session
+        .send_contact_message(&w.programme, "question", "   ", chrono::Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(empty.code(), "text_required");
+
+    // Online again: the message goes; the coordinator sees it waiting, and answers.
+    w.server.restart().await;
+    // (The app's keep-in-touch loop sends waiting registrations once online; here, by hand.)
+    eventually(
+        Duration::from_secs(30),
+        "her line reaches the server",
+        || async {
+            w.mentee.session.flush_registrations().await.is_ok()
+                && w.mentee
+                    .device
+                    .store()
+                    .pending_registrations()
+                    .unwrap()
+                    .is_empty()
+        },
+    )
+    .await;
+    wait_status(
+        &w.mentee.device,
+        "the mentee is synced",
+        is(SyncState::Synced),
+    )
+    .await;
+    let coordinator = &w.coordinator;
+    eventually(
+        Duration::from_secs(30),
+        "the dashboard shows her question",
+        || async {
+            coordinator.session.sync_directory().await.is_ok()
+                && coordinator
+                    .session
+                    .dashboard(&w.programme, today())
+                    .await
+                    .is_ok_and(|d| {
+                        d.contact.len() == 1
+                            && d.contact[0].unanswered
+                            && d.contact[0].name == "Aylin"
+                            && d.contact[0].messages[0].text == question
+                    })
+        },
+    )
+    .await;
+    let answered = coordinator
+        .session
+        .answer_contact(
+            &w.programme,
+            &w.mentee.id(),
+            "Ik bel Sanne vandaag en laat het je weten.",
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert!(!answered[0].unanswered);
+    settled(&coordinator.device).await;
+    eventually(Duration::from_secs(30), "she reads the answer", || async {
+        w.mentee
+            .session
+            .contact_messages(&w.programme)
+            .await
+            .is_ok_and(|m| m.len() == 2 && !m[1].mine && m[1].from == "Carla")
+    })
+    .await;
+
+    // Her mentor: not in her directory, and asking by id gets nothing.
+    let contact_doc = w
+        .mentee
+        .device
+        .documents()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.kind == "contact")
+        .expect("her line is on her device")
+        .doc_id;
+    w.mentor.session.sync_directory().await.unwrap();
+    assert!(!w.mentor.device.has(&contact_doc));
+    assert!(
+        !w.mentor
+            .device
+            .fetch(&contact_doc, "contact")
+            .await
+            .unwrap()
+    );
+    assert!(
+        w.mentor
+            .session
+            .contact_messages(&w.programme)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -4,13 +4,14 @@
 
 use leptos::prelude::*;
 use pm_domain::api::{
-    CircleForm, Dashboard, Email, InviteResult, ProposalView, SavedFile, SuggestionView,
+    CircleForm, ContactThread, Dashboard, Email, InviteResult, ProposalView, SavedFile,
+    SuggestionView,
 };
 use pm_domain::circle::{composition_warnings, warning_text};
 use pm_domain::commands as cmd;
 use pm_domain::model::{Formality, Pairing, Role, Settings, Steering, Structure};
 
-use crate::components::{Tr, role_key};
+use crate::components::{Tr, local_date_time, role_key};
 use crate::{Route, use_ctx};
 
 /// Setting up a programme on a server.
@@ -166,7 +167,7 @@ pub fn Programme(programme: String) -> impl IntoView {
             {tab_button(Tab::Evaluation, "tab-evaluation", "coord.tab.evaluation")}
         </nav>
         {move || loaded.get().then(|| match tab.get() {
-            Tab::Overview => view! { <Overview dashboard=dashboard /> }.into_any(),
+            Tab::Overview => view! { <Overview dashboard=dashboard /> <ContactThreads programme=id.get_value() dashboard=dashboard /> }.into_any(),
             Tab::People => view! { <People programme=id.get_value() dashboard=dashboard /> }.into_any(),
             Tab::Pairing => view! { <PairingTab programme=id.get_value() dashboard=dashboard /> }.into_any(),
             Tab::Setup => view! { <SetupTab programme=id.get_value() dashboard=dashboard /> }.into_any(),
@@ -230,6 +231,59 @@ fn Overview(dashboard: Memo<Option<Dashboard>>) -> impl IntoView {
                 </table>
             </div>
         </section>
+    }
+}
+
+/// The participants' lines to her: the unanswered first, each with a box to answer in.
+#[component]
+fn ContactThreads(programme: String, dashboard: Memo<Option<Dashboard>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let id = StoredValue::new(programme);
+    let threads = move || dashboard.get().map(|d| d.contact).unwrap_or_default();
+    view! {
+        <Show when=move || !threads().is_empty()>
+            <section class="card" id="contact-threads">
+                <h3><Tr k="contact.threads" /></h3>
+                {move || threads().into_iter().map(|thread| {
+                    let answer = RwSignal::new(String::new());
+                    let person = StoredValue::new(thread.person.clone());
+                    let field = format!("answer-{}", thread.person);
+                    let send = move |_| {
+                        ctx.run(
+                            cmd::AnswerContact {
+                                programme: id.get_value(),
+                                person: person.get_value(),
+                                text: answer.get_untracked(),
+                            },
+                            move |_: Vec<ContactThread>| {
+                                answer.set(String::new());
+                                ctx.refresh.update(|n| *n += 1);
+                            },
+                        )
+                    };
+                    view! {
+                        <article class="contact-thread" data-person=thread.person.clone() data-unanswered=thread.unanswered.to_string()>
+                            <h4>{thread.name.clone()}
+                                {thread.unanswered.then(|| view! { " " <span class="badge warn"><Tr k="contact.unanswered" /></span> })}
+                            </h4>
+                            <ul class="messages">
+                                {thread.messages.iter().map(|m| view! {
+                                    <li class="message" class:mine=m.mine>
+                                        <p class="muted"><strong>{m.from.clone()}</strong> " · " {m.about.clone()} " · "
+                                            {local_date_time(&m.sent_at).unwrap_or_default()}</p>
+                                        <p class="message-text">{m.text.clone()}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <label for=field.clone()><Tr k="contact.answer_text" /></label>
+                            <textarea id=field class="contact-answer" rows=2 prop:value=move || answer.get()
+                                on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                            <button class="answer-contact" on:click=send><Tr k="contact.answer" /></button>
+                        </article>
+                    }
+                }).collect_view()}
+            </section>
+        </Show>
     }
 }
 

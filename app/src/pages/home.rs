@@ -411,6 +411,7 @@ fn ProgrammeLists(home: Memo<Option<HomeView>>) -> impl IntoView {
                 <ul class="programmes">
                     {move || joined().into_iter().map(|p| {
                         let (profile_id, evaluation_id) = (p.programme.clone(), p.programme.clone());
+                        let contact_id = p.programme.clone();
                         let role_key = if p.role == Role::Mentor { "role.mentor" } else { "role.mentee" };
                         view! {
                             <li>
@@ -421,6 +422,9 @@ fn ProgrammeLists(home: Memo<Option<HomeView>>) -> impl IntoView {
                                     </button>
                                     <button class="link" id="open-evaluation" on:click=move |_| ctx.go(Route::Evaluation { programme: evaluation_id.clone() })>
                                         <Tr k="home.my_evaluation" />
+                                    </button>
+                                    <button class="link" id="open-contact" on:click=move |_| ctx.go(Route::Contact { programme: contact_id.clone() })>
+                                        <Tr k="contact.open" />
                                     </button>
                                 </div>
                             </li>

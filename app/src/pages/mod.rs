@@ -1,6 +1,7 @@
 //! The window's screens, one per route. A page imports components, never another page.
 
 pub mod circle;
+pub mod contact;
 pub mod coordinator;
 pub mod first_contact;
 pub mod home;

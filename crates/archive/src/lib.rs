@@ -145,6 +145,7 @@ fn kind_title(kind: &str, language: Language) -> String {
         "private",
         "profile",
         "evaluation",
+        "contact",
     ];
     if known.contains(&kind) {
         t(language, &format!("export.kind.{kind}"))

@@ -973,6 +973,49 @@ impl EvaluationDoc {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Contact: a participant's line to the programme's contact person (the coordinator).
+// Audience: she and the coordinator. Each of her devices may start one (offline); her messages
+// are those of all of hers.
+
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct ContactDoc {
+    pub kind: String,
+    pub schema: u64,
+    pub owner: String,
+    pub programme_id: String,
+    /// Message id to message.
+    pub messages: BTreeMap<String, MessageDoc>,
+}
+
+/// One message: hers or the coordinator's answer.
+#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+pub struct MessageDoc {
+    /// Person id of who wrote it.
+    pub from: String,
+    /// RFC 3339.
+    pub sent_at: String,
+    /// What it is about: `question`, `pair` (a concern about her pair) or `answer`.
+    pub about: String,
+    pub text: String,
+}
+
+impl DocSchema for ContactDoc {
+    const KIND: DocKind = DocKind::Contact;
+}
+
+impl ContactDoc {
+    pub fn new(owner: &str, programme_id: &str) -> ContactDoc {
+        ContactDoc {
+            kind: DocKind::Contact.as_str().to_owned(),
+            schema: SCHEMA,
+            owner: owner.to_owned(),
+            programme_id: programme_id.to_owned(),
+            messages: BTreeMap::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -105,6 +105,8 @@ fn may_write(actor: &Actor, doc: &DocEntry) -> bool {
         DocKind::Private => actor.owns(doc),
         DocKind::Preparation => matches!(role, Some(Role::Coordinator | Role::Mentor)),
         DocKind::Profile | DocKind::Evaluation => actor.owns(doc) && role.is_some(),
+        // She writes to the contact person, who answers in the same document.
+        DocKind::Contact => role == Some(Role::Coordinator) || (actor.owns(doc) && role.is_some()),
     }
 }
 
@@ -131,7 +133,7 @@ pub fn may_read(actor: &Actor, doc: &DocEntry) -> bool {
             actor.role_in(&doc.programme),
             Some(Role::Coordinator | Role::Mentor)
         ),
-        DocKind::Profile | DocKind::Evaluation => {
+        DocKind::Profile | DocKind::Evaluation | DocKind::Contact => {
             coordinator || (actor.owns(doc) && actor.role_in(&doc.programme).is_some())
         }
     }
@@ -145,7 +147,7 @@ pub fn may_register(actor: &Actor, doc: &DocEntry) -> bool {
     match doc.kind {
         DocKind::Programme | DocKind::Roster | DocKind::Preparation => coordinator,
         DocKind::Group | DocKind::Notes => false,
-        DocKind::Private | DocKind::Profile | DocKind::Evaluation => {
+        DocKind::Private | DocKind::Profile | DocKind::Evaluation | DocKind::Contact => {
             actor.owns(doc) && actor.role_in(&doc.programme).is_some()
         }
     }
@@ -267,6 +269,22 @@ mod tests {
         assert_eq!(access(&coordinator, &evaluation), Access::Read);
         let profile = doc(DocKind::Profile, None, Some("e"));
         assert_eq!(access(&coordinator, &profile), Access::Read);
+    }
+
+    #[test]
+    fn a_line_to_the_contact_point_is_hers_and_the_coordinators_only() {
+        let coordinator = member("c", Role::Coordinator, &[]);
+        let mentee = member("e", Role::Mentee, &["g1"]);
+        let mentor = member("m", Role::Mentor, &["g1"]);
+        let contact = doc(DocKind::Contact, None, Some("e"));
+        assert_eq!(access(&mentee, &contact), Access::Write);
+        assert_eq!(access(&coordinator, &contact), Access::Write, "she answers");
+        assert_eq!(access(&mentor, &contact), Access::None, "not her mentor");
+        assert!(may_register(&mentee, &contact));
+        assert!(!may_register(&mentor, &contact));
+        let mut gone = mentee.clone();
+        gone.memberships[0].active = false;
+        assert_eq!(access(&gone, &contact), Access::None);
     }
 
     #[test]

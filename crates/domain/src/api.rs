@@ -366,6 +366,33 @@ pub struct Dashboard {
     pub quarter_now: Option<u8>,
     /// When the server was last asked about invitations and last syncs.
     pub status_checked_at: Option<String>,
+    /// The participants' lines to her, the unanswered first.
+    pub contact: Vec<ContactThread>,
+}
+
+/// One message between a participant and the contact person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactMessage {
+    pub id: String,
+    /// Who wrote it, by name.
+    pub from: String,
+    /// Written by the reader.
+    pub mine: bool,
+    /// "Vraag", "Zorg over mijn duo", "Antwoord".
+    pub about: String,
+    /// RFC 3339 (the window shows it in local time).
+    pub sent_at: String,
+    pub text: String,
+}
+
+/// A participant's line to the contact person, as the coordinator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactThread {
+    pub person: String,
+    pub name: String,
+    pub messages: Vec<ContactMessage>,
+    /// Her last message has no answer yet.
+    pub unanswered: bool,
 }
 
 /// A person invited to the programme.

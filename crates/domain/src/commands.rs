@@ -56,6 +56,10 @@ commands! {
     "devices" => Devices {} -> wire::Devices;
     "remove_device" => RemoveDevice { peer: String } -> wire::Devices;
     "withdraw" => Withdraw { programme: String } -> ();
+    /// Her messages with the programme's contact person.
+    "contact_messages" => ContactMessages { programme: String } -> Vec<api::ContactMessage>;
+    /// Writes to the contact person: `about` is `question` or `pair`.
+    "send_contact_message" => SendContactMessage { programme: String, about: String, text: String } -> Vec<api::ContactMessage>;
     /// Everything she is part of, as one zip file she can read without the app.
     "export_my_data" => ExportMyData {} -> api::SavedFile;
     /// Erases her data from the server and this device; the app then starts again, as new.
@@ -86,6 +90,8 @@ commands! {
     "evaluation_summary" => EvaluationSummary { programme: String } -> api::EvaluationSummary;
     /// Writes the evaluation results as a CSV file into the export folder.
     "export_evaluations" => ExportEvaluations { programme: String } -> api::SavedFile;
+    /// The coordinator answers a participant's message.
+    "answer_contact" => AnswerContact { programme: String, person: String, text: String } -> Vec<api::ContactThread>;
     /// The programme's progress and evaluations as a zip of CSV files (no note content).
     "export_programme" => ExportProgramme { programme: String } -> api::SavedFile;
 

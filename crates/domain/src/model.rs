@@ -169,6 +169,9 @@ pub enum DocKind {
     Profile,
     /// A participant's answers to the closing evaluation: she and the coordinator.
     Evaluation,
+    /// A participant's messages with the programme's contact person (the coordinator): a
+    /// question, or a concern about her pair. She and the coordinator, nobody else.
+    Contact,
 }
 
 impl DocKind {
@@ -182,6 +185,7 @@ impl DocKind {
             DocKind::Roster => "roster",
             DocKind::Profile => "profile",
             DocKind::Evaluation => "evaluation",
+            DocKind::Contact => "contact",
         }
     }
 
@@ -195,6 +199,7 @@ impl DocKind {
             DocKind::Roster,
             DocKind::Profile,
             DocKind::Evaluation,
+            DocKind::Contact,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

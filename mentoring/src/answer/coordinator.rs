@@ -2,8 +2,8 @@
 //! function answers one command of `crate::commands`; it translates, the session decides.
 
 use crate::api::{
-    Dashboard, EvaluationSummary, InviteResult, ProgrammeSetup, ProposalView, SavedFile,
-    SuggestionView, Template,
+    ContactThread, Dashboard, EvaluationSummary, InviteResult, ProgrammeSetup, ProposalView,
+    SavedFile, SuggestionView, Template,
 };
 use crate::commands as cmd;
 
@@ -34,6 +34,7 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::EvaluationSummary => |c| evaluation_summary(host, c),
         cmd::ExportEvaluations => |c| export_evaluations(host, c),
         cmd::ExportProgramme => |c| export_programme(host, c),
+        cmd::AnswerContact => |c| answer_contact(host, c),
     })
 }
 
@@ -219,6 +220,20 @@ pub(super) async fn evaluation_summary(
     cmd::EvaluationSummary { programme }: cmd::EvaluationSummary,
 ) -> Answer<EvaluationSummary> {
     Ok(host.session()?.evaluation_summary(&programme).await?)
+}
+
+pub(super) async fn answer_contact(
+    host: &dyn Host,
+    cmd::AnswerContact {
+        programme,
+        person,
+        text,
+    }: cmd::AnswerContact,
+) -> Answer<Vec<ContactThread>> {
+    Ok(host
+        .session()?
+        .answer_contact(&programme, &person, &text, chrono::Utc::now())
+        .await?)
 }
 
 /// Writes the programme's progress and evaluations as a zip file into the export folder.

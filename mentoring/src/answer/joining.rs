@@ -1,7 +1,7 @@
 //! Joining a programme, her devices, her profile for matching, her evaluation, leaving. Each
 //! function answers one command of `crate::commands`; it translates, the session decides.
 
-use crate::api::{EvaluationForm, InvitationView, ProfileForm, SavedFile};
+use crate::api::{ContactMessage, EvaluationForm, InvitationView, ProfileForm, SavedFile};
 use crate::commands as cmd;
 use crate::wire::{Devices, LinkCode};
 
@@ -21,6 +21,8 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::Devices => |c| devices(host, c),
         cmd::RemoveDevice => |c| remove_device(host, c),
         cmd::Withdraw => |c| withdraw(host, c),
+        cmd::ContactMessages => |c| contact_messages(host, c),
+        cmd::SendContactMessage => |c| send_contact_message(host, c),
         cmd::ExportMyData => |c| export_my_data(host, c),
         cmd::EraseMyData => |c| erase_my_data(host, c),
         cmd::ProfileForm => |c| profile_form(host, c),
@@ -91,6 +93,27 @@ pub(super) async fn remove_device(
     cmd::RemoveDevice { peer }: cmd::RemoveDevice,
 ) -> Answer<Devices> {
     Ok(host.session()?.remove_device(&peer).await?)
+}
+
+pub(super) async fn contact_messages(
+    host: &dyn Host,
+    cmd::ContactMessages { programme }: cmd::ContactMessages,
+) -> Answer<Vec<ContactMessage>> {
+    Ok(host.session()?.contact_messages(&programme).await?)
+}
+
+pub(super) async fn send_contact_message(
+    host: &dyn Host,
+    cmd::SendContactMessage {
+        programme,
+        about,
+        text,
+    }: cmd::SendContactMessage,
+) -> Answer<Vec<ContactMessage>> {
+    Ok(host
+        .session()?
+        .send_contact_message(&programme, &about, &text, chrono::Utc::now())
+        .await?)
 }
 
 pub(super) async fn export_my_data(host: &dyn Host, _: cmd::ExportMyData) -> Answer<SavedFile> {

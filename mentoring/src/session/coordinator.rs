@@ -908,6 +908,7 @@ impl Session {
             pairs,
             quarter_now: guide::quarter_of(today, &views::quarters(&p.programme, today)),
             status_checked_at: self.setting(&Setting::StatusAt(programme_doc.to_owned()))?,
+            contact: self.contact_threads(programme_doc).await?,
         })
     }
 

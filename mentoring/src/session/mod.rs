@@ -6,6 +6,7 @@
 //! app shell only translates requests into these calls.
 
 mod circle;
+mod contact;
 mod coordinator;
 mod joining;
 mod pair;

@@ -11,7 +11,12 @@ use pm_archive::{File, Personal, Stored};
 
 /// The kinds of document that belong to one person (her own; the coordinator's device also
 /// holds other people's).
-const OWNED: [DocKind; 3] = [DocKind::Private, DocKind::Profile, DocKind::Evaluation];
+const OWNED: [DocKind; 4] = [
+    DocKind::Private,
+    DocKind::Profile,
+    DocKind::Evaluation,
+    DocKind::Contact,
+];
 
 impl From<pm_archive::ArchiveError> for ActionError {
     fn from(e: pm_archive::ArchiveError) -> Self {

@@ -32,6 +32,9 @@ pub(crate) enum Setting {
     Evaluation(String),
     /// Her profile document in a programme (by programme id).
     Profile(String),
+    /// Her line to the contact person in a programme, as this device started it (by
+    /// programme id).
+    Contact(String),
     /// A coordinator's last roster and status of a programme (by programme document).
     Roster(String),
     Status(String),
@@ -91,6 +94,7 @@ impl Setting {
             Setting::InvitationBody(role) => format!("mail.invite.{}.body", template_key(*role)),
             Setting::Evaluation(programme) => format!("evaluation:{programme}"),
             Setting::Profile(programme) => format!("profile:{programme}"),
+            Setting::Contact(programme) => format!("contact:{programme}"),
             Setting::Roster(programme_doc) => format!("roster:{programme_doc}"),
             Setting::Status(programme_doc) => format!("status:{programme_doc}"),
             Setting::StatusAt(programme_doc) => format!("status_at:{programme_doc}"),

@@ -1,0 +1,178 @@
+//! A line to the programme's contact person: a mentor or mentee writes to the coordinator (a
+//! question, or a concern about her pair), offline too; the coordinator sees which lines wait
+//! for an answer and answers in the same document. Nobody else may read it (the server's
+//! access rule), and nothing from her notes is attached.
+
+use chrono::{DateTime, Utc};
+
+use super::settings::Setting;
+use super::{ActionError, Session};
+use crate::access::DocEntry;
+use crate::api::{ContactMessage, ContactThread};
+use crate::contact;
+use crate::docs::{self, ContactDoc, MessageDoc, ProgrammeDoc};
+use crate::model::DocKind;
+
+/// Longest message accepted, in characters.
+pub const MAX_MESSAGE: usize = 4000;
+
+fn check_message(text: &str) -> Result<String, ActionError> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(ActionError::TextRequired)
+    } else if text.chars().count() > MAX_MESSAGE {
+        Err(ActionError::BadField("text".into()))
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+impl Session {
+    /// The contact documents on this device of one programme (by its id), of `owner` if given.
+    async fn contact_docs(
+        &self,
+        programme_id: &str,
+        owner: Option<&str>,
+    ) -> Result<Vec<(String, ContactDoc)>, ActionError> {
+        let mut found = Vec::new();
+        for entry in self.device.documents()? {
+            if entry.kind != DocKind::Contact.as_str() {
+                continue;
+            }
+            if let Ok(doc) = self.device.read::<ContactDoc>(&entry.doc_id).await
+                && doc.programme_id == programme_id
+                && owner.is_none_or(|o| o == doc.owner)
+            {
+                found.push((entry.doc_id, doc));
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(found)
+    }
+
+    /// Her messages with the contact person in a programme, oldest first.
+    pub async fn contact_messages(
+        &self,
+        programme_doc: &str,
+    ) -> Result<Vec<ContactMessage>, ActionError> {
+        let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
+        let me = self.profile()?.person_id;
+        let docs: Vec<ContactDoc> = self
+            .contact_docs(&programme.programme_id, Some(&me))
+            .await?
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect();
+        Ok(contact::messages(
+            &docs,
+            &me,
+            &self.names()?,
+            self.language()?,
+        ))
+    }
+
+    /// Writes to the contact person (`about`: a question, or a concern about her pair). Her
+    /// contact document is made on first use, on this device, and registered with the server
+    /// when it can be reached.
+    pub async fn send_contact_message(
+        &self,
+        programme_doc: &str,
+        about: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ContactMessage>, ActionError> {
+        if !contact::ABOUT.contains(&about) {
+            return Err(ActionError::BadField("about".into()));
+        }
+        let text = check_message(text)?;
+        let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
+        let me = self.profile()?.person_id;
+        let key = Setting::Contact(programme.programme_id.clone());
+        let id = match self.setting(&key)?.filter(|id| self.device.has(id)) {
+            Some(id) => id,
+            None => {
+                let entry = DocEntry {
+                    kind: DocKind::Contact,
+                    programme: programme.programme_id.clone(),
+                    group: None,
+                    owner: Some(me.clone()),
+                };
+                let id = self
+                    .create_registered(
+                        &ContactDoc::new(&me, &programme.programme_id),
+                        "contact",
+                        entry,
+                    )
+                    .await?;
+                self.set_setting(&key, &id)?;
+                id
+            }
+        };
+        let message = MessageDoc {
+            from: me,
+            sent_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            about: about.to_owned(),
+            text,
+        };
+        self.device
+            .change::<ContactDoc, _>(&id, move |c| {
+                c.messages.insert(docs::new_id(), message);
+                Ok(())
+            })
+            .await?;
+        self.contact_messages(programme_doc).await
+    }
+
+    /// Every participant's line (the coordinator's view), the unanswered first.
+    pub async fn contact_threads(
+        &self,
+        programme_doc: &str,
+    ) -> Result<Vec<ContactThread>, ActionError> {
+        let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
+        let me = self.profile()?.person_id;
+        let docs: Vec<ContactDoc> = self
+            .contact_docs(&programme.programme_id, None)
+            .await?
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect();
+        Ok(contact::threads(
+            &docs,
+            &me,
+            &self.names()?,
+            self.language()?,
+        ))
+    }
+
+    /// The coordinator answers a participant, in her (first) contact document.
+    pub async fn answer_contact(
+        &self,
+        programme_doc: &str,
+        person: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ContactThread>, ActionError> {
+        let text = check_message(text)?;
+        let programme: ProgrammeDoc = self.device.read(programme_doc).await?;
+        let me = self.profile()?.person_id;
+        let (id, _) = self
+            .contact_docs(&programme.programme_id, Some(person))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ActionError::BadField("person".into()))?;
+        let message = MessageDoc {
+            from: me,
+            sent_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            about: "answer".to_owned(),
+            text,
+        };
+        self.device
+            .change::<ContactDoc, _>(&id, move |c| {
+                c.messages.insert(docs::new_id(), message);
+                Ok(())
+            })
+            .await?;
+        self.contact_threads(programme_doc).await
+    }
+}
