@@ -201,6 +201,7 @@ fn App() -> impl IntoView {
         });
     };
 
+    let notices = ctx.shown(|| cmd::Notices {});
     view! {
         <header class="topbar">
             <button class="brand" on:click=move |_| {
@@ -219,6 +220,14 @@ fn App() -> impl IntoView {
             })}
             {move || ctx.error.get().map(|e| view! {
                 <p id="error" class="error" role="alert">{e}</p>
+            })}
+            {move || notices.get().filter(|n| !n.is_empty()).map(|list| view! {
+                <section id="notices" class="card notice" role="status">
+                    {list.into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}
+                    <button id="dismiss-notices" on:click=move |_| ctx.run(cmd::DismissNotices {}, move |_: ()| ctx.refresh.update(|n| *n += 1))>
+                        <Tr k="notice.dismiss" />
+                    </button>
+                </section>
             })}
             {move || match ctx.route.get() {
                 Route::Loading => view! { <p class="muted"><Tr k="app.loading" /></p> }.into_any(),

@@ -19,8 +19,9 @@ use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
     CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry, DissolveGroup,
     Erased, GroupCreated, InvitationCreated, InvitationInfo,
-    InvitationState as WireInvitationState, JoinDevice, LinkCode, MemberInfo, ProgrammeStatus,
-    RegisterDocument, RemoveDevice, Rename, RevokeInvitation, SetMatching, SyncTicket, Withdraw,
+    InvitationState as WireInvitationState, JoinDevice, LinkCode, MemberInfo, ProgrammeEnd,
+    ProgrammeStatus, RegisterDocument, RemoveDevice, Rename, RevokeInvitation, SetMatching,
+    SyncTicket, Withdraw,
 };
 use serde::Deserialize;
 
@@ -554,6 +555,53 @@ pub async fn set_matching(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The coordinator ends her programme: read-only for everyone from now on.
+pub async fn archive_programme(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Json(req): Json<ProgrammeEnd>,
+) -> Result<StatusCode, Failure> {
+    let who = app.gate.authenticate(&headers)?;
+    require_coordinator(&app, &who, &req.programme)?;
+    app.registry.archive_programme(&req.programme)?;
+    tracing::info!(programme = %req.programme, "programme archived; read-only for everyone");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The coordinator erases an archived programme: every document (with its history) and
+/// registry row of it; its devices drop their copies when they next ask.
+pub async fn erase_programme(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Json(req): Json<ProgrammeEnd>,
+) -> Answer<Erased> {
+    let who = app.gate.authenticate(&headers)?;
+    require_coordinator(&app, &who, &req.programme)?;
+    if !app.registry.archived(&req.programme)? {
+        return Err(Failure::new(
+            StatusCode::CONFLICT,
+            "archive_first",
+            "a programme is archived before it is erased",
+        ));
+    }
+    let documents = app.registry.erase_programme(&req.programme, &who.person)?;
+    erase_documents(&app, &documents)?;
+    tracing::info!(programme = %req.programme, documents = documents.len(), "programme erased");
+    Ok(Json(Erased { documents }))
+}
+
+/// Deletes documents' chunks and writes the database's log back, so that only overwritten pages
+/// are left of them.
+fn erase_documents(app: &App, documents: &[String]) -> Result<(), Failure> {
+    let failed = |e: pm_store::StoreError| {
+        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e)
+    };
+    for id in documents {
+        app.store.erase_document(id).map_err(failed)?;
+    }
+    app.store.checkpoint().map_err(failed)
+}
+
 /// She erases her data: her registry rows go (her connections close as their credentials do),
 /// then her documents' chunks, and the database's log is written back so only overwritten pages
 /// are left of them.
@@ -569,14 +617,7 @@ pub async fn erase(State(app): State<App>, headers: HeaderMap) -> Answer<Erased>
             ));
         }
     };
-    for id in &documents {
-        app.store
-            .erase_document(id)
-            .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e))?;
-    }
-    app.store
-        .checkpoint()
-        .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e))?;
+    erase_documents(&app, &documents)?;
     tracing::info!(documents = documents.len(), "a person erased her data");
     Ok(Json(Erased { documents }))
 }

@@ -73,7 +73,7 @@ impl LinkKind {
 }
 
 /// Columns added after the first release, for databases made before them.
-const MIGRATIONS: [&str; 9] = [
+const MIGRATIONS: [&str; 10] = [
     "ALTER TABLE devices ADD COLUMN label TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE groups ADD COLUMN group_doc TEXT",
     "ALTER TABLE groups ADD COLUMN notes_doc TEXT",
@@ -83,6 +83,7 @@ const MIGRATIONS: [&str; 9] = [
     "ALTER TABLE link_codes ADD COLUMN kind TEXT NOT NULL DEFAULT 'link'",
     "ALTER TABLE programmes ADD COLUMN matching INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE invitations ADD COLUMN email TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE programmes ADD COLUMN archived_at TEXT",
 ];
 
 /// SHA-256 of a secret, hex. Credentials and codes are long random strings, so a fast hash is
@@ -524,21 +525,26 @@ impl Registry {
     pub fn actor(&self, person: &str) -> Result<Actor, RegistryError> {
         let db = self.db();
         let memberships = db
-            .prepare_cached("SELECT programme, role, active FROM members WHERE person = ?1")?
+            .prepare_cached(
+                "SELECT m.programme, m.role, m.active, p.archived_at IS NOT NULL
+                 FROM members m JOIN programmes p ON p.id = m.programme WHERE m.person = ?1",
+            )?
             .query_map([person], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, bool>(2)?,
+                    r.get::<_, bool>(3)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
-            .filter_map(|(programme, role, active)| {
+            .filter_map(|(programme, role, active, archived)| {
                 role_from(&role).map(|role| Membership {
                     programme,
                     role,
                     active,
+                    archived,
                 })
             })
             .collect();
@@ -1108,6 +1114,91 @@ impl Registry {
         drop(db);
         self.changed();
         Ok(Erasure::Erased(documents))
+    }
+
+    /// Ends a programme: from now on everything in it is read-only for everyone. False if it
+    /// was archived already.
+    pub fn archive_programme(&self, programme: &str) -> Result<bool, RegistryError> {
+        let n = self.db().execute(
+            "UPDATE programmes SET archived_at = ?2 WHERE id = ?1 AND archived_at IS NULL",
+            params![programme, now()],
+        )?;
+        if n > 0 {
+            self.changed();
+        }
+        Ok(n > 0)
+    }
+
+    /// Whether a programme was archived.
+    pub fn archived(&self, programme: &str) -> Result<bool, RegistryError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT archived_at IS NOT NULL FROM programmes WHERE id = ?1",
+                [programme],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(false))
+    }
+
+    /// Erases a programme from the registry in one transaction: its documents' access entries
+    /// (their ids are returned, to delete their chunks, and remembered so devices drop them),
+    /// groups, invitations, members and the programme itself; people who are in no other
+    /// programme lose their devices' credentials (remembered as erased, so those devices erase
+    /// themselves) and codes, except the coordinator who erases it (`keeps`): her device keeps
+    /// what she keeps of it, and she may set up the next year's.
+    pub fn erase_programme(
+        &self,
+        programme: &str,
+        keeps: &str,
+    ) -> Result<Vec<String>, RegistryError> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let documents: Vec<String> = tx
+            .prepare_cached("SELECT id FROM doc_access WHERE programme = ?1 ORDER BY rowid")?
+            .query_map([programme], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let people: Vec<String> = tx
+            .prepare_cached("SELECT person FROM members WHERE programme = ?1")?
+            .query_map([programme], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let at = now();
+        for id in &documents {
+            tx.execute(
+                "INSERT OR IGNORE INTO erased_documents (id, erased_at) VALUES (?1, ?2)",
+                params![id, at],
+            )?;
+        }
+        tx.execute("DELETE FROM doc_access WHERE programme = ?1", [programme])?;
+        tx.execute(
+            "DELETE FROM group_members WHERE grp IN (SELECT id FROM groups WHERE programme = ?1)",
+            [programme],
+        )?;
+        tx.execute("DELETE FROM groups WHERE programme = ?1", [programme])?;
+        tx.execute("DELETE FROM invitations WHERE programme = ?1", [programme])?;
+        tx.execute("DELETE FROM members WHERE programme = ?1", [programme])?;
+        tx.execute("DELETE FROM programmes WHERE id = ?1", [programme])?;
+        for person in people.iter().filter(|p| p.as_str() != keeps) {
+            let elsewhere: Option<i64> = tx
+                .query_row("SELECT 1 FROM members WHERE person = ?1", [person], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if elsewhere.is_none() {
+                tx.execute(
+                    "INSERT OR IGNORE INTO erased_credentials (credential_hash, erased_at)
+                     SELECT credential_hash, ?2 FROM devices WHERE person = ?1",
+                    params![person, at],
+                )?;
+                tx.execute("DELETE FROM devices WHERE person = ?1", [person])?;
+                tx.execute("DELETE FROM link_codes WHERE person = ?1", [person])?;
+            }
+        }
+        tx.commit()?;
+        drop(db);
+        self.changed();
+        Ok(documents)
     }
 
     /// Whether a credential belonged to a device whose person was erased.

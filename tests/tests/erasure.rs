@@ -306,3 +306,179 @@ async fn a_coordinator_cannot_erase_herself_while_her_programme_runs() {
     assert_eq!(refused.code(), "coordinator_erases_programme");
     coordinator.session.sync_directory().await.unwrap();
 }
+
+/// The end of a school year: the coordinator archives the programme (nobody can change
+/// anything, everyone can still read), then erases it: the server's files keep nothing of it,
+/// the devices of its people erase themselves and say why, and the coordinator keeps the
+/// evaluation's figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ended_programme_is_read_only_and_once_erased_is_gone_from_server_and_devices() {
+    const MENTEE: &str = "Noor Vlietstra";
+    const SHARED_NOTE: &str = "Ons duo-verhaal: vuurtoren-pannenkoek";
+    let tmp = tempfile::tempdir().unwrap();
+    let server_dir = tmp.path().join("server");
+    let server = SyncServer::start(&server_dir, &[]).await;
+    let (coordinator, programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    let programme_name = "Peer mentoring HBO-ICT";
+    let mentor = system_tests::programme::participant(
+        &tmp.path().join("mentor"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentor,
+        "Sanne",
+    )
+    .await;
+    let mentee = system_tests::programme::participant(
+        &tmp.path().join("mentee"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentee,
+        MENTEE,
+    )
+    .await;
+    let group = pair_by_name(&coordinator, &programme, "Sanne", MENTEE).await;
+    eventually(
+        Duration::from_secs(20),
+        "the pair reaches the mentor",
+        || async { mentor.session.sync_directory().await.is_ok() && mentor.device.has(&group) },
+    )
+    .await;
+    let meeting = mentor
+        .session
+        .plan_meeting(&group, &today().to_string(), "14:00", "Bibliotheek")
+        .await
+        .unwrap();
+    mentor
+        .session
+        .write_shared_note(&group, &meeting, "", SHARED_NOTE)
+        .await
+        .unwrap();
+    settled(&mentor.device).await;
+    let mut evaluation = mentee.session.evaluation_form(&programme).await.unwrap();
+    evaluation.experience = "Fijn".into();
+    evaluation.ratings = evaluation
+        .ratings
+        .into_iter()
+        .map(|(topic, number, title, _)| (topic, number, title, Some(4)))
+        .collect();
+    mentee
+        .session
+        .save_evaluation(evaluation, true, today())
+        .await
+        .unwrap();
+    settled(&mentee.device).await;
+    eventually(
+        Duration::from_secs(20),
+        "the coordinator has the evaluation",
+        || async {
+            coordinator.session.sync_directory().await.is_ok()
+                && coordinator
+                    .session
+                    .evaluation_summary(&programme)
+                    .await
+                    .is_ok_and(|s| s.responses == 1)
+        },
+    )
+    .await;
+    assert!(
+        found_text(&server_dir, SHARED_NOTE),
+        "the scan finds the notes before"
+    );
+
+    // Erasing waits for the end; then the programme ends and is read-only for everyone.
+    let early = coordinator
+        .session
+        .erase_programme(&programme)
+        .await
+        .unwrap_err();
+    assert_eq!(early.code(), "archive_first");
+    coordinator
+        .session
+        .archive_programme(&programme)
+        .await
+        .unwrap();
+    mentor.session.sync_directory().await.unwrap();
+    let refused = mentor
+        .session
+        .plan_meeting(&group, &today().to_string(), "15:00", "Kantine")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "read_only");
+    let page = mentor
+        .session
+        .meeting_page(&group, &meeting, today())
+        .await
+        .unwrap();
+    assert_eq!(page.shared_notes.text, SHARED_NOTE, "still readable");
+    assert!(
+        coordinator
+            .session
+            .dashboard(&programme, today())
+            .await
+            .unwrap()
+            .archived
+    );
+
+    // Its people's devices keep in touch, as the app does.
+    let ends: Vec<_> = [&mentor, &mentee]
+        .into_iter()
+        .map(|p| {
+            let session = p.session.clone();
+            tokio::spawn(async move { session.keep_in_touch().await })
+        })
+        .collect();
+
+    coordinator
+        .session
+        .erase_programme(&programme)
+        .await
+        .unwrap();
+    for needle in [programme_name, MENTEE, SHARED_NOTE] {
+        assert!(
+            !found_text(&server_dir, needle),
+            "the server's files keep no {needle:?}"
+        );
+    }
+    for end in ends {
+        let ended = tokio::time::timeout(Duration::from_secs(60), end)
+            .await
+            .expect("the device learns that its programme was erased")
+            .unwrap();
+        assert_eq!(ended, Ended::Erased);
+    }
+    for (person, dir) in [(&mentor, "mentor"), (&mentee, "mentee")] {
+        for needle in [programme_name, MENTEE, SHARED_NOTE] {
+            assert!(
+                !found_text(&tmp.path().join(dir), needle),
+                "{dir}'s device keeps no {needle:?}"
+            );
+        }
+        let notices = person.session.notices().unwrap();
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(notices[0].contains("gewist"), "it says so: {notices:?}");
+    }
+    let home = coordinator.session.home(today()).await.unwrap();
+    assert!(home.programmes.is_empty());
+    assert_eq!(home.kept.len(), 1);
+    assert_eq!(home.kept[0].name, programme_name);
+    assert_eq!(home.kept[0].summary.responses, 1);
+    assert!(home.kept[0].summary.answers.is_empty(), "figures only");
+    coordinator.device.close().await;
+    for needle in [MENTEE, SHARED_NOTE] {
+        assert!(
+            !found_text(&tmp.path().join("coordinator"), needle),
+            "the coordinator's device keeps no {needle:?}"
+        );
+    }
+}
+
+fn found_text(dir: &Path, needle: &str) -> bool {
+    holds(&bytes_under(dir), needle)
+}

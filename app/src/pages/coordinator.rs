@@ -715,6 +715,56 @@ fn SetupTab(programme: String, dashboard: Memo<Option<Dashboard>>) -> impl IntoV
                 }).collect_view()
             }}
         </section>
+        <ProgrammeEnd programme=id.get_value() dashboard=dashboard />
+    }
+}
+
+/// The end of the year: archive (read-only for everyone), then erase (everything, everywhere;
+/// the evaluation's figures stay with her).
+#[component]
+fn ProgrammeEnd(programme: String, dashboard: Memo<Option<Dashboard>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let id = StoredValue::new(programme);
+    let archived = move || dashboard.get().is_some_and(|d| d.archived);
+    let understood = RwSignal::new(false);
+    let archive = move |_| {
+        ctx.run(
+            cmd::ArchiveProgramme {
+                programme: id.get_value(),
+            },
+            move |_: ()| ctx.refresh.update(|n| *n += 1),
+        )
+    };
+    let erase = move |_| {
+        ctx.run(
+            cmd::EraseProgramme {
+                programme: id.get_value(),
+            },
+            move |_: ()| {
+                ctx.go(Route::Home);
+                ctx.refresh.update(|n| *n += 1);
+            },
+        )
+    };
+    view! {
+        <section class="card" id="programme-end">
+            <h3><Tr k="end.title" /></h3>
+            <Show when=archived fallback=move || view! {
+                <p class="hint"><Tr k="end.archive_hint" /></p>
+                <button id="archive-programme" on:click=archive><Tr k="end.archive" /></button>
+            }>
+                <p class="ok" id="programme-archived"><Tr k="end.archived" /></p>
+                <p class="hint"><Tr k="end.erase_hint" /></p>
+                <label class="check">
+                    <input type="checkbox" id="erase-programme-understood" prop:checked=move || understood.get()
+                        on:change=move |ev| understood.set(event_target_checked(&ev)) />
+                    <Tr k="end.erase_understood" />
+                </label>
+                <button class="danger" id="erase-programme" prop:disabled=move || !understood.get() on:click=erase>
+                    <Tr k="end.erase" />
+                </button>
+            </Show>
+        </section>
     }
 }
 

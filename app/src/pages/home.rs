@@ -386,6 +386,7 @@ fn ProgrammeLists(home: Memo<Option<HomeView>>) -> impl IntoView {
     let ctx = use_ctx();
     let coordinated = move || home.get().map(|h| h.programmes).unwrap_or_default();
     let joined = move || home.get().map(|h| h.memberships).unwrap_or_default();
+    let kept = move || home.get().map(|h| h.kept).unwrap_or_default();
     view! {
         <Show when=move || !coordinated().is_empty()>
             <section id="coordinated" class="card">
@@ -429,6 +430,23 @@ fn ProgrammeLists(home: Memo<Option<HomeView>>) -> impl IntoView {
                                 </div>
                             </li>
                         }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+        <Show when=move || !kept().is_empty()>
+            <section id="kept" class="card">
+                <h3><Tr k="end.kept" /></h3>
+                <ul class="programmes">
+                    {move || kept().into_iter().map(|k| view! {
+                        <li>
+                            <strong>{k.name.clone()}</strong>
+                            <span class="muted">" " {k.school.clone()} " · " {k.academic_year.clone()}</span>
+                            <div class="muted">
+                                {k.pairs} " " <Tr k="coord.pairs_count" /> " · " {k.summary.responses} " " <Tr k="eval.responses" />
+                                " · " <Tr k="eval.overall" /> " " {k.summary.overall.map(|a| format!("{a:.1}")).unwrap_or_else(|| "—".into())}
+                            </div>
+                        </li>
                     }).collect_view()}
                 </ul>
             </section>

@@ -11,8 +11,8 @@ use url::Url;
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
     CreateProgramme, Credential, Devices, Directory, DissolveGroup, Erased, GroupCreated,
-    InvitationCreated, InvitationInfo, JoinDevice, LinkCode, ProgrammeStatus, RegisterDocument,
-    RemoveDevice, Rename, RevokeInvitation, SetMatching, SyncTicket, Withdraw,
+    InvitationCreated, InvitationInfo, JoinDevice, LinkCode, ProgrammeEnd, ProgrammeStatus,
+    RegisterDocument, RemoveDevice, Rename, RevokeInvitation, SetMatching, SyncTicket, Withdraw,
 };
 
 /// Why a call to the server did not give an answer.
@@ -308,6 +308,30 @@ impl ServerApi {
         req: &SetMatching,
     ) -> Result<(), ApiFailure> {
         self.post_empty("/api/programmes/matching", Some(credential), req)
+            .await
+    }
+
+    pub async fn archive_programme(
+        &self,
+        credential: &str,
+        programme: &str,
+    ) -> Result<(), ApiFailure> {
+        let req = ProgrammeEnd {
+            programme: programme.to_owned(),
+        };
+        self.post_empty("/api/programmes/archive", Some(credential), &req)
+            .await
+    }
+
+    pub async fn erase_programme(
+        &self,
+        credential: &str,
+        programme: &str,
+    ) -> Result<Erased, ApiFailure> {
+        let req = ProgrammeEnd {
+            programme: programme.to_owned(),
+        };
+        self.post("/api/programmes/erase", Some(credential), &req)
             .await
     }
 

@@ -34,6 +34,9 @@ pub struct Membership {
     pub role: Role,
     /// False once she declined, withdrew or was removed.
     pub active: bool,
+    /// The programme ended and was archived: everything in it is read-only for everyone.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 /// Everything the rules need to know about the person asking.
@@ -65,6 +68,12 @@ impl Actor {
     fn owns(&self, doc: &DocEntry) -> bool {
         doc.owner.as_deref() == Some(self.person.as_str())
     }
+
+    fn archived(&self, programme: &str) -> bool {
+        self.memberships
+            .iter()
+            .any(|m| m.programme == programme && m.archived)
+    }
 }
 
 /// What a person may do with a document.
@@ -93,6 +102,9 @@ pub fn access(actor: &Actor, doc: &DocEntry) -> Access {
 /// the programme document; students and professionals for their circle's group document (its
 /// sessions and attendance are the teacher's); the coordinator for profiles and evaluations.
 fn may_write(actor: &Actor, doc: &DocEntry) -> bool {
+    if actor.archived(&doc.programme) {
+        return false;
+    }
     let role = actor.role_in(&doc.programme);
     match doc.kind {
         DocKind::Programme | DocKind::Roster => role == Some(Role::Coordinator),
@@ -143,6 +155,9 @@ pub fn may_read(actor: &Actor, doc: &DocEntry) -> bool {
 /// notes documents are never registered one by one: the server records both when a group is
 /// formed (and makes the notes itself, so that the coordinator who forms it never holds them).
 pub fn may_register(actor: &Actor, doc: &DocEntry) -> bool {
+    if actor.archived(&doc.programme) {
+        return false;
+    }
     let coordinator = actor.is_coordinator_of(&doc.programme);
     match doc.kind {
         DocKind::Programme | DocKind::Roster | DocKind::Preparation => coordinator,
@@ -164,6 +179,7 @@ mod tests {
                 programme: "p".into(),
                 role,
                 active: true,
+                archived: false,
             }],
             groups: groups.iter().map(|g| g.to_string()).collect(),
         }
@@ -269,6 +285,34 @@ mod tests {
         assert_eq!(access(&coordinator, &evaluation), Access::Read);
         let profile = doc(DocKind::Profile, None, Some("e"));
         assert_eq!(access(&coordinator, &profile), Access::Read);
+    }
+
+    #[test]
+    fn an_archived_programme_is_read_only_for_everyone() {
+        let mut coordinator = member("c", Role::Coordinator, &[]);
+        let mut mentee = member("e", Role::Mentee, &["g1"]);
+        for actor in [&mut coordinator, &mut mentee] {
+            actor.memberships[0].archived = true;
+        }
+        for kind in [
+            DocKind::Programme,
+            DocKind::Group,
+            DocKind::Notes,
+            DocKind::Private,
+            DocKind::Profile,
+            DocKind::Evaluation,
+            DocKind::Contact,
+        ] {
+            let d = doc(kind, Some("g1"), Some("e"));
+            assert_ne!(access(&mentee, &d), Access::Write, "{kind:?}");
+            assert_ne!(access(&coordinator, &d), Access::Write, "{kind:?}");
+            assert!(!may_register(&mentee, &d) && !may_register(&coordinator, &d));
+        }
+        assert_eq!(
+            access(&mentee, &doc(DocKind::Notes, Some("g1"), None)),
+            Access::Read,
+            "she can still read her pair's notes"
+        );
     }
 
     #[test]

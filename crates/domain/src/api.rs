@@ -97,6 +97,21 @@ pub struct Home {
     pub memberships: Vec<ProgrammeCard>,
     /// The server address she joined, or the one the app was started with (to prefill forms).
     pub server: Option<String>,
+    /// Programmes she coordinated that were erased: what she keeps of each (the numbers of
+    /// its evaluation, no names, no answers).
+    #[serde(default)]
+    pub kept: Vec<KeptProgramme>,
+}
+
+/// What a coordinator keeps of a programme she erased at the end of its year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptProgramme {
+    pub name: String,
+    pub school: String,
+    pub academic_year: String,
+    pub pairs: usize,
+    /// The evaluation's numbers (its answers are left out).
+    pub summary: EvaluationSummary,
 }
 
 /// A programme in a list.
@@ -368,6 +383,8 @@ pub struct Dashboard {
     pub status_checked_at: Option<String>,
     /// The participants' lines to her, the unanswered first.
     pub contact: Vec<ContactThread>,
+    /// The programme ended: read-only for everyone until she erases it.
+    pub archived: bool,
 }
 
 /// One message between a participant and the contact person.

@@ -38,6 +38,9 @@ macro_rules! commands {
 commands! {
     // -- Profile and first launch --------------------------------------------------------
     "app_info" => AppInfo {} -> api::AppInfo;
+    /// What the app has to tell her (a programme erased, this device erased).
+    "notices" => Notices {} -> Vec<String>;
+    "dismiss_notices" => DismissNotices {} -> ();
     "sync_status" => SyncStatus {} -> api::SyncStatus;
     "profile" => Profile {} -> api::Profile;
     "save_profile" => SaveProfile { name: String, role: Option<model::Role> } -> api::Profile;
@@ -90,6 +93,10 @@ commands! {
     "evaluation_summary" => EvaluationSummary { programme: String } -> api::EvaluationSummary;
     /// Writes the evaluation results as a CSV file into the export folder.
     "export_evaluations" => ExportEvaluations { programme: String } -> api::SavedFile;
+    /// Ends the programme: read-only for everyone.
+    "archive_programme" => ArchiveProgramme { programme: String } -> ();
+    /// Erases an ended programme from the server and this device; its evaluation's figures stay.
+    "erase_programme" => EraseProgramme { programme: String } -> ();
     /// The coordinator answers a participant's message.
     "answer_contact" => AnswerContact { programme: String, person: String, text: String } -> Vec<api::ContactThread>;
     /// The programme's progress and evaluations as a zip of CSV files (no note content).

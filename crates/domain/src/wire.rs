@@ -242,6 +242,14 @@ pub struct DissolveGroup {
     pub group: String,
 }
 
+/// `POST /api/programmes/archive` and `…/erase` (coordinator): the programme ends (read-only
+/// for everyone), and later it is erased (every document and registry row of it). Erasing
+/// needs it archived first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProgrammeEnd {
+    pub programme: String,
+}
+
 /// `POST /api/withdraw`: a person leaves a programme (or the coordinator removes her).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Withdraw {

@@ -35,6 +35,8 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::ExportEvaluations => |c| export_evaluations(host, c),
         cmd::ExportProgramme => |c| export_programme(host, c),
         cmd::AnswerContact => |c| answer_contact(host, c),
+        cmd::ArchiveProgramme => |c| archive_programme(host, c),
+        cmd::EraseProgramme => |c| erase_programme(host, c),
     })
 }
 
@@ -220,6 +222,20 @@ pub(super) async fn evaluation_summary(
     cmd::EvaluationSummary { programme }: cmd::EvaluationSummary,
 ) -> Answer<EvaluationSummary> {
     Ok(host.session()?.evaluation_summary(&programme).await?)
+}
+
+pub(super) async fn archive_programme(
+    host: &dyn Host,
+    cmd::ArchiveProgramme { programme }: cmd::ArchiveProgramme,
+) -> Answer<()> {
+    Ok(host.session()?.archive_programme(&programme).await?)
+}
+
+pub(super) async fn erase_programme(
+    host: &dyn Host,
+    cmd::EraseProgramme { programme }: cmd::EraseProgramme,
+) -> Answer<()> {
+    Ok(host.session()?.erase_programme(&programme).await?)
 }
 
 pub(super) async fn answer_contact(

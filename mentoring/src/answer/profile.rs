@@ -12,6 +12,8 @@ use super::{Answer, Host, route, today};
 pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Option<Answer<Value>> {
     route!(name, params, {
         cmd::AppInfo => |c| app_info(host, c),
+        cmd::Notices => |c| notices(host, c),
+        cmd::DismissNotices => |c| dismiss_notices(host, c),
         cmd::SyncStatus => |c| sync_status(host, c),
         cmd::Profile => |c| profile(host, c),
         cmd::SaveProfile => |c| save_profile(host, c),
@@ -23,6 +25,14 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
 
 pub(super) async fn app_info(host: &dyn Host, cmd::AppInfo {}: cmd::AppInfo) -> Answer<AppInfo> {
     Ok(host.about())
+}
+
+pub(super) async fn notices(host: &dyn Host, _: cmd::Notices) -> Answer<Vec<String>> {
+    Ok(host.session()?.notices()?)
+}
+
+pub(super) async fn dismiss_notices(host: &dyn Host, _: cmd::DismissNotices) -> Answer<()> {
+    Ok(host.session()?.dismiss_notices()?)
 }
 
 pub(super) async fn sync_status(

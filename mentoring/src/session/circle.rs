@@ -421,16 +421,16 @@ impl Session {
             })
             .collect();
         attendance.sort_by_key(|a| (role_order(a.role), a.name.clone()));
-        let private = self.private_doc(group).await?;
+        let reflection = self
+            .private_text(group, vec!["notes".into(), meeting.to_owned()])
+            .await?;
         Ok(CircleSessionPage {
             group: group.to_owned(),
             circle: doc.circle.map(|c| c.name).unwrap_or_default(),
             card,
             agenda: views::circle_agenda(language),
             shared_notes: self.text(&doc.notes_doc, shared_path(meeting)).await?,
-            reflection: self
-                .text(&private, vec!["notes".into(), meeting.to_owned()])
-                .await?,
+            reflection,
             attendance,
             can_take_attendance: role.is_some_and(circle::may_take_attendance),
         })

@@ -36,8 +36,8 @@ pub use crate::api::ProgrammeForm;
 pub(super) struct Programme {
     pub(super) doc: String,
     pub(super) programme: ProgrammeDoc,
-    roster_doc: String,
-    roster: RosterDoc,
+    pub(super) roster_doc: String,
+    pub(super) roster: RosterDoc,
 }
 
 fn days_from(rfc3339: &str) -> Option<NaiveDate> {
@@ -431,7 +431,10 @@ impl Session {
         self.sync_directory().await
     }
 
-    fn cached_status(&self, programme_doc: &str) -> Result<ProgrammeStatus, ActionError> {
+    pub(super) fn cached_status(
+        &self,
+        programme_doc: &str,
+    ) -> Result<ProgrammeStatus, ActionError> {
         Ok(self
             .setting(&Setting::Status(programme_doc.to_owned()))?
             .and_then(|json| serde_json::from_str(&json).ok())
@@ -909,6 +912,12 @@ impl Session {
             quarter_now: guide::quarter_of(today, &views::quarters(&p.programme, today)),
             status_checked_at: self.setting(&Setting::StatusAt(programme_doc.to_owned()))?,
             contact: self.contact_threads(programme_doc).await?,
+            archived: self
+                .directory()?
+                .unwrap_or_default()
+                .memberships
+                .iter()
+                .any(|m| m.programme == p.programme.programme_id && m.archived),
         })
     }
 

@@ -8,6 +8,7 @@
 mod circle;
 mod contact;
 mod coordinator;
+mod ending;
 mod joining;
 mod pair;
 mod personal;
@@ -356,8 +357,19 @@ impl Session {
                     Ok(()) | Err(ActionError::NoServer) => {}
                     Err(ActionError::Api(e)) if e.code() == "device_erased" => {
                         tracing::info!("her data was erased from the server; erasing this device");
+                        let language = self.language().unwrap_or_default();
                         return match self.device.erase_everything().await {
-                            Ok(()) => Ended::Erased,
+                            Ok(()) => {
+                                // The one thing the new start keeps: why it is new.
+                                let notice = crate::i18n::t(language, "notice.device_erased");
+                                if let Err(e) = self.add_notice(&notice) {
+                                    tracing::warn!(error = %e, "the notice could not be kept");
+                                }
+                                if let Err(e) = self.device.store().written().await {
+                                    tracing::warn!(error = %e, "the notice may not be kept");
+                                }
+                                Ended::Erased
+                            }
                             Err(e) => {
                                 tracing::error!(error = %e, "erasing this device failed");
                                 Ended::Closed
@@ -510,6 +522,7 @@ impl Session {
                 || self.device.store().holds_document(id)
             {
                 tracing::info!(%id, "a document was erased on the server; erasing it here");
+                self.tell_of_erased(id).await?;
                 self.device.erase_document(id)?;
             }
         }
@@ -767,6 +780,10 @@ impl Session {
                 }
                 first
             }
+            // An ended programme takes no new documents: she has no private notes there.
+            (None, None) if self.archived(&programme.programme_id)? => {
+                return Err(DeviceError::ReadOnly(group.to_owned()).into());
+            }
             (None, None) => {
                 let entry = DocEntry {
                     kind: DocKind::Private,
@@ -832,6 +849,25 @@ impl Session {
             group,
             notes,
         })
+    }
+
+    /// A text in her private notes on a group; empty where she has none and can make none (an
+    /// ended programme).
+    async fn private_text(&self, group: &str, path: Vec<String>) -> Result<TextValue, ActionError> {
+        match self.private_doc(group).await {
+            Ok(private) => self.text(&private, path).await,
+            Err(ActionError::Device(DeviceError::ReadOnly(_))) => Ok(TextValue::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether a programme (by id) ended, as the server's directory last said.
+    fn archived(&self, programme_id: &str) -> Result<bool, ActionError> {
+        Ok(self.directory()?.is_some_and(|d| {
+            d.memberships
+                .iter()
+                .any(|m| m.programme == programme_id && m.archived)
+        }))
     }
 
     async fn text(&self, doc: &str, path: Vec<String>) -> Result<TextValue, ActionError> {

@@ -79,8 +79,9 @@ impl Session {
                 // A pair whose documents have not all arrived yet is shown once they have.
                 continue;
             };
-            let private = self.private_doc(&group_id).await?;
-            let reflections = self.text(&private, vec!["reflections".into()]).await?;
+            let reflections = self
+                .private_text(&group_id, vec!["reflections".into()])
+                .await?;
             let mut shared_notes = Vec::new();
             for (id, meeting) in &pair.group.meetings {
                 if meeting.status == MeetingStatus::Held {
@@ -113,6 +114,7 @@ impl Session {
             programmes,
             memberships,
             server: self.known_server()?,
+            kept: self.kept_programmes()?,
         })
     }
 
@@ -126,9 +128,8 @@ impl Session {
         let profile = self.profile()?;
         let pair = self.pair_docs(group_id).await?;
         let shared_notes = self.text(&pair.notes_id, shared_path(meeting)).await?;
-        let private = self.private_doc(group_id).await?;
         let private_notes = self
-            .text(&private, vec!["notes".into(), meeting.to_owned()])
+            .private_text(group_id, vec!["notes".into(), meeting.to_owned()])
             .await?;
         let m = meeting.to_owned();
         let conflicts = self

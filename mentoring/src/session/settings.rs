@@ -66,11 +66,17 @@ pub(crate) enum Setting {
     NameToTell,
     /// The server's time of the last directory: documents erased since then are asked for.
     DirectoryAt,
+    /// What a coordinator keeps of a programme she erased (JSON), by programme id.
+    Kept(String),
+    /// What the app has to tell her (JSON list of texts in her language).
+    Notices,
 }
 
 impl Setting {
     /// Where the private-notes settings start (to list them all).
     pub(crate) const PRIVATE_PREFIX: &'static str = "private:";
+    /// Where the kept programmes' settings start.
+    pub(crate) const KEPT_PREFIX: &'static str = "kept:";
 
     /// The text key it is stored under (unchanged since these were written by hand).
     pub(crate) fn key(&self) -> String {
@@ -110,6 +116,8 @@ impl Setting {
             Setting::DemoPartner => "demo_partner".into(),
             Setting::NameToTell => "name_to_tell".into(),
             Setting::DirectoryAt => "directory_at".into(),
+            Setting::Kept(programme) => format!("{}{programme}", Self::KEPT_PREFIX),
+            Setting::Notices => "notices".into(),
         }
     }
 }
