@@ -27,8 +27,8 @@ use serde::Deserialize;
 
 use crate::access::{AuthError, Identity};
 use crate::registry::{
-    Accept, Erasure, Formed, Invitation, InvitationState, LinkKind, NewGroup, Registration,
-    RegistryError,
+    Accept, Erasure, Formed, Invitation, InvitationState, LinkKind, NewGroup, NewInvitation,
+    Registration, RegistryError,
 };
 use crate::state::App;
 use crate::tickets::TICKET_LIFETIME;
@@ -300,15 +300,15 @@ pub async fn create_invitation(
         (Utc::now() + Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let code = codes::new_code();
     let id = docs::new_id();
-    app.registry.create_invitation(
-        &id,
-        &code,
-        &req.programme,
-        req.role,
-        &name(&req.name)?,
-        &email(&req.email)?,
-        &expires_at,
-    )?;
+    app.registry.create_invitation(&NewInvitation {
+        id: &id,
+        code: &code,
+        programme: &req.programme,
+        role: req.role,
+        name: &name(&req.name)?,
+        email: &email(&req.email)?,
+        expires_at: &expires_at,
+    })?;
     Ok(Json(InvitationCreated {
         id,
         code: codes::display(&code),

@@ -190,6 +190,17 @@ pub struct InvitationStatus {
     pub person: Option<String>,
 }
 
+/// An invitation as the coordinator makes it (its code is kept only as a hash).
+pub struct NewInvitation<'a> {
+    pub id: &'a str,
+    pub code: &'a str,
+    pub programme: &'a str,
+    pub role: Role,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub expires_at: &'a str,
+}
+
 /// What erasing a person came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Erasure {
@@ -639,20 +650,19 @@ impl Registry {
 
     // -- Invitations ----------------------------------------------------------------------------
 
-    pub fn create_invitation(
-        &self,
-        id: &str,
-        code: &str,
-        programme: &str,
-        role: Role,
-        name: &str,
-        email: &str,
-        expires_at: &str,
-    ) -> Result<(), RegistryError> {
+    pub fn create_invitation(&self, i: &NewInvitation<'_>) -> Result<(), RegistryError> {
         self.db().execute(
             "INSERT INTO invitations (id, code_hash, programme, role, name, email, expires_at, state)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')",
-            params![id, hash(code), programme, role_code(role), name, email, expires_at],
+            params![
+                i.id,
+                hash(i.code),
+                i.programme,
+                role_code(i.role),
+                i.name,
+                i.email,
+                i.expires_at
+            ],
         )?;
         Ok(())
     }
@@ -1336,15 +1346,15 @@ mod tests {
             .create_programme("p", "ICT", "School", None, "Carla")
             .unwrap();
         registry
-            .create_invitation(
-                "i1",
-                "CODE",
-                "p",
-                Role::Mentor,
-                "Sanne",
-                "sanne@school.example",
-                "2099-01-01T00:00:00Z",
-            )
+            .create_invitation(&NewInvitation {
+                id: "i1",
+                code: "CODE",
+                programme: "p",
+                role: Role::Mentor,
+                name: "Sanne",
+                email: "sanne@school.example",
+                expires_at: "2099-01-01T00:00:00Z",
+            })
             .unwrap();
         let invitation = registry.invitation("CODE").unwrap().unwrap();
         assert_eq!(invitation.coordinator_name, "Carla");
@@ -1383,7 +1393,15 @@ mod tests {
             .unwrap();
         let invite = |id: &str, code: &str, name: &str, email: &str, expires: &str| {
             registry
-                .create_invitation(id, code, "p", Role::Mentee, name, email, expires)
+                .create_invitation(&NewInvitation {
+                    id,
+                    code,
+                    programme: "p",
+                    role: Role::Mentee,
+                    name,
+                    email,
+                    expires_at: expires,
+                })
                 .unwrap();
         };
         invite(
@@ -1455,15 +1473,15 @@ mod tests {
             .unwrap()
             .unwrap();
         registry
-            .create_invitation(
-                "i1",
-                "C1",
-                "p",
-                Role::Mentee,
-                "Şeyma Eraseme",
-                "seyma@school.example",
-                "2099-01-01T00:00:00Z",
-            )
+            .create_invitation(&NewInvitation {
+                id: "i1",
+                code: "C1",
+                programme: "p",
+                role: Role::Mentee,
+                name: "Şeyma Eraseme",
+                email: "seyma@school.example",
+                expires_at: "2099-01-01T00:00:00Z",
+            })
             .unwrap();
         let invitation = registry.invitation("C1").unwrap().unwrap();
         let Accept::Member(seyma) = registry
@@ -1625,15 +1643,15 @@ mod tests {
             .create_programme("p", "ICT", "School", None, "Carla")
             .unwrap();
         registry
-            .create_invitation(
-                "i1",
-                "CODE",
-                "p",
-                Role::Mentee,
-                "Aylin",
-                "",
-                "2099-01-01T00:00:00Z",
-            )
+            .create_invitation(&NewInvitation {
+                id: "i1",
+                code: "CODE",
+                programme: "p",
+                role: Role::Mentee,
+                name: "Aylin",
+                email: "",
+                expires_at: "2099-01-01T00:00:00Z",
+            })
             .unwrap();
         let invitation = registry.invitation("CODE").unwrap().unwrap();
         let Accept::Member(e) = registry.accept(&invitation, None, "Aylin", "").unwrap() else {
