@@ -40,7 +40,7 @@ step "frontend build (trunk)" bash -c "cd app && trunk build"
 step "build (workspace, all targets)" cargo build --all-targets
 step "lint (clippy, native)" cargo clippy --all-targets -- -D warnings
 step "lint (clippy, webview and web app)" cargo clippy -p app -p mentoring -p pm-device -p pm-store --target wasm32-unknown-unknown -- -D warnings
-step "core crates build for the browser (wasm32)" cargo build -p pm-domain -p pm-documents -p pm-certificate -p pm-store -p pm-device -p mentoring --target wasm32-unknown-unknown
+step "core crates build for the browser (wasm32)" cargo build -p pm-domain -p pm-documents -p pm-certificate -p pm-archive -p pm-store -p pm-device -p mentoring --target wasm32-unknown-unknown
 step "unit and snapshot tests" cargo test --lib --bins --test snapshots
 step "the core in a browser (wasm-bindgen tests, headless Chromium)" env CHROMEDRIVER=/usr/bin/chromedriver cargo test -p pm-store -p mentoring --target wasm32-unknown-unknown --test browser
 step "tidy (rules over the source tree)" cargo test --test tidy

@@ -24,7 +24,12 @@ fn crates() -> Vec<String> {
 }
 
 /// The crates that compile for the webview and hold no runtime: plain values and documents.
-const PLAIN_CRATES: [&str; 3] = ["crates/domain", "crates/documents", "crates/certificate"];
+const PLAIN_CRATES: [&str; 4] = [
+    "crates/domain",
+    "crates/documents",
+    "crates/certificate",
+    "crates/archive",
+];
 
 /// Every Rust source file of the workspace's crates.
 fn sources() -> Vec<PathBuf> {
@@ -116,7 +121,7 @@ fn only_the_named_modules_name_samod() {
     );
 }
 
-/// ARCHITECTURE.md: the domain, documents and certificate crates name no shell framework, no
+/// ARCHITECTURE.md: the domain, documents, certificate and archive crates name no shell framework, no
 /// runtime and no storage, so they compile for the webview and their rules run anywhere.
 #[test]
 fn the_plain_crates_name_no_shell_runtime_or_storage() {
@@ -156,6 +161,7 @@ fn the_server_depends_on_no_device_crate() {
         "mentoring",
         "pm-device",
         "pm-certificate",
+        "pm-archive",
         "reqwest",
         "pdf-writer",
     ] {
