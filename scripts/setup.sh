@@ -69,5 +69,13 @@ if [ "$want" = all ]; then
   else
     log "npm: the interop test's client present"
   fi
+  # axe-core, which the app tests run in the webview on every screen, at the version pinned.
+  if [ ! -f tests/a11y/node_modules/axe-core/axe.min.js ] ||
+     [ tests/a11y/package-lock.json -nt tests/a11y/node_modules/.package-lock.json ]; then
+    log "npm: installing axe-core for the accessibility checks"
+    (cd tests/a11y && npm install --no-audit --no-fund)
+  else
+    log "npm: axe-core present"
+  fi
 fi
 log "done"

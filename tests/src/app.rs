@@ -235,6 +235,60 @@ impl App {
         path
     }
 
+    /// Runs axe-core (`tests/a11y`, the version its package.json pins) on the screen as it is,
+    /// at a phone's size (360×740) and a laptop's (1280×800), and fails listing every WCAG 2.1
+    /// A or AA violation it finds. The window is left at the laptop's size.
+    pub async fn assert_accessible(&mut self, screen: &str) {
+        let axe = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("a11y/node_modules/axe-core/axe.min.js"),
+        )
+        .expect("axe-core (scripts/setup.sh installs it in tests/a11y)");
+        let mut found = Vec::new();
+        for (width, height) in [(360, 740), (1280, 800)] {
+            self.client
+                .set_window_size(width, height)
+                .await
+                .expect("window size");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let loaded = self
+                .client
+                .execute(
+                    &format!("if (!window.axe) {{ {axe}\n }} return !!window.axe;"),
+                    vec![],
+                )
+                .await
+                .expect("axe-core loads in the page");
+            assert_eq!(loaded.as_bool(), Some(true), "axe-core is in the page");
+            let answer = self
+                .client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     axe.run(document, { runOnly: { type: 'tag',
+                         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                       .then(r => done(JSON.stringify(r.violations.map(v => ({
+                           id: v.id, impact: v.impact, help: v.help,
+                           nodes: v.nodes.map(n => n.target.join(' ') + ' — ' + n.failureSummary)
+                       })))))
+                       .catch(e => done('axe failed: ' + e));",
+                    vec![],
+                )
+                .await
+                .expect("axe runs");
+            let text = answer.as_str().unwrap_or_default().to_owned();
+            let violations: Vec<serde_json::Value> =
+                serde_json::from_str(&text).unwrap_or_else(|_| panic!("axe on {screen}: {text}"));
+            for v in violations {
+                found.push(format!("{width}×{height} {v}"));
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "{screen}: {} WCAG 2.1 A/AA violation(s):\n{}",
+            found.len(),
+            found.join("\n")
+        );
+    }
+
     /// Types `text` into the element `css` (appending at the caret).
     pub async fn type_into(&mut self, css: &str, text: &str) {
         self.click(css).await;

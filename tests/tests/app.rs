@@ -25,6 +25,7 @@ async fn set_up_programme(app: &mut App, server: &SyncServer, name: &str, school
         .await;
     app.type_into("#setup-name", name).await;
     app.type_into("#setup-school", school).await;
+    app.assert_accessible("setting up a programme").await;
     app.click("#create-programme").await;
     app.wait_text("#programme-name", name).await;
 }
@@ -69,6 +70,7 @@ async fn the_app_shows_its_first_screen_and_live_sync_status() {
             .await
             .contains("Alleen op dit apparaat")
     );
+    app.assert_accessible("the welcome screen").await;
 
     // Once she joined a programme, the device syncs, and shows it.
     let (coordinator, programme) = programme::coordinator(
@@ -115,6 +117,7 @@ async fn the_demo_opens_offline_in_dutch_and_every_label_switches_to_english() {
     assert!(app.body_text().await.contains("Cultuur van de opleiding"));
     app.screenshot("mentee-home-360x740", 360, 740).await;
     app.screenshot("mentee-home-1280x800", 1280, 800).await;
+    app.assert_accessible("the mentee's home (demo)").await;
 
     app.click("#open-next").await;
     app.wait_for("#shared-notes").await;
@@ -122,6 +125,7 @@ async fn the_demo_opens_offline_in_dutch_and_every_label_switches_to_english() {
     assert_labels_in(&app, Language::Nl).await;
     app.screenshot("meeting-view-360x740", 360, 740).await;
     app.screenshot("meeting-view-1280x800", 1280, 800).await;
+    app.assert_accessible("a meeting (mentee, demo)").await;
 
     // Switch to English on the meeting screen, then on the home screen.
     app.click("#language-switch").await;
@@ -134,6 +138,7 @@ async fn the_demo_opens_offline_in_dutch_and_every_label_switches_to_english() {
     app.wait_text("#ahead", "Culture of the programme").await;
     let english = assert_labels_in(&app, Language::En).await;
     assert_eq!(english, dutch, "the same labels in both languages");
+    app.assert_accessible("the mentee's home in English").await;
     app.stop().await;
 
     // The choice of language is remembered.
@@ -156,6 +161,16 @@ async fn a_mentor_sees_her_mentee_what_is_due_and_what_is_overdue() {
     assert_labels_in(&app, Language::Nl).await;
     app.screenshot("mentor-home-360x740", 360, 740).await;
     app.screenshot("mentor-home-1280x800", 1280, 800).await;
+    app.assert_accessible("the mentor's home (demo)").await;
+    app.click("#invite").await;
+    app.wait_for("#invite-page").await;
+    app.assert_accessible("the first contact with her mentee")
+        .await;
+    app.click("#back-home").await;
+    app.click("#preparation").await;
+    app.wait_for("#preparation-page").await;
+    app.assert_accessible("the mentors' preparation").await;
+    app.click("#back-home").await;
 
     // Mark the planned meeting undone in time: move its date past its window and see it flagged.
     app.click("#meetings li[data-status='planned'] button")
@@ -163,6 +178,7 @@ async fn a_mentor_sees_her_mentee_what_is_due_and_what_is_overdue() {
     app.wait_for("#meeting-date").await;
     app.set_value("#meeting-date", "2031-01-07").await;
     app.wait_attr("#meeting-date", "value", "2031-01-07").await;
+    app.assert_accessible("a meeting (mentor, demo)").await;
     app.click("#back-home").await;
     app.wait_for("#attention li[data-attention='late']").await;
     app.stop().await;
@@ -191,6 +207,7 @@ async fn the_app_refuses_bad_invitation_codes_and_a_bad_date_in_dutch() {
     app.click("#lookup-invitation").await;
     app.wait_text("#error", "Dit is geen uitnodigingscode")
         .await;
+    app.assert_accessible("joining, with an error shown").await;
 
     // One symbol off: caught before anything is sent.
     let mut typo = code.clone();
@@ -205,6 +222,7 @@ async fn the_app_refuses_bad_invitation_codes_and_a_bad_date_in_dutch() {
     app.click("#lookup-invitation").await;
     app.wait_text("#invitation", "Peer mentoring HBO-ICT").await;
     app.wait_text("#invitation", "vrijwillig").await;
+    app.assert_accessible("joining, the invitation shown").await;
     app.click("#decline-invitation").await;
     app.wait_for("#declined").await;
     app.click("#lookup-invitation").await;
@@ -428,6 +446,9 @@ async fn a_coordinator_sets_up_a_programme_invites_and_pairs_in_the_app() {
     coordinator.click("#send-invitation").await;
     let mentor_code = coordinator.text("#invite-code").await;
     assert_eq!(mentor_code.len(), 16, "{mentor_code}");
+    coordinator
+        .assert_accessible("the coordinator's people, an invitation made")
+        .await;
     assert!(
         coordinator
             .text("#invite-link")
@@ -467,9 +488,14 @@ async fn a_coordinator_sets_up_a_programme_invites_and_pairs_in_the_app() {
     coordinator.click(".mentee-choice").await;
     coordinator.wait_text("#suggestions", "Sanne").await;
     coordinator.wait_text("#suggestions", "plek").await;
+    coordinator
+        .assert_accessible("the coordinator's pairing, with suggestions")
+        .await;
     coordinator.click(".suggestion .pair-button").await;
     mentor.wait_text(".partner-name", "Aylin").await;
     mentee.wait_text(".partner-name", "Sanne").await;
+    mentor.assert_accessible("the mentor's home").await;
+    mentee.assert_accessible("the mentee's home").await;
 
     // The dashboard shows the pair, with no meeting yet.
     coordinator.click("#tab-overview").await;
@@ -483,6 +509,20 @@ async fn a_coordinator_sets_up_a_programme_invites_and_pairs_in_the_app() {
     coordinator
         .screenshot("coordinator-dashboard-360x740", 360, 740)
         .await;
+    coordinator
+        .assert_accessible("the coordinator's overview")
+        .await;
+    for (tab, screen) in [
+        ("#tab-setup", "#programme-end"),
+        ("#tab-circles", "#new-circle"),
+        ("#tab-evaluation", "#evaluation-summary"),
+    ] {
+        coordinator.click(tab).await;
+        coordinator.wait_for(screen).await;
+        coordinator
+            .assert_accessible(&format!("the coordinator's tab {tab}"))
+            .await;
+    }
     coordinator.click("#tab-pairing").await;
     coordinator
         .screenshot("coordinator-pairing-1280x800", 1280, 800)
@@ -703,6 +743,9 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
             teacher
                 .screenshot("circle-session-teacher-360x740", 360, 740)
                 .await;
+            teacher
+                .assert_accessible("a circle session, attendance taken")
+                .await;
         }
         teacher.click("#mark-session-held").await;
         teacher.wait_for("#session-held").await;
@@ -717,6 +760,7 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
     noor.wait_text(".session-card[data-number='3']", "Jij was erbij")
         .await;
     noor.screenshot("circle-student-360x740", 360, 740).await;
+    noor.assert_accessible("a circle student's home").await;
     noor.click("#download-certificate").await;
     let path = std::path::PathBuf::from(noor.text("#certificate-saved").await);
     let out = std::process::Command::new("pdftotext")
@@ -749,6 +793,9 @@ async fn a_circle_meets_three_times_attendance_is_taken_offline_and_a_student_ge
     assert_labels_in(&coordinator, Language::Nl).await;
     coordinator
         .screenshot("coordinator-circles-1280x800", 1280, 800)
+        .await;
+    coordinator
+        .assert_accessible("the coordinator's circles, with sessions")
         .await;
     for app in [coordinator, teacher, noor] {
         app.stop().await;
@@ -938,8 +985,29 @@ async fn a_mentee_downloads_her_data_and_then_erases_it_in_the_app() {
     app.wait_attr("#sync-status", "data-state", "synced").await;
 
     // She downloads her data: one zip she can read without the app.
+    app.assert_accessible("a meeting (mentee)").await;
+    app.click("#back-home").await;
+    // She asks the contact person something, from her home.
+    app.click("#open-contact").await;
+    app.type_into("#contact-text", "Mag ik van mentor wisselen?")
+        .await;
+    app.click("#contact-send").await;
+    app.wait_text("#contact-messages", "Mag ik van mentor wisselen?")
+        .await;
+    app.assert_accessible("the line to the contact person")
+        .await;
+    app.click("#back-home").await;
+    app.click("#open-profile").await;
+    app.wait_for("#profile-page").await;
+    app.assert_accessible("her profile").await;
+    app.click("#back-home").await;
+    app.click("#open-evaluation").await;
+    app.wait_for("#evaluation-page").await;
+    app.assert_accessible("her evaluation").await;
     app.click("#back-home").await;
     app.click("#open-devices").await;
+    app.wait_for("#my-data").await;
+    app.assert_accessible("her devices and her data").await;
     app.click("#export-my-data").await;
     app.wait_for("#export-my-data-result").await;
     let exports = data_dir.with_extension("exports");
@@ -975,6 +1043,10 @@ async fn a_mentee_downloads_her_data_and_then_erases_it_in_the_app() {
     assert!(readable.contains(PRIVATE), "her own notes, readable");
     assert!(readable.contains(NAME), "her name as she entered it");
     assert!(readable.contains("Bibliotheek"), "the pair's meeting");
+    assert!(
+        readable.contains("Mag ik van mentor wisselen?"),
+        "her messages with the contact person"
+    );
 
     // Before: her device holds her name and notes (the scan would find them).
     assert!(holds(&bytes_under(&data_dir), PRIVATE));
@@ -993,6 +1065,8 @@ async fn a_mentee_downloads_her_data_and_then_erases_it_in_the_app() {
     app.click("#erase-understood").await;
     app.click("#erase-my-data").await;
     app.wait_for("#welcome").await;
+    app.assert_accessible("the first screen after erasing")
+        .await;
     let left = bytes_under(&data_dir);
     assert!(!holds(&left, PRIVATE), "her notes are gone from the device");
     assert!(!holds(&left, NAME), "her name is gone from the device");
@@ -1005,5 +1079,85 @@ async fn a_mentee_downloads_her_data_and_then_erases_it_in_the_app() {
         .await
         .unwrap();
     assert_eq!(page.partner, "Heeft het programma verlaten");
+    app.stop().await;
+}
+
+/// Tabs (up to 60 times) until the element with id `id` has the focus.
+async fn tab_to(app: &mut App, id: &str) {
+    tab_until(app, id, "\u{E004}").await;
+}
+
+/// Tabs backwards (Shift+Tab) until the element with id `id` has the focus.
+async fn tab_back_to(app: &mut App, id: &str) {
+    tab_until(app, id, "\u{E008}\u{E004}\u{E000}").await;
+}
+
+async fn tab_until(app: &mut App, id: &str, keys: &str) {
+    for _ in 0..60 {
+        let focused = app
+            .client
+            .execute(
+                "return document.activeElement ? document.activeElement.id : ''",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if focused.as_str() == Some(id) {
+            return;
+        }
+        app.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap();
+    }
+    panic!("#{id} cannot be reached with the Tab key");
+}
+
+async fn press_enter(app: &mut App) {
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_main_flow_works_with_the_keyboard_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = App::start(&tmp.path().join("mentee"), None).await;
+    app.wait_for("#welcome").await;
+    // Her name, the demo, the next meeting, its notes: Tab, type, Enter, nothing else.
+    tab_to(&mut app, "profile-name").await;
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("Aylin")
+        .await
+        .unwrap();
+    tab_to(&mut app, "welcome-demo").await;
+    press_enter(&mut app).await;
+    app.wait_for("#demo-badge").await;
+    tab_to(&mut app, "open-next").await;
+    press_enter(&mut app).await;
+    app.wait_for("#shared-notes").await;
+    tab_to(&mut app, "shared-notes").await;
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(" Met het toetsenbord geschreven.")
+        .await
+        .unwrap();
+    app.wait_attr("#shared-notes ~ .save-state", "data-state", "saved")
+        .await;
+    tab_back_to(&mut app, "back-home").await;
+    press_enter(&mut app).await;
+    app.wait_for("#next-meeting").await;
     app.stop().await;
 }

@@ -179,6 +179,7 @@ pub fn Programme(programme: String) -> impl IntoView {
 
 #[component]
 fn Overview(dashboard: Memo<Option<Dashboard>>) -> impl IntoView {
+    let ctx = use_ctx();
     let d = move || dashboard.get();
     let open_checklist = move || {
         d().map(|d| d.setup.checklist.iter().filter(|c| !c.done).count())
@@ -195,7 +196,7 @@ fn Overview(dashboard: Memo<Option<Dashboard>>) -> impl IntoView {
             <Show when=has_open>
                 <p class="hint" id="checklist-open">{open_checklist} " " <Tr k="coord.checklist_open" /></p>
             </Show>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=move || ctx.t("coord.pairs")>
                 <table id="pairs">
                     <thead>
                         <tr>
@@ -387,7 +388,7 @@ fn People(programme: String, dashboard: Memo<Option<Dashboard>>) -> impl IntoVie
         </section>
         <section class="card" id="people">
             <h3><Tr k="coord.people" /></h3>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=move || ctx.t("coord.tab.people")>
                 <table>
                     <thead><tr>
                         <th><Tr k="coord.name" /></th><th><Tr k="coord.role" /></th><th><Tr k="coord.state" /></th><th><Tr k="coord.code" /></th><th></th>

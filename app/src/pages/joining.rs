@@ -410,7 +410,7 @@ pub fn EvaluationPage(programme: String) -> impl IntoView {
                     <legend><Tr k="eval.ratings" /></legend>
                     {move || form.get().map(|f| f.ratings).unwrap_or_default().into_iter().enumerate().map(|(i, (topic, number, title, rating))| view! {
                         <div class="rating">
-                            <span>{format!("{number}. {title}")}</span>
+                            <label for=format!("rating-{topic}")>{format!("{number}. {title}")}</label>
                             <select id=format!("rating-{topic}") on:change=move |ev| {
                                 let r: Option<u8> = event_target_value(&ev).parse().ok();
                                 form.update(|f| if let Some(f) = f && let Some(item) = f.ratings.get_mut(i) { item.3 = r });
