@@ -1,6 +1,7 @@
 //! A participant's line to the programme's contact person: her messages and the coordinator's
 //! answers, as she and the coordinator see them, and which lines wait for an answer.
 
+use chrono::{DateTime, FixedOffset};
 use pm_domain::api::{ContactMessage, ContactThread};
 use pm_domain::i18n::t;
 use pm_domain::model::Language;
@@ -31,16 +32,33 @@ pub fn messages(
             text: m.text.clone(),
         })
         .collect();
-    messages.sort_by(|a, b| (&a.sent_at, &a.id).cmp(&(&b.sent_at, &b.id)));
+    messages.sort_by(|a, b| (moment(&a.sent_at), &a.id).cmp(&(moment(&b.sent_at), &b.id)));
     messages
 }
 
-/// Whether her last message has no answer yet.
+/// When a message was sent (an unreadable time sorts first).
+fn moment(sent_at: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(sent_at).ok()
+}
+
+/// Whether her last message has no answer yet: none came after it (an answer sent in the same
+/// moment counts as one).
 pub fn unanswered(docs: &[ContactDoc]) -> bool {
-    docs.iter()
-        .flat_map(|doc| doc.messages.iter().map(move |(id, m)| (doc, id, m)))
-        .max_by(|a, b| (&a.2.sent_at, a.1).cmp(&(&b.2.sent_at, b.1)))
-        .is_some_and(|(doc, _, m)| m.from == doc.owner)
+    let last = |hers: bool| {
+        docs.iter()
+            .flat_map(|doc| {
+                doc.messages
+                    .values()
+                    .filter(move |m| (m.from == doc.owner) == hers)
+            })
+            .map(|m| moment(&m.sent_at))
+            .max()
+    };
+    match (last(true), last(false)) {
+        (Some(hers), Some(answer)) => hers > answer,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 /// Every participant's line, for the coordinator: the unanswered first, then by name.
@@ -124,6 +142,14 @@ mod tests {
             "3".into(),
             message("e", "2026-11-30T12:00:00Z", "question", "Dank je!"),
         );
-        assert!(unanswered(&[laptop, phone]));
+        assert!(unanswered(&[laptop.clone(), phone.clone()]));
+        phone.messages.insert(
+            "4".into(),
+            message("c", "2026-11-30T12:00:00Z", "answer", "Graag gedaan"),
+        );
+        assert!(
+            !unanswered(&[laptop, phone]),
+            "an answer in the same second answers"
+        );
     }
 }

@@ -110,7 +110,7 @@ impl Session {
         };
         let message = MessageDoc {
             from: me,
-            sent_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            sent_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             about: about.to_owned(),
             text,
         };
@@ -163,7 +163,7 @@ impl Session {
             .ok_or_else(|| ActionError::BadField("person".into()))?;
         let message = MessageDoc {
             from: me,
-            sent_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            sent_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             about: "answer".to_owned(),
             text,
         };
