@@ -391,6 +391,42 @@ async fn an_ended_programme_is_read_only_and_once_erased_is_gone_from_server_and
         found_text(&server_dir, SHARED_NOTE),
         "the scan finds the notes before"
     );
+    // Files are their owner's alone.
+    for file in [
+        server_dir.join("sync-server.sqlite"),
+        server_dir.join("sync-server.sqlite-wal"),
+        tmp.path().join("mentee/device.sqlite"),
+        tmp.path().join("mentee/device.sqlite-wal"),
+    ] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is {mode:o}", file.display());
+    }
+
+    // The coordinator's records: progress and evaluations, never a word of the notes.
+    let (file, zip) = coordinator
+        .session
+        .export_programme(&programme, today())
+        .await
+        .unwrap();
+    assert!(file.ends_with(".zip"), "{file}");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut files = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+        files.push((f.name().unwrap().to_string(), text));
+    }
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["voortgang.csv", "evaluaties.csv"]);
+    assert!(
+        files[0].1.contains("Sanne") && files[0].1.contains(MENTEE),
+        "{}",
+        files[0].1
+    );
+    assert!(files[1].1.contains("Fijn"), "{}", files[1].1);
+    assert!(files.iter().all(|(_, text)| !text.contains(SHARED_NOTE)));
 
     // Erasing waits for the end; then the programme ends and is read-only for everyone.
     let early = coordinator

@@ -66,3 +66,42 @@ async fn what_the_browser_store_wrote_is_there_when_it_opens_again() {
     let journal = store.journal().unwrap();
     assert!(journal[1].0 > journal[0].0);
 }
+
+/// Erasing in the browser: one document goes with its chunks, index entry, mark and journal;
+/// erasing everything leaves the database empty when the page opens it again.
+#[wasm_bindgen_test]
+async fn an_erased_document_and_an_erased_device_are_gone_when_the_page_opens_again() {
+    let name = format!("pm-store-erase-{}", js_sys::Date::now());
+    let kept = StorageKey::from_parts(["doc-kept", "incremental", "k"]).unwrap();
+    let erased = StorageKey::from_parts(["doc-gone", "incremental", "g"]).unwrap();
+    {
+        let store = BrowserStore::open(&name).await.unwrap();
+        store.index_document(&entry("doc-kept", "kept")).unwrap();
+        store.index_document(&entry("doc-gone", "gone")).unwrap();
+        store.journal_append("doc-gone", &[7]).unwrap();
+        store.put(kept.clone(), vec![1]).await;
+        store.put(erased.clone(), vec![2]).await;
+        store.erase_document("doc-gone").unwrap();
+        store.written().await.unwrap();
+    }
+    {
+        let store = BrowserStore::open(&name).await.unwrap();
+        let ids: Vec<String> = store
+            .documents()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.doc_id)
+            .collect();
+        assert_eq!(ids, ["doc-kept"]);
+        assert!(store.journal().unwrap().is_empty());
+        assert_eq!(store.load(erased).await, None);
+        assert_eq!(store.load(kept.clone()).await, Some(vec![1]));
+        store.set_setting("name", "Zoë").unwrap();
+        store.erase_everything().unwrap();
+        store.written().await.unwrap();
+    }
+    let store = BrowserStore::open(&name).await.unwrap();
+    assert!(store.documents().unwrap().is_empty());
+    assert_eq!(store.setting("name").unwrap(), None);
+    assert_eq!(store.load(kept).await, None);
+}
