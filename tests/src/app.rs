@@ -392,9 +392,19 @@ impl App {
     }
 
     /// Ends the session (closing the app) and stops tauri-driver cleanly.
+    /// Closes the app (or the phone's browser). The page must not have said that it could not
+    /// start (an error or rejected promise the page did not handle shows as `#boot-error`).
     pub async fn stop(mut self) {
+        let boot_error = match self.client.find(Locator::Css("#boot-error")).await {
+            Ok(el) => Some(el.text().await.unwrap_or_default()),
+            Err(_) => None,
+        };
         let _ = self.client.clone().close().await;
         self.stop_driver();
+        assert_eq!(
+            boot_error, None,
+            "the page showed an error it did not handle"
+        );
     }
 
     fn stop_driver(&mut self) {

@@ -239,6 +239,42 @@ async fn a_mentee_joins_on_her_phone_by_link_and_her_offline_notes_meet_her_ment
     phone
         .wait_text("#meeting-goals", "Eén vraag stellen in het practicum")
         .await;
+
+    // She erases her data from her phone: the page starts again, empty, and her mentor sees
+    // that she left.
+    phone.click("#back-home").await;
+    phone.click("#open-devices").await;
+    phone.click("#erase-understood").await;
+    phone.click("#erase-my-data").await;
+    phone.wait_for("#welcome").await;
+    let stored = phone
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const open = indexedDB.open('peer-mentoring');
+             open.onsuccess = () => {
+               const db = open.result;
+               const names = Array.from(db.objectStoreNames);
+               if (names.length === 0) { done(0); return; }
+               const count = db.transaction(names[0]).objectStore(names[0]).count();
+               count.onsuccess = () => done(count.result);
+             };
+             open.onerror = () => done(-1);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // Only what a new start writes (its device id, a setting or two), none of her documents.
+    assert!(
+        stored.as_u64().is_some_and(|n| n < 5),
+        "the phone's database after erasure holds {stored} entries"
+    );
+    mentor
+        .wait_text(
+            "#meeting-view",
+            "Met je mentee Heeft het programma verlaten",
+        )
+        .await;
     phone.stop().await;
     mentor.stop().await;
 }

@@ -230,6 +230,12 @@ impl Device {
         Ok(())
     }
 
+    /// Tells whoever follows [`Device::changes`] that what the screens show changed although no
+    /// document did (the names the server's directory gives, a document dropped).
+    pub fn announce(&self, what: &str) {
+        let _ = self.changed.send(what.to_owned());
+    }
+
     /// Waits (up to `timeout`) until the server holds exactly what this device has of a document.
     pub async fn wait_on_server(&self, id: &str, timeout: Duration) -> bool {
         let Some(doc) = self.open_doc(id) else {

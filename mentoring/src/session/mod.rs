@@ -537,7 +537,14 @@ impl Session {
         self.device.set_read_only(read_only(&directory));
         let json =
             serde_json::to_string(&directory).map_err(|e| ActionError::BadField(e.to_string()))?;
+        let before = self.directory()?;
         self.set_setting(&Setting::Directory, &json)?;
+        // A name, a membership or an ended programme shows on screens without any document
+        // changing: they are told.
+        let shown = |d: &Directory| (d.people.clone(), d.memberships.clone(), d.groups.clone());
+        if before.as_ref().map(shown) != Some(shown(&directory)) || !directory.erased.is_empty() {
+            self.device.announce("directory");
+        }
         if !directory.checked_at.is_empty() {
             self.set_setting(&Setting::DirectoryAt, &directory.checked_at)?;
         }
