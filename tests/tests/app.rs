@@ -512,6 +512,30 @@ async fn a_coordinator_sets_up_a_programme_invites_and_pairs_in_the_app() {
     coordinator
         .assert_accessible("the coordinator's overview")
         .await;
+
+    // The mentee writes to the contact person; the coordinator sees it waiting, and answers.
+    mentee.click("#open-contact").await;
+    mentee.set_value("#contact-about", "pair").await;
+    mentee
+        .type_into("#contact-text", "Kunnen we de eerste afspraak verzetten?")
+        .await;
+    mentee.click("#contact-send").await;
+    mentee
+        .wait_text("#contact-messages", "Zorg over mijn duo")
+        .await;
+    wait_long(&coordinator, ".contact-thread[data-unanswered='true']").await;
+    coordinator
+        .assert_accessible("the coordinator's overview with a question waiting")
+        .await;
+    coordinator
+        .type_into(".contact-answer", "Ja, overleg het met Sanne.")
+        .await;
+    coordinator.click(".answer-contact").await;
+    coordinator
+        .wait_for(".contact-thread[data-unanswered='false']")
+        .await;
+    wait_long_text(&mentee, "#contact-messages", "Ja, overleg het met Sanne.").await;
+    mentee.click("#back-home").await;
     for (tab, screen) in [
         ("#tab-setup", "#programme-end"),
         ("#tab-circles", "#new-circle"),
@@ -582,6 +606,24 @@ async fn tick(app: &mut App, css: &str) {
 }
 
 /// Waits up to a minute for `css` (e.g. until a device reconnected and synced).
+async fn wait_long_text(app: &App, css: &str, needle: &str) {
+    let client = app.client.clone();
+    system_tests::eventually(
+        std::time::Duration::from_secs(90),
+        &format!("{css} says {needle:?}"),
+        || {
+            let client = client.clone();
+            async move {
+                match client.find(fantoccini::Locator::Css(css)).await {
+                    Ok(el) => el.text().await.is_ok_and(|t| t.contains(needle)),
+                    Err(_) => false,
+                }
+            }
+        },
+    )
+    .await;
+}
+
 async fn wait_long(app: &App, css: &str) {
     let client = app.client.clone();
     system_tests::eventually(std::time::Duration::from_secs(60), css, || {

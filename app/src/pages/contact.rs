@@ -16,8 +16,7 @@ pub fn ContactPage(programme: String) -> impl IntoView {
     let loaded = ctx.shown(move || cmd::ContactMessages {
         programme: id.get_value(),
     });
-    let sent = RwSignal::new(None::<Vec<ContactMessage>>);
-    let messages = move || sent.get().or_else(|| loaded.get()).unwrap_or_default();
+    let messages = move || loaded.get().unwrap_or_default();
     let about = RwSignal::new("question".to_owned());
     let text = RwSignal::new(String::new());
     let send = move |_| {
@@ -27,9 +26,9 @@ pub fn ContactPage(programme: String) -> impl IntoView {
                 about: about.get_untracked(),
                 text: text.get_untracked(),
             },
-            move |m: Vec<ContactMessage>| {
+            move |_: Vec<ContactMessage>| {
                 text.set(String::new());
-                sent.set(Some(m));
+                ctx.refresh.update(|n| *n += 1);
             },
         )
     };
