@@ -466,7 +466,12 @@ fn pdftotext(path: &Path) -> String {
 #[test]
 fn a_certificate_prints_every_name_exactly_in_an_embedded_font() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["Şeyma Yılmaz", "Zoë Łukasiewicz", "Nguyễn Thị Hồng"] {
+    for name in [
+        "Şeyma Yılmaz",
+        "Zoë Łukasiewicz",
+        "Nguyễn Thị Hồng",
+        "Олена Шевченко",
+    ] {
         let pdf = mentoring::pdf::certificate(&mentoring::pdf::Certificate {
             language: Language::Nl,
             student: name.to_owned(),
