@@ -17,7 +17,7 @@ pub use pm_certificate as pdf;
 pub use pm_device::{client, device, runtime, sync};
 pub use pm_documents::{contact, demo, docs, monitoring, views};
 pub use pm_domain::{
-    access, api, circle, codes, commands, guide, i18n, ics, mail, matching, model, wire,
+    access, api, circle, class_list, codes, commands, guide, i18n, ics, mail, matching, model, wire,
 };
 pub use pm_store as store;
 

@@ -13,10 +13,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use pm_documents::docs::{self, NotesDoc};
 use pm_domain::access::{Access, access, may_join_group, may_register};
+use pm_domain::class_list;
 use pm_domain::codes::{self, CodeError};
 use pm_domain::model::{GroupKind, Role};
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
+    CreateInvitations, InvitationsCreated,
     CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry, DissolveGroup,
     Erased, GroupCreated, InvitationCreated, InvitationInfo,
     InvitationState as WireInvitationState, JoinDevice, LinkCode, MemberInfo, ProgrammeEnd,
@@ -313,6 +315,63 @@ pub async fn create_invitation(
         id,
         code: codes::display(&code),
         expires_at,
+    }))
+}
+
+/// A class list invited at once: every person checked as one invitation would be, then all
+/// recorded in one transaction (or none).
+pub async fn create_invitations(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Json(req): Json<CreateInvitations>,
+) -> Answer<InvitationsCreated> {
+    let who = app.gate.authenticate(&headers)?;
+    require_coordinator(&app, &who, &req.programme)?;
+    if req.people.is_empty() || req.people.len() > class_list::MAX_PEOPLE {
+        return Err(Failure::bad("a list of 1 to 500 people is needed"));
+    }
+    let days = i64::from(req.valid_days.clamp(1, 60));
+    let expires_at =
+        (Utc::now() + Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut checked = Vec::with_capacity(req.people.len());
+    for person in &req.people {
+        if !matches!(
+            person.role,
+            Role::Mentor | Role::Mentee | Role::Student | Role::Professional | Role::Facilitator
+        ) {
+            return Err(Failure::bad("invitations are for participants"));
+        }
+        checked.push((
+            docs::new_id(),
+            codes::new_code(),
+            name(&person.name)?,
+            email(&person.email)?,
+            person.role,
+        ));
+    }
+    let rows: Vec<NewInvitation<'_>> = checked
+        .iter()
+        .map(|(id, code, name, email, role)| NewInvitation {
+            id,
+            code,
+            programme: &req.programme,
+            role: *role,
+            name,
+            email,
+            expires_at: &expires_at,
+        })
+        .collect();
+    app.registry.create_invitations(&rows)?;
+    tracing::info!(programme = %req.programme, invitations = rows.len(), "class list invited");
+    Ok(Json(InvitationsCreated {
+        created: checked
+            .iter()
+            .map(|(id, code, ..)| InvitationCreated {
+                id: id.clone(),
+                code: codes::display(code),
+                expires_at: expires_at.clone(),
+            })
+            .collect(),
     }))
 }
 

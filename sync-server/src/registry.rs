@@ -651,7 +651,15 @@ impl Registry {
     // -- Invitations ----------------------------------------------------------------------------
 
     pub fn create_invitation(&self, i: &NewInvitation<'_>) -> Result<(), RegistryError> {
-        self.db().execute(
+        self.create_invitations(std::slice::from_ref(i))
+    }
+
+    /// Records invitations all at once, in one transaction: all or none.
+    pub fn create_invitations(&self, all: &[NewInvitation<'_>]) -> Result<(), RegistryError> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for i in all {
+            tx.execute(
             "INSERT INTO invitations (id, code_hash, programme, role, name, email, expires_at, state)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')",
             params![
@@ -663,7 +671,9 @@ impl Registry {
                 i.email,
                 i.expires_at
             ],
-        )?;
+            )?;
+        }
+        tx.commit()?;
         Ok(())
     }
 

@@ -17,6 +17,8 @@ use crate::{api, connection, web_app};
 
 /// Largest JSON body the API reads.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// A class list (at most 500 people) may be bigger.
+const BULK_BODY_BYTES: usize = 256 * 1024;
 
 /// Every route the server answers.
 pub(crate) fn routes(app: App) -> Router {
@@ -33,6 +35,11 @@ pub(crate) fn routes(app: App) -> Router {
         .route("/api/programmes", post(api::create_programme))
         .route("/api/programmes/{id}/status", get(api::programme_status))
         .route("/api/invitations", post(api::create_invitation))
+        .route(
+            "/api/invitations/bulk",
+            // A class list is bigger than the other requests.
+            post(api::create_invitations).layer(DefaultBodyLimit::max(BULK_BODY_BYTES)),
+        )
         .route("/api/invitations/revoke", post(api::revoke_invitation))
         .route("/api/invitations/lookup", post(api::lookup_invitation))
         .route("/api/invitations/accept", post(api::accept_invitation))

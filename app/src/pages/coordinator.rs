@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use pm_domain::api::{
-    CircleForm, ContactThread, Dashboard, Email, InviteResult, ProposalView, SavedFile,
+    CircleForm, ClassListImport, ContactThread, Dashboard, Email, InviteResult, ProposalView, SavedFile,
     SuggestionView,
 };
 use pm_domain::circle::{composition_warnings, warning_text};
@@ -340,7 +340,49 @@ fn People(programme: String, dashboard: Memo<Option<Dashboard>>) -> impl IntoVie
             |_: ()| {},
         )
     };
+    let list = RwSignal::new(String::new());
+    let imported = RwSignal::new(None::<ClassListImport>);
+    let import = move |_| {
+        ctx.run(
+            cmd::ImportClassList {
+                programme: id.get_value(),
+                text: list.get_untracked(),
+                days: 14,
+            },
+            move |r: ClassListImport| {
+                if r.problems.is_empty() {
+                    list.set(String::new());
+                    ctx.refresh.update(|n| *n += 1);
+                }
+                imported.set(Some(r));
+            },
+        )
+    };
     view! {
+        <section class="card" id="class-list">
+            <h3><Tr k="class_list.title" /></h3>
+            <p class="hint"><Tr k="class_list.hint" /></p>
+            <label for="class-list-text"><Tr k="class_list.text" /></label>
+            <textarea id="class-list-text" rows=5 placeholder="Naam;E-mail;Rol"
+                prop:value=move || list.get() on:input=move |ev| list.set(event_target_value(&ev))></textarea>
+            <button id="import-class-list" on:click=import><Tr k="class_list.import" /></button>
+            {move || imported.get().map(|r| view! {
+                <ul class="error-list" id="class-list-problems">
+                    {r.problems.iter().map(|p| view! { <li class="error">{p.clone()}</li> }).collect_view()}
+                </ul>
+                <ul id="class-list-invited">
+                    {r.invited.iter().map(|i| {
+                        let email = i.email.clone();
+                        view! {
+                            <li class="invited">
+                                <strong>{i.email.to.clone()}</strong> " " <code>{i.code.clone()}</code> " "
+                                <button class="link" on:click=move |_| open_mail(email.clone())><Tr k="class_list.send" /></button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
         <section class="card" id="invite-form">
             <h3><Tr k="coord.invite" /></h3>
             <p class="hint"><Tr k="coord.invite_hint" /></p>

@@ -10,8 +10,8 @@ use url::Url;
 
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
-    CreateProgramme, Credential, Devices, Directory, DissolveGroup, Erased, GroupCreated,
-    InvitationCreated, InvitationInfo, JoinDevice, LinkCode, ProgrammeEnd, ProgrammeStatus,
+    CreateInvitations, CreateProgramme, Credential, Devices, Directory, DissolveGroup, Erased, GroupCreated,
+    InvitationCreated, InvitationInfo, InvitationsCreated, JoinDevice, LinkCode, ProgrammeEnd, ProgrammeStatus,
     RegisterDocument, RemoveDevice, Rename, RevokeInvitation, SetMatching, SyncTicket, Withdraw,
 };
 
@@ -332,6 +332,15 @@ impl ServerApi {
             programme: programme.to_owned(),
         };
         self.post("/api/programmes/erase", Some(credential), &req)
+            .await
+    }
+
+    pub async fn create_invitations(
+        &self,
+        credential: &str,
+        req: &CreateInvitations,
+    ) -> Result<InvitationsCreated, ApiFailure> {
+        self.post("/api/invitations/bulk", Some(credential), req)
             .await
     }
 

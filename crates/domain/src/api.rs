@@ -330,6 +330,14 @@ pub struct InviteResult {
     pub email: Email,
 }
 
+/// What importing a class list came to: everyone invited (each with her e-mail ready), or,
+/// when a line needs fixing, nobody and the problems in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassListImport {
+    pub invited: Vec<InviteResult>,
+    pub problems: Vec<String>,
+}
+
 /// A programme's settings as its coordinator edits them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProgrammeSetup {

@@ -80,6 +80,8 @@ commands! {
     "edit_topic" => EditTopic { programme: String, topic: String, title: String, tells: Vec<String>, ask: Vec<String> } -> ();
     "save_criteria" => SaveCriteria { programme: String, criteria: Vec<(String, u64)> } -> ();
     "invite" => Invite { programme: String, role: model::Role, name: String, email: String, days: u32 } -> api::InviteResult;
+    /// Everyone on a class list (CSV: name, e-mail address, role) invited at once.
+    "import_class_list" => ImportClassList { programme: String, text: String, days: u32 } -> api::ClassListImport;
     "invitation_template" => InvitationTemplate { role: model::Role } -> api::Template;
     "save_invitation_template" => SaveInvitationTemplate { role: model::Role, subject: String, body: String } -> ();
     "revoke_invitation" => RevokeInvitation { programme: String, invitation: String } -> ();

@@ -3,7 +3,7 @@
 //! The words and rules of Peer Mentoring as plain values: people and programmes ([`model`]), the
 //! toolbox's meeting guide ([`guide`]), Mentoring Circles' rules ([`circle`]), matching mentors
 //! with mentees ([`matching`]), who may read or write which document ([`access`]), invitation
-//! codes ([`codes`]), every text the app shows in Dutch and English ([`i18n`]), the values the
+//! codes ([`codes`]), class lists to invite from ([`class_list`]), every text the app shows in Dutch and English ([`i18n`]), the values the
 //! window shows ([`api`]), what devices and the server say to each other ([`wire`]), calendar
 //! files ([`ics`]) and mail drafts ([`mail`]).
 //!
@@ -13,6 +13,7 @@
 pub mod access;
 pub mod api;
 pub mod circle;
+pub mod class_list;
 pub mod codes;
 pub mod commands;
 pub mod guide;

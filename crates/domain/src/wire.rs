@@ -55,6 +55,20 @@ pub struct CreateInvitation {
     pub valid_days: u32,
 }
 
+/// `POST /api/invitations/bulk` (coordinator): a class list's people invited at once, all or
+/// none; at most [`crate::class_list::MAX_PEOPLE`]. Answers their invitations in the same order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateInvitations {
+    pub programme: String,
+    pub people: Vec<crate::class_list::Invitee>,
+    pub valid_days: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InvitationsCreated {
+    pub created: Vec<InvitationCreated>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InvitationCreated {
     pub id: String,

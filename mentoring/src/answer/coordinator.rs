@@ -2,7 +2,7 @@
 //! function answers one command of `crate::commands`; it translates, the session decides.
 
 use crate::api::{
-    ContactThread, Dashboard, EvaluationSummary, InviteResult, ProgrammeSetup, ProposalView,
+    ClassListImport, ContactThread, Dashboard, EvaluationSummary, InviteResult, ProgrammeSetup, ProposalView,
     SavedFile, SuggestionView, Template,
 };
 use crate::commands as cmd;
@@ -21,6 +21,7 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::EditTopic => |c| edit_topic(host, c),
         cmd::SaveCriteria => |c| save_criteria(host, c),
         cmd::Invite => |c| invite(host, c),
+        cmd::ImportClassList => |c| import_class_list(host, c),
         cmd::InvitationTemplate => |c| invitation_template(host, c),
         cmd::SaveInvitationTemplate => |c| save_invitation_template(host, c),
         cmd::RevokeInvitation => |c| revoke_invitation(host, c),
@@ -121,6 +122,20 @@ pub(super) async fn invite(
     Ok(host
         .session()?
         .invite(&programme, role, &name, &email, days)
+        .await?)
+}
+
+pub(super) async fn import_class_list(
+    host: &dyn Host,
+    cmd::ImportClassList {
+        programme,
+        text,
+        days,
+    }: cmd::ImportClassList,
+) -> Answer<ClassListImport> {
+    Ok(host
+        .session()?
+        .import_class_list(&programme, &text, days)
         .await?)
 }
 

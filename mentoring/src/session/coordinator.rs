@@ -13,7 +13,7 @@ use super::settings::{Setting, template_key};
 use super::{ActionError, Session, check_name, parse_date, parse_server};
 use crate::access::DocEntry;
 use crate::api::{
-    ChecklistItem, Dashboard, EvaluationSummary, GuideTopicEdit, InviteResult, MentorRow,
+    ChecklistItem, ClassListImport, Dashboard, EvaluationSummary, GuideTopicEdit, InviteResult, MentorRow,
     PersonRef, PersonRow, ProgrammeSetup, ProposalView, SuggestionView,
 };
 use crate::client::ServerApi;
@@ -25,10 +25,11 @@ use crate::i18n::{format_date, t, tf};
 use crate::matching::{self, Criteria, Mentee, Mentor, Reason};
 use crate::model::{DocKind, Language, Pairing, Role, Settings, Steering};
 use crate::wire::{
-    CreateGroup, CreateInvitation, CreateProgramme, ProgrammeStatus, RevokeInvitation, SetMatching,
+    CreateGroup, CreateInvitation, CreateInvitations, CreateProgramme, InvitationCreated,
+    ProgrammeStatus, RevokeInvitation, SetMatching,
     Withdraw,
 };
-use crate::{guide, mail, monitoring, views};
+use crate::{class_list, guide, mail, monitoring, views};
 
 pub use crate::api::ProgrammeForm;
 
@@ -313,11 +314,71 @@ impl Session {
                 },
             )
             .await?;
-        // The code as shown, to send again from this device; the server keeps only its hash.
-        self.set_setting(&Setting::InvitationCode(created.id.clone()), &created.code)?;
+        let invited = self.invited(&p, created, &name, &email, role)?;
         if let Err(e) = self.refresh_status(programme_doc).await {
             tracing::debug!(error = %e, "the list of invitations follows at the next refresh");
         }
+        Ok(invited)
+    }
+
+    /// Invites everyone on a class list (CSV: name, e-mail address, role) at once, each with her
+    /// e-mail ready; a list with a problem invites nobody and says which lines to fix.
+    pub async fn import_class_list(
+        &self,
+        programme_doc: &str,
+        text: &str,
+        valid_days: u32,
+    ) -> Result<ClassListImport, ActionError> {
+        let p = self.programme(programme_doc).await?;
+        let language = self.language()?;
+        let people = match class_list::read(text, super::MAX_NAME) {
+            Ok(people) if !people.is_empty() => people,
+            Ok(_) => return Err(ActionError::TextRequired),
+            Err(problems) => {
+                return Ok(ClassListImport {
+                    invited: Vec::new(),
+                    problems: problems
+                        .iter()
+                        .map(|p| class_list_problem(p, language))
+                        .collect(),
+                });
+            }
+        };
+        let (api, credential) = self.api()?;
+        let created = api
+            .create_invitations(
+                &credential,
+                &CreateInvitations {
+                    programme: p.programme.programme_id.clone(),
+                    people: people.clone(),
+                    valid_days: valid_days.clamp(1, 60),
+                },
+            )
+            .await?;
+        let mut invited = Vec::with_capacity(people.len());
+        for (person, created) in people.into_iter().zip(created.created) {
+            invited.push(self.invited(&p, created, &person.name, &person.email, person.role)?);
+        }
+        if let Err(e) = self.refresh_status(programme_doc).await {
+            tracing::debug!(error = %e, "the list of invitations follows at the next refresh");
+        }
+        Ok(ClassListImport {
+            invited,
+            problems: Vec::new(),
+        })
+    }
+
+    /// An invitation the server made, with its e-mail ready from her template; its code as
+    /// shown is kept on this device to send again (the server keeps only its hash).
+    fn invited(
+        &self,
+        p: &Programme,
+        created: InvitationCreated,
+        name: &str,
+        email: &str,
+        role: Role,
+    ) -> Result<InviteResult, ActionError> {
+        self.set_setting(&Setting::InvitationCode(created.id.clone()), &created.code)?;
         let language = self.language()?;
         let server = Url::parse(&self.setting(&Setting::Server)?.unwrap_or_default())
             .map_err(|_| ActionError::NoServer)?;
@@ -330,7 +391,7 @@ impl Session {
             .unwrap_or_default();
         let (subject, body) = self.invitation_template(role)?;
         let fill = |text: &str| {
-            text.replace("{name}", &name)
+            text.replace("{name}", name)
                 .replace("{programme}", &p.programme.name)
                 .replace("{school}", &p.programme.school)
                 .replace("{coordinator}", &p.programme.coordinator_name)
@@ -346,8 +407,8 @@ impl Session {
             link,
             expires,
             email: crate::api::Email {
-                mailto: mail::mailto(&email, &subject, &body),
-                to: email,
+                mailto: mail::mailto(email, &subject, &body),
+                to: email.to_owned(),
                 subject,
                 body,
             },
@@ -958,6 +1019,21 @@ impl Session {
             self.language()?,
         ))
     }
+}
+
+/// A class list's problem, in her language.
+fn class_list_problem(p: &class_list::LineProblem, language: Language) -> String {
+    use class_list::Problem;
+    let line = p.line.to_string();
+    let (key, value) = match &p.problem {
+        Problem::NoName => ("class_list.no_name", String::new()),
+        Problem::NameTooLong => ("class_list.name_too_long", String::new()),
+        Problem::BadEmail(e) => ("class_list.bad_email", e.clone()),
+        Problem::UnknownRole(r) => ("class_list.unknown_role", r.clone()),
+        Problem::Twice(e) => ("class_list.twice", e.clone()),
+        Problem::TooMany => ("class_list.too_many", String::new()),
+    };
+    tf(language, key, &[("line", &line), ("value", &value)])
 }
 
 fn setup_view(p: &Programme, language: Language, today: NaiveDate) -> ProgrammeSetup {
