@@ -18,12 +18,11 @@ use pm_domain::codes::{self, CodeError};
 use pm_domain::model::{GroupKind, Role};
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
-    CreateInvitations, InvitationsCreated,
-    CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry, DissolveGroup,
-    Erased, GroupCreated, InvitationCreated, InvitationInfo,
-    InvitationState as WireInvitationState, JoinDevice, LinkCode, MemberInfo, ProgrammeEnd,
-    ProgrammeStatus, RegisterDocument, RemoveDevice, Rename, RevokeInvitation, SetMatching,
-    SyncTicket, Withdraw,
+    CreateInvitations, CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry,
+    DissolveGroup, Erased, GroupCreated, InvitationCreated, InvitationInfo,
+    InvitationState as WireInvitationState, InvitationsCreated, JoinDevice, LinkCode, MemberInfo,
+    ProgrammeEnd, ProgrammeStatus, RegisterDocument, RemoveDevice, Rename, RevokeInvitation,
+    SetMatching, SyncTicket, Withdraw,
 };
 use serde::Deserialize;
 
@@ -153,6 +152,19 @@ fn email(s: &str) -> Result<String, Failure> {
         Ok(s.to_owned())
     } else {
         Err(Failure::bad("not an e-mail address"))
+    }
+}
+
+/// An ended (archived) programme takes no new invitations, members or groups.
+fn require_open(app: &App, programme: &str) -> Result<(), Failure> {
+    if app.registry.archived(programme)? {
+        Err(Failure::new(
+            StatusCode::CONFLICT,
+            "programme_archived",
+            "this programme has ended",
+        ))
+    } else {
+        Ok(())
     }
 }
 
@@ -291,6 +303,7 @@ pub async fn create_invitation(
 ) -> Answer<InvitationCreated> {
     let who = app.gate.authenticate(&headers)?;
     require_coordinator(&app, &who, &req.programme)?;
+    require_open(&app, &req.programme)?;
     if !matches!(
         req.role,
         Role::Mentor | Role::Mentee | Role::Student | Role::Professional | Role::Facilitator
@@ -327,6 +340,7 @@ pub async fn create_invitations(
 ) -> Answer<InvitationsCreated> {
     let who = app.gate.authenticate(&headers)?;
     require_coordinator(&app, &who, &req.programme)?;
+    require_open(&app, &req.programme)?;
     if req.people.is_empty() || req.people.len() > class_list::MAX_PEOPLE {
         return Err(Failure::bad("a list of 1 to 500 people is needed"));
     }
@@ -471,6 +485,7 @@ pub async fn accept_invitation(
         }));
     }
     let invitation = open_invitation(&app, client, &req.code)?;
+    require_open(&app, &invitation.programme)?;
     let name = name(&req.name)?;
     if let Some(known) = &known
         && known.peer != req.peer
@@ -570,6 +585,8 @@ pub async fn directory(
     Query(query): Query<DirectoryQuery>,
 ) -> Answer<Directory> {
     let who = app.gate.authenticate(&headers)?;
+    // Taken before the erased documents are read, so none erased meanwhile is missed next time.
+    let checked_at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let actor = app.registry.actor(&who.person)?;
     let documents = app
         .registry
@@ -583,7 +600,7 @@ pub async fn directory(
     Ok(Json(Directory {
         people: app.registry.people_near(&who.person)?,
         erased: app.registry.erased_since(&query.erased_since)?,
-        checked_at: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        checked_at,
         person: who.person,
         memberships: actor.memberships,
         groups: actor.groups,
@@ -655,10 +672,7 @@ fn erase_documents(app: &App, documents: &[String]) -> Result<(), Failure> {
     let failed = |e: pm_store::StoreError| {
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e)
     };
-    for id in documents {
-        app.store.erase_document(id).map_err(failed)?;
-    }
-    app.store.checkpoint().map_err(failed)
+    app.store.erase_documents(documents).map_err(failed)
 }
 
 /// She erases her data: her registry rows go (her connections close as their credentials do),
@@ -820,6 +834,7 @@ pub async fn create_group(
 ) -> Answer<GroupCreated> {
     let who = app.gate.authenticate(&headers)?;
     require_coordinator(&app, &who, &req.programme)?;
+    require_open(&app, &req.programme)?;
     if !is_id(&req.group) || !is_doc_id(&req.group_doc) {
         return Err(Failure::bad("group and group document ids are needed"));
     }

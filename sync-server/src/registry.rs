@@ -302,6 +302,13 @@ impl Registry {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Writes the log back into the database file, so what was deleted is gone from both.
+    pub fn checkpoint(&self) -> Result<(), RegistryError> {
+        self.db()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Fires after every change that can alter who may see what.
     pub fn changes(&self) -> watch::Receiver<u64> {
         self.version.subscribe()
@@ -809,6 +816,9 @@ impl Registry {
              WHERE id = ?1 AND state = 'open'",
             params![invitation.id, now()],
         )?;
+        if n > 0 {
+            self.checkpoint()?;
+        }
         Ok(n > 0)
     }
 
@@ -955,6 +965,15 @@ impl Registry {
     /// (for her private notes on a group, of which she has one) if another document already is.
     pub fn register(&self, id: &str, doc: &DocEntry) -> Result<Registration, RegistryError> {
         let db = self.db();
+        // An erased document stays erased: its id is not taken again.
+        let erased: Option<i64> = db
+            .query_row("SELECT 1 FROM erased_documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if erased.is_some() {
+            return Ok(Registration::Conflict);
+        }
         if doc.kind == DocKind::Private {
             let taken = db
                 .query_row(
@@ -1087,7 +1106,7 @@ impl Registry {
             "UPDATE members SET name = ?2 WHERE person = ?1",
             params![person, name],
         )?;
-        Ok(())
+        self.checkpoint()
     }
 
     /// Erases a person from the registry in one transaction: her memberships, group places,
@@ -1201,9 +1220,11 @@ impl Registry {
         tx.execute("DELETE FROM programmes WHERE id = ?1", [programme])?;
         for person in people.iter().filter(|p| p.as_str() != keeps) {
             let elsewhere: Option<i64> = tx
-                .query_row("SELECT 1 FROM members WHERE person = ?1", [person], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT 1 FROM members WHERE person = ?1 AND active = 1",
+                    [person],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if elsewhere.is_none() {
                 tx.execute(
@@ -1234,8 +1255,17 @@ impl Registry {
             .is_some())
     }
 
-    /// Documents erased at or after `since` (RFC 3339), for devices to drop.
+    /// Documents erased at or after `since` (RFC 3339), for devices to drop. A device that
+    /// never asked (an empty `since`) has nothing to drop, and learns nothing of others.
     pub fn erased_since(&self, since: &str) -> Result<Vec<String>, RegistryError> {
+        if since.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.erased_ids(since)
+    }
+
+    /// Every document erased at or after `since` (the server's own sweep asks for all: `""`).
+    pub fn erased_ids(&self, since: &str) -> Result<Vec<String>, RegistryError> {
         Ok(self
             .db()
             .prepare_cached(
@@ -1268,6 +1298,10 @@ impl Registry {
             "DELETE FROM erased_credentials WHERE erased_at < ?1",
             [&year_ago],
         )?;
+        drop(db);
+        if n > 0 {
+            self.checkpoint()?;
+        }
         Ok(n)
     }
 
@@ -1538,7 +1572,16 @@ mod tests {
         assert_eq!(registry.device_for("cred-s").unwrap(), None);
         assert!(registry.credential_erased("cred-s").unwrap());
         assert!(!registry.credential_erased("cred-other").unwrap());
-        assert_eq!(registry.erased_since("").unwrap(), vec!["doc-private"]);
+        assert_eq!(registry.erased_ids("").unwrap(), vec!["doc-private"]);
+        assert!(
+            registry.erased_since("").unwrap().is_empty(),
+            "a device that never asked learns nothing"
+        );
+        assert_eq!(
+            registry.register("doc-private", &private).unwrap(),
+            Registration::Conflict,
+            "an erased id is not taken again"
+        );
         assert_eq!(
             registry.erased_since("2999-01-01T00:00:00Z").unwrap(),
             Vec::<String>::new()

@@ -88,6 +88,7 @@ pub async fn run(
     });
     // Retention: at start, then every hour.
     let retaining = registry.clone();
+    let sweeping = store.clone();
     let keep_days = config.invitation_retention_days;
     let retention_task = tokio::spawn(async move {
         let mut every = tokio::time::interval(RETENTION_EVERY);
@@ -100,6 +101,7 @@ pub async fn run(
                     tracing::error!(error = %e, "applying retention failed; trying again later")
                 }
             }
+            sweep_erased(&retaining, &sweeping);
         }
     });
     let app = App {
@@ -252,3 +254,28 @@ pub async fn shutdown_signal() {
 const STORE_RETRY_EVERY: Duration = Duration::from_secs(5);
 /// How often invitations past retention are looked for.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+
+/// Deletes what is left of erased documents: an erasure whose registry part was committed but
+/// whose chunks were not deleted (a crash between the two, a disk that refused) is finished
+/// here, at start and every hour.
+fn sweep_erased(registry: &Registry, store: &Store) {
+    let left: Vec<String> = match registry.erased_ids("") {
+        Ok(ids) => ids
+            .into_iter()
+            .filter(|id| store.holds_document(id))
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not list erased documents; trying again later");
+            return;
+        }
+    };
+    if left.is_empty() {
+        return;
+    }
+    match store.erase_documents(&left) {
+        Ok(()) => tracing::info!(documents = left.len(), "erased documents' chunks deleted"),
+        Err(e) => {
+            tracing::error!(error = %e, "erased documents' chunks not deleted yet; trying again later")
+        }
+    }
+}

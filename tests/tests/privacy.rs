@@ -591,3 +591,88 @@ async fn a_mentees_question_reaches_the_coordinator_only_and_is_answered() {
             .is_empty()
     );
 }
+
+/// A mentor registers a contact document of her own (the server lets her: it is hers) but
+/// writes inside it that it is her mentee's, with a message "from" her mentee. The coordinator
+/// sees no line from the mentee, and an answer never lands where the mentor can read it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_document_is_whose_the_server_says_not_whose_it_says_it_is() {
+    use mentoring::access::DocEntry;
+    use mentoring::device::Sharing;
+    use mentoring::docs::{ContactDoc, MessageDoc};
+    use mentoring::model::DocKind;
+    use mentoring::wire::RegisterDocument;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let w = world(tmp.path()).await;
+    let programme_id = w
+        .mentor
+        .device
+        .read::<mentoring::docs::ProgrammeDoc>(&w.programme)
+        .await
+        .unwrap()
+        .programme_id;
+    let mut forged = ContactDoc::new(&w.mentee.id(), &programme_id);
+    forged.messages.insert(
+        "m1".into(),
+        MessageDoc {
+            from: w.mentee.id(),
+            sent_at: chrono::Utc::now().to_rfc3339(),
+            about: "pair".into(),
+            text: "Mijn mentor is geweldig (geschreven door de mentor)".into(),
+        },
+    );
+    let id = w
+        .mentor
+        .device
+        .create(&forged, "contact", Sharing::Later)
+        .await
+        .unwrap();
+    mentoring::client::ServerApi::new(&w.server.url())
+        .register(
+            &w.mentor.credential(),
+            &RegisterDocument {
+                id: id.clone(),
+                entry: DocEntry {
+                    kind: DocKind::Contact,
+                    programme: programme_id.clone(),
+                    group: None,
+                    owner: Some(w.mentor.id()),
+                },
+            },
+        )
+        .await
+        .unwrap();
+    w.mentor.device.publish(&id).unwrap();
+    settled(&w.mentor.device).await;
+    eventually(
+        Duration::from_secs(20),
+        "the coordinator has the document",
+        || async {
+            w.coordinator.session.sync_directory().await.is_ok() && w.coordinator.device.has(&id)
+        },
+    )
+    .await;
+    let threads = w
+        .coordinator
+        .session
+        .contact_threads(&w.programme)
+        .await
+        .unwrap();
+    assert!(
+        threads.iter().all(|t| t.name != "Aylin"),
+        "no line in the mentee's name: {threads:?}"
+    );
+    assert!(
+        threads.is_empty(),
+        "and no message she did not write: {threads:?}"
+    );
+    assert!(
+        w.coordinator
+            .session
+            .answer_contact(&w.programme, &w.mentee.id(), "Fijn!", chrono::Utc::now())
+            .await
+            .is_err(),
+        "an answer to the mentee cannot land in the mentor's document"
+    );
+}

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use pm_domain::api::{
-    CircleForm, ClassListImport, ContactThread, Dashboard, Email, InviteResult, ProposalView, SavedFile,
-    SuggestionView,
+    CircleForm, ClassListImport, ContactThread, Dashboard, Email, InviteResult, ProposalView,
+    SavedFile, SuggestionView,
 };
 use pm_domain::circle::{composition_warnings, warning_text};
 use pm_domain::commands as cmd;

@@ -10,9 +10,10 @@ use url::Url;
 
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
-    CreateInvitations, CreateProgramme, Credential, Devices, Directory, DissolveGroup, Erased, GroupCreated,
-    InvitationCreated, InvitationInfo, InvitationsCreated, JoinDevice, LinkCode, ProgrammeEnd, ProgrammeStatus,
-    RegisterDocument, RemoveDevice, Rename, RevokeInvitation, SetMatching, SyncTicket, Withdraw,
+    CreateInvitations, CreateProgramme, Credential, Devices, Directory, DissolveGroup, Erased,
+    GroupCreated, InvitationCreated, InvitationInfo, InvitationsCreated, JoinDevice, LinkCode,
+    ProgrammeEnd, ProgrammeStatus, RegisterDocument, RemoveDevice, Rename, RevokeInvitation,
+    SetMatching, SyncTicket, Withdraw,
 };
 
 /// Why a call to the server did not give an answer.

@@ -92,10 +92,14 @@ pub fn read(text: &str, max_name: usize) -> Result<Vec<Invitee>, Vec<LineProblem
             continue;
         }
         // A header line: the first line, naming its columns.
-        if people.is_empty() && problems.is_empty() && role(&role_word).is_none() && !plausible_email(&email) {
-            let header = [name.as_str(), email.as_str()]
-                .iter()
-                .any(|c| ["naam", "name", "e-mail", "email", "mail"].contains(&c.to_lowercase().as_str()));
+        if people.is_empty()
+            && problems.is_empty()
+            && role(&role_word).is_none()
+            && !plausible_email(&email)
+        {
+            let header = [name.as_str(), email.as_str()].iter().any(|c| {
+                ["naam", "name", "e-mail", "email", "mail"].contains(&c.to_lowercase().as_str())
+            });
             if header {
                 continue;
             }
@@ -151,7 +155,10 @@ mod tests {
         assert_eq!(people.len(), 3);
         assert_eq!(people[0].name, "Şeyma Yılmaz");
         assert_eq!(people[0].role, Role::Mentee);
-        assert_eq!(people[1].name, "de Vries, Sanne", "quoted, with the delimiter's cousin");
+        assert_eq!(
+            people[1].name, "de Vries, Sanne",
+            "quoted, with the delimiter's cousin"
+        );
         assert_eq!(people[2].email, "", "an address is not required");
         assert_eq!(people[2].role, Role::Facilitator);
     }

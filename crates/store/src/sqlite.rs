@@ -454,22 +454,33 @@ impl Store {
     /// entries, and writes the WAL back so the deleted pages (overwritten: `secure_delete`)
     /// are all that is left of it.
     pub fn erase_document(&self, doc_id: &str) -> Result<(), StoreError> {
-        self.waiting()
-            .retain(|key, _| !crate::memory::chunk_of(key, doc_id));
+        self.erase_documents(&[doc_id.to_owned()])
+    }
+
+    /// Deletes documents as [`Store::erase_document`] does, in one transaction and with one
+    /// checkpoint. Deleting what is not there is no error (a sweep may ask again).
+    pub fn erase_documents(&self, doc_ids: &[String]) -> Result<(), StoreError> {
+        self.waiting().retain(|key, _| {
+            !doc_ids
+                .iter()
+                .any(|doc_id| crate::memory::chunk_of(key, doc_id))
+        });
         {
             let mut db = self.db();
             let tx = db.transaction()?;
-            tx.execute(
-                "DELETE FROM chunks WHERE key = ?1 OR (key >= ?2 AND key < ?3)",
-                params![doc_id, format!("{doc_id}/"), format!("{doc_id}0")],
-            )?;
-            for table in [
-                "documents",
-                "sync_marks",
-                "pending_registrations",
-                "journal",
-            ] {
-                tx.execute(&format!("DELETE FROM {table} WHERE doc_id = ?1"), [doc_id])?;
+            for doc_id in doc_ids {
+                tx.execute(
+                    "DELETE FROM chunks WHERE key = ?1 OR (key >= ?2 AND key < ?3)",
+                    params![doc_id, format!("{doc_id}/"), format!("{doc_id}0")],
+                )?;
+                for table in [
+                    "documents",
+                    "sync_marks",
+                    "pending_registrations",
+                    "journal",
+                ] {
+                    tx.execute(&format!("DELETE FROM {table} WHERE doc_id = ?1"), [doc_id])?;
+                }
             }
             tx.commit()?;
         }

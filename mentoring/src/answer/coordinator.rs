@@ -2,8 +2,8 @@
 //! function answers one command of `crate::commands`; it translates, the session decides.
 
 use crate::api::{
-    ClassListImport, ContactThread, Dashboard, EvaluationSummary, InviteResult, ProgrammeSetup, ProposalView,
-    SavedFile, SuggestionView, Template,
+    ClassListImport, ContactThread, Dashboard, EvaluationSummary, InviteResult, ProgrammeSetup,
+    ProposalView, SavedFile, SuggestionView, Template,
 };
 use crate::commands as cmd;
 

@@ -29,21 +29,54 @@ fn check_message(text: &str) -> Result<String, ActionError> {
 
 impl Session {
     /// The contact documents on this device of one programme (by its id), of `owner` if given.
+    /// Whose a document is, and in which programme, is what the server registered (the
+    /// directory), never what the document says (anyone may write anything into her own); and
+    /// only her messages and the coordinator's count. Her own document that waits for its
+    /// registration (written offline) is hers.
     async fn contact_docs(
         &self,
         programme_id: &str,
         owner: Option<&str>,
     ) -> Result<Vec<(String, ContactDoc)>, ActionError> {
+        let me = self.profile()?.person_id;
+        let directory = self.directory()?.unwrap_or_default();
+        let mut registered: Vec<(String, String)> = directory
+            .documents
+            .iter()
+            .filter(|d| d.entry.kind == DocKind::Contact && d.entry.programme == programme_id)
+            .filter_map(|d| Some((d.id.clone(), d.entry.owner.clone()?)))
+            .collect();
+        if let Some(mine) = self.setting(&Setting::Contact(programme_id.to_owned()))?
+            && !registered.iter().any(|(id, _)| *id == mine)
+        {
+            registered.push((mine, me.clone()));
+        }
+        let coordinators: Vec<String> = directory
+            .people
+            .iter()
+            .filter(|p| p.role == crate::model::Role::Coordinator)
+            .map(|p| p.person.clone())
+            .chain(
+                directory
+                    .memberships
+                    .iter()
+                    .any(|m| {
+                        m.programme == programme_id && m.role == crate::model::Role::Coordinator
+                    })
+                    .then(|| me.clone()),
+            )
+            .collect();
         let mut found = Vec::new();
-        for entry in self.device.documents()? {
-            if entry.kind != DocKind::Contact.as_str() {
+        for (id, registered_owner) in registered {
+            if owner.is_some_and(|o| o != registered_owner) {
                 continue;
             }
-            if let Ok(doc) = self.device.read::<ContactDoc>(&entry.doc_id).await
-                && doc.programme_id == programme_id
-                && owner.is_none_or(|o| o == doc.owner)
-            {
-                found.push((entry.doc_id, doc));
+            if let Ok(mut doc) = self.device.read::<ContactDoc>(&id).await {
+                doc.messages
+                    .retain(|_, m| m.from == registered_owner || coordinators.contains(&m.from));
+                doc.owner = registered_owner;
+                doc.programme_id = programme_id.to_owned();
+                found.push((id, doc));
             }
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));

@@ -13,8 +13,8 @@ use super::settings::{Setting, template_key};
 use super::{ActionError, Session, check_name, parse_date, parse_server};
 use crate::access::DocEntry;
 use crate::api::{
-    ChecklistItem, ClassListImport, Dashboard, EvaluationSummary, GuideTopicEdit, InviteResult, MentorRow,
-    PersonRef, PersonRow, ProgrammeSetup, ProposalView, SuggestionView,
+    ChecklistItem, ClassListImport, Dashboard, EvaluationSummary, GuideTopicEdit, InviteResult,
+    MentorRow, PersonRef, PersonRow, ProgrammeSetup, ProposalView, SuggestionView,
 };
 use crate::client::ServerApi;
 use crate::docs::{
@@ -26,8 +26,7 @@ use crate::matching::{self, Criteria, Mentee, Mentor, Reason};
 use crate::model::{DocKind, Language, Pairing, Role, Settings, Steering};
 use crate::wire::{
     CreateGroup, CreateInvitation, CreateInvitations, CreateProgramme, InvitationCreated,
-    ProgrammeStatus, RevokeInvitation, SetMatching,
-    Withdraw,
+    ProgrammeStatus, RevokeInvitation, SetMatching, Withdraw,
 };
 use crate::{class_list, guide, mail, monitoring, views};
 

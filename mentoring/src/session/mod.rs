@@ -342,11 +342,15 @@ impl Session {
     /// the link comes up, then every [`DIRECTORY_EVERY`]. Runs until the device closes.
     pub async fn keep_in_touch(&self) -> Ended {
         let mut online = self.device.status();
+        let mut asked_why = false;
         loop {
             let state = online.borrow_and_update().state;
             let connected = matches!(state, SyncState::Syncing | SyncState::Synced);
-            // A refused device asks why: its person may have erased her data from another device.
-            if connected || state == SyncState::Refused {
+            // A refused device asks why, once each time it is refused: its person may have
+            // erased her data from another device, or her programme may have been erased.
+            let ask_why = state == SyncState::Refused && !asked_why;
+            asked_why = state == SyncState::Refused;
+            if connected || ask_why {
                 if connected && let Err(e) = self.flush_registrations().await {
                     tracing::debug!(error = %e, "registrations wait");
                 }
@@ -524,6 +528,14 @@ impl Session {
                 tracing::info!(%id, "a document was erased on the server; erasing it here");
                 self.tell_of_erased(id).await?;
                 self.device.erase_document(id)?;
+            }
+            // A programme's caches (names and addresses in its status) go with it.
+            for setting in [
+                Setting::Status(id.clone()),
+                Setting::StatusAt(id.clone()),
+                Setting::Roster(id.clone()),
+            ] {
+                self.remove_setting(&setting)?;
             }
         }
         for doc in &directory.documents {

@@ -38,6 +38,7 @@ impl Session {
             }
             let owned = OWNED.iter().any(|k| k.as_str() == entry.kind);
             if owned {
+                // A document that is not open here (still on its way) is left out, as below.
                 let owner = self
                     .device
                     .with_doc(&entry.doc_id, |doc| {
@@ -46,7 +47,9 @@ impl Session {
                             .flatten()
                             .and_then(|(v, _)| v.into_string().ok()))
                     })
-                    .await?;
+                    .await
+                    .ok()
+                    .flatten();
                 if owner.as_deref() != Some(me.as_str()) {
                     continue;
                 }
