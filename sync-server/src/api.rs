@@ -19,7 +19,7 @@ use pm_domain::model::{GroupKind, Role};
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
     CreateInvitations, CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry,
-    DissolveGroup, Erased, GroupCreated, InvitationCreated, InvitationInfo,
+    DissolveGroup, ErasePerson, Erased, GroupCreated, InvitationCreated, InvitationInfo,
     InvitationState as WireInvitationState, InvitationsCreated, JoinDevice, LinkCode, MemberInfo,
     ProgrammeEnd, ProgrammeStatus, RegisterDocument, RemoveDevice, Rename, RevokeInvitation,
     SetMatching, SyncTicket, Withdraw,
@@ -673,6 +673,33 @@ fn erase_documents(app: &App, documents: &[String]) -> Result<(), Failure> {
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e)
     };
     app.store.erase_documents(documents).map_err(failed)
+}
+
+/// The coordinator erases someone who left her programme for good.
+pub async fn erase_person(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Json(req): Json<ErasePerson>,
+) -> Answer<Erased> {
+    let who = app.gate.authenticate(&headers)?;
+    require_coordinator(&app, &who, &req.programme)?;
+    if !app.registry.left_for_good(&req.programme, &req.person)? {
+        return Err(Failure::new(
+            StatusCode::CONFLICT,
+            "still_taking_part",
+            "only someone who left and takes part nowhere else is erased this way",
+        ));
+    }
+    let documents = match app.registry.erase_person(&req.person)? {
+        Erasure::Erased(documents) => documents,
+        Erasure::Coordinator => return Err(Failure::forbidden()),
+    };
+    erase_documents(&app, &documents)?;
+    tracing::info!(
+        documents = documents.len(),
+        "the coordinator erased someone who left"
+    );
+    Ok(Json(Erased { documents }))
 }
 
 /// She erases her data: her registry rows go (her connections close as their credentials do),

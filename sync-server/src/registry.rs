@@ -1242,6 +1242,21 @@ impl Registry {
         Ok(documents)
     }
 
+    /// Whether `person` left `programme` and is active in no programme (so only its coordinator
+    /// can still have her erased).
+    pub fn left_for_good(&self, programme: &str, person: &str) -> Result<bool, RegistryError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT 1 FROM members WHERE programme = ?1 AND person = ?2 AND active = 0
+                 AND NOT EXISTS (SELECT 1 FROM members WHERE person = ?2 AND active = 1)",
+                params![programme, person],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .is_some())
+    }
+
     /// Whether a credential belonged to a device whose person was erased.
     pub fn credential_erased(&self, credential: &str) -> Result<bool, RegistryError> {
         Ok(self

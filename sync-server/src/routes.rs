@@ -55,6 +55,7 @@ pub(crate) fn routes(app: App) -> Router {
         .route("/api/me/name", post(api::rename))
         .route("/api/programmes/matching", post(api::set_matching))
         .route("/api/erase", post(api::erase))
+        .route("/api/people/erase", post(api::erase_person))
         .route("/api/programmes/archive", post(api::archive_programme))
         .route("/api/programmes/erase", post(api::erase_programme))
         .route("/api/groups", post(api::create_group))

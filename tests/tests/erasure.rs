@@ -518,3 +518,70 @@ async fn an_ended_programme_is_read_only_and_once_erased_is_gone_from_server_and
 fn found_text(dir: &Path, needle: &str) -> bool {
     holds(&bytes_under(dir), needle)
 }
+
+/// Leaving her last programme takes her devices' credentials, so she can no longer erase her
+/// data herself: the coordinator does, on her request; a member still taking part is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coordinator_erases_someone_who_left_and_no_one_still_taking_part() {
+    const LEFT: &str = "Yara Verlaatster";
+    let tmp = tempfile::tempdir().unwrap();
+    let server_dir = tmp.path().join("server");
+    let server = SyncServer::start(&server_dir, &[]).await;
+    let (coordinator, programme) = coordinator(
+        &tmp.path().join("coordinator"),
+        &server,
+        Settings::default(),
+    )
+    .await;
+    let staying = system_tests::programme::participant(
+        &tmp.path().join("staying"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentor,
+        "Sanne",
+    )
+    .await;
+    let leaving = system_tests::programme::participant(
+        &tmp.path().join("leaving"),
+        &server,
+        &coordinator,
+        &programme,
+        Role::Mentee,
+        LEFT,
+    )
+    .await;
+    let mut profile = leaving.session.profile_form(&programme).await.unwrap();
+    profile.about = "Ik hou van robots".into();
+    leaving.session.save_profile_form(profile).await.unwrap();
+    settled(&leaving.device).await;
+    leaving.session.withdraw(&programme).await.unwrap();
+    coordinator
+        .session
+        .refresh_status(&programme)
+        .await
+        .unwrap();
+    let refused = coordinator
+        .session
+        .erase_who_left(&programme, &staying.id())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "still_taking_part");
+    assert!(found_text(&server_dir, LEFT), "the scan finds her before");
+    coordinator
+        .session
+        .erase_who_left(&programme, &leaving.id())
+        .await
+        .unwrap();
+    assert!(
+        !found_text(&server_dir, LEFT),
+        "the server's files keep nothing of her"
+    );
+    assert!(!found_text(&server_dir, "Ik hou van robots"));
+    let dashboard = coordinator
+        .session
+        .dashboard(&programme, today())
+        .await
+        .unwrap();
+    assert!(dashboard.people.iter().all(|p| p.name != LEFT));
+}

@@ -471,6 +471,12 @@ fn People(programme: String, dashboard: Memo<Option<Dashboard>>) -> impl IntoVie
                                                 <Tr k="coord.remove" />
                                             </button>
                                         })}
+                                        {(p.state == "withdrawn").then(|| person.clone()).flatten().map(|person| view! {
+                                            <button class="link erase-who-left" on:click=move |_| ctx.run(cmd::EraseWhoLeft { programme: id.get_value(), person: person.clone() },
+                                                move |_: ()| ctx.refresh.update(|n| *n += 1))>
+                                                <Tr k="coord.erase_who_left" />
+                                            </button>
+                                        })}
                                     </td>
                                 </tr>
                             }

@@ -10,10 +10,10 @@ use url::Url;
 
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
-    CreateInvitations, CreateProgramme, Credential, Devices, Directory, DissolveGroup, Erased,
-    GroupCreated, InvitationCreated, InvitationInfo, InvitationsCreated, JoinDevice, LinkCode,
-    ProgrammeEnd, ProgrammeStatus, RegisterDocument, RemoveDevice, Rename, RevokeInvitation,
-    SetMatching, SyncTicket, Withdraw,
+    CreateInvitations, CreateProgramme, Credential, Devices, Directory, DissolveGroup, ErasePerson,
+    Erased, GroupCreated, InvitationCreated, InvitationInfo, InvitationsCreated, JoinDevice,
+    LinkCode, ProgrammeEnd, ProgrammeStatus, RegisterDocument, RemoveDevice, Rename,
+    RevokeInvitation, SetMatching, SyncTicket, Withdraw,
 };
 
 /// Why a call to the server did not give an answer.
@@ -343,6 +343,14 @@ impl ServerApi {
     ) -> Result<InvitationsCreated, ApiFailure> {
         self.post("/api/invitations/bulk", Some(credential), req)
             .await
+    }
+
+    pub async fn erase_person(
+        &self,
+        credential: &str,
+        req: &ErasePerson,
+    ) -> Result<Erased, ApiFailure> {
+        self.post("/api/people/erase", Some(credential), req).await
     }
 
     /// Erases the person of `credential` from the server.

@@ -87,6 +87,8 @@ commands! {
     "revoke_invitation" => RevokeInvitation { programme: String, invitation: String } -> ();
     "refresh_status" => RefreshStatus { programme: String } -> ();
     "remove_person" => RemovePerson { programme: String, person: String } -> ();
+    /// Erases someone who left the programme and takes part nowhere else.
+    "erase_who_left" => EraseWhoLeft { programme: String, person: String } -> ();
     "suggestions" => Suggestions { programme: String, mentee: String } -> Vec<api::SuggestionView>;
     "proposals" => Proposals { programme: String } -> Vec<api::ProposalView>;
     "form_pair" => FormPair { programme: String, mentor: String, mentee: String } -> String;

@@ -264,6 +264,14 @@ pub struct ProgrammeEnd {
     pub programme: String,
 }
 
+/// `POST /api/people/erase` (coordinator): erases someone who left her programme and is in no
+/// other, as she would herself (she can no longer: leaving took her devices' credentials).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErasePerson {
+    pub programme: String,
+    pub person: String,
+}
+
 /// `POST /api/withdraw`: a person leaves a programme (or the coordinator removes her).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Withdraw {

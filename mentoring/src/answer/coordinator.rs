@@ -37,6 +37,7 @@ pub(super) async fn dispatch(host: &dyn Host, name: &str, params: Value) -> Opti
         cmd::ExportProgramme => |c| export_programme(host, c),
         cmd::AnswerContact => |c| answer_contact(host, c),
         cmd::ArchiveProgramme => |c| archive_programme(host, c),
+        cmd::EraseWhoLeft => |c| erase_who_left(host, c),
         cmd::EraseProgramme => |c| erase_programme(host, c),
     })
 }
@@ -237,6 +238,13 @@ pub(super) async fn evaluation_summary(
     cmd::EvaluationSummary { programme }: cmd::EvaluationSummary,
 ) -> Answer<EvaluationSummary> {
     Ok(host.session()?.evaluation_summary(&programme).await?)
+}
+
+pub(super) async fn erase_who_left(
+    host: &dyn Host,
+    cmd::EraseWhoLeft { programme, person }: cmd::EraseWhoLeft,
+) -> Answer<()> {
+    Ok(host.session()?.erase_who_left(&programme, &person).await?)
 }
 
 pub(super) async fn archive_programme(

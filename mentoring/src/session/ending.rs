@@ -8,6 +8,7 @@ use super::{ActionError, Session};
 use crate::api::KeptProgramme;
 use crate::docs::ProgrammeDoc;
 use crate::i18n::tf;
+use crate::wire::ErasePerson;
 
 impl Session {
     /// Ends the programme: nobody can change anything in it any more; everything stays
@@ -55,6 +56,30 @@ impl Session {
             self.remove_setting(&setting)?;
         }
         self.sync_directory().await
+    }
+
+    /// Erases someone who left the programme and takes part nowhere else (she can no longer do
+    /// it herself: leaving took her devices' credentials).
+    pub async fn erase_who_left(
+        &self,
+        programme_doc: &str,
+        person: &str,
+    ) -> Result<(), ActionError> {
+        let p = self.programme(programme_doc).await?;
+        let (api, credential) = self.api()?;
+        let erased = api
+            .erase_person(
+                &credential,
+                &ErasePerson {
+                    programme: p.programme.programme_id.clone(),
+                    person: person.to_owned(),
+                },
+            )
+            .await?;
+        for id in &erased.documents {
+            self.device.erase_document(id)?;
+        }
+        self.refresh_status(programme_doc).await
     }
 
     /// What she keeps of the programmes she erased.
