@@ -37,21 +37,25 @@ impl samod::Dialer for WebSocketDialer {
                 })?;
                 request.headers_mut().insert("authorization", value);
             }
-            let (socket, _) =
-                runtime::within(DIAL_TIMEOUT, tokio_tungstenite::connect_async(request))
-                    .await
-                    .ok_or_else(|| DialError::TransientFailure("timed out".into()))?
-                    .map_err(|e| match e {
-                        tungstenite::Error::Http(response)
-                            if matches!(response.status().as_u16(), 401 | 403) =>
-                        {
-                            DialError::PermanentFailure(DialFailure(format!(
-                                "the server refused this device ({})",
-                                response.status()
-                            )))
-                        }
-                        other => DialError::transient(other),
-                    })?;
+            let (socket, _) = runtime::within(
+                DIAL_TIMEOUT,
+                // Nagle's algorithm off, as on the server's side: a keystroke's small message
+                // leaves at once instead of waiting for the previous one's acknowledgement.
+                tokio_tungstenite::connect_async_with_config(request, None, true),
+            )
+            .await
+            .ok_or_else(|| DialError::TransientFailure("timed out".into()))?
+            .map_err(|e| match e {
+                tungstenite::Error::Http(response)
+                    if matches!(response.status().as_u16(), 401 | 403) =>
+                {
+                    DialError::PermanentFailure(DialFailure(format!(
+                        "the server refused this device ({})",
+                        response.status()
+                    )))
+                }
+                other => DialError::transient(other),
+            })?;
             let (sink, stream) = socket.split();
             let stream = stream
                 .try_filter_map(|message| async move {
