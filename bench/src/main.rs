@@ -7,7 +7,10 @@
 //! shared notes of a meeting at a typist's pace and the time until her mentee's device shows each
 //! keystroke is measured. Prints p50, p99 and the maximum. Run it with `scripts/bench.sh`.
 //!
-//! Usage: `pm-bench [--pairs N] [--keystrokes K] [--server PATH]`
+//! With `--idle N` it measures memory instead: N devices accept their invitations and stay
+//! connected, idle; the server's resident memory is read before and after.
+//!
+//! Usage: `pm-bench [--pairs N] [--keystrokes K] [--idle N] [--server PATH]`
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -25,6 +28,7 @@ const ARRIVAL_LIMIT: Duration = Duration::from_secs(10);
 struct Options {
     pairs: usize,
     keystrokes: usize,
+    idle: usize,
     server: String,
 }
 
@@ -32,6 +36,7 @@ fn options() -> Result<Options, String> {
     let mut o = Options {
         pairs: 10,
         keystrokes: 40,
+        idle: 0,
         server: format!(
             "{}/../target/release/sync-server",
             env!("CARGO_MANIFEST_DIR")
@@ -44,6 +49,7 @@ fn options() -> Result<Options, String> {
             "--pairs" => o.pairs = value.parse().map_err(|_| "--pairs: a number")?,
             "--keystrokes" => o.keystrokes = value.parse().map_err(|_| "--keystrokes: a number")?,
             "--server" => o.server = value,
+            "--idle" => o.idle = value.parse().map_err(|_| "--idle: a number")?,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -85,6 +91,20 @@ async fn start_server(binary: &str, dir: &std::path::Path, port: u16, key: &str)
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the server did not answer /health");
+}
+
+/// The server's resident memory, in KiB (Linux).
+fn rss_kib(server: &Server) -> u64 {
+    std::fs::read_to_string(format!("/proc/{}/status", server.0.id()))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 fn free_port() -> u16 {
@@ -180,7 +200,7 @@ async fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let port = free_port();
     let key = "bench-setup-key";
-    let _server = start_server(&o.server, &dir.path().join("server"), port, key).await;
+    let server = start_server(&o.server, &dir.path().join("server"), port, key).await;
     let url = format!("http://127.0.0.1:{port}/");
     let today = chrono::Local::now().date_naive();
 
@@ -202,6 +222,10 @@ async fn main() {
         )
         .await
         .expect("a programme");
+    if o.idle > 0 {
+        idle_devices(&coordinator, &programme, &url, &server, o.idle).await;
+        return;
+    }
     let list: String = (0..o.pairs)
         .flat_map(|i| {
             [
@@ -298,4 +322,65 @@ async fn main() {
         o.pairs * 2,
         setup.as_secs_f64(),
     );
+}
+
+/// `count` devices accept their invitations (class lists of at most 500) and stay connected,
+/// idle; prints the server's resident memory before and after.
+async fn idle_devices(
+    coordinator: &Session,
+    programme: &str,
+    url: &str,
+    server: &Server,
+    count: usize,
+) {
+    let before = rss_kib(server);
+    let mut devices = Vec::with_capacity(count);
+    let started = Instant::now();
+    for first in (0..count).step_by(mentoring::class_list::MAX_PEOPLE) {
+        let last = (first + mentoring::class_list::MAX_PEOPLE).min(count);
+        let list: String = (first..last)
+            .map(|i| format!("Leerling {i},l{i}@bench.example,mentee\n"))
+            .collect();
+        let invited = coordinator
+            .import_class_list(programme, &list, 14)
+            .await
+            .expect("the class list is invited");
+        for (offset, invitation) in invited.invited.iter().enumerate() {
+            let session = person().await;
+            session
+                .accept_invitation(
+                    url,
+                    &invitation.code,
+                    &format!("Leerling {}", first + offset),
+                )
+                .await
+                .expect("accepted");
+            devices.push(session);
+        }
+    }
+    // Connected and done with their first sync: idle from here on.
+    for session in &devices {
+        let mut status = session.device().status();
+        let _ = tokio::time::timeout(Duration::from_secs(60), async {
+            while !matches!(
+                status.borrow_and_update().state,
+                mentoring::api::SyncState::Synced
+            ) {
+                if status.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
+        .await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = rss_kib(server);
+    println!(
+        "BENCH | idle connections | {count} devices connected in {:.1} s | server RSS {:.0} MiB before, {:.0} MiB after | {:.1} KiB per connection",
+        started.elapsed().as_secs_f64(),
+        before as f64 / 1024.0,
+        after as f64 / 1024.0,
+        (after.saturating_sub(before)) as f64 / count as f64,
+    );
+    drop(devices);
 }

@@ -17,6 +17,8 @@ use crate::{api, connection, web_app};
 
 /// Largest JSON body the API reads.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The sync socket's read and write buffers to start with.
+const SOCKET_BUFFER_BYTES: usize = 4 * 1024;
 /// A class list (at most 500 people) may be bigger.
 const BULK_BODY_BYTES: usize = 256 * 1024;
 
@@ -190,5 +192,10 @@ async fn sync(
     upgrade
         .max_message_size(app.max_message_bytes)
         .max_frame_size(app.max_message_bytes)
+        // An idle connection holds its buffers: tungstenite's default of 128 KiB each way was most
+        // of what an idle device cost the server (bench/README.md). They grow when a message needs
+        // it.
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
         .on_upgrade(move |socket| connection::serve(app, socket, identity, slot))
 }
