@@ -345,17 +345,24 @@ async fn idle_devices(
             .import_class_list(programme, &list, 14)
             .await
             .expect("the class list is invited");
+        // As in a classroom: many accept at the same moment (32 at a time here).
+        let gate = Arc::new(tokio::sync::Semaphore::new(32));
+        let mut accepting = tokio::task::JoinSet::new();
         for (offset, invitation) in invited.invited.iter().enumerate() {
-            let session = person().await;
-            session
-                .accept_invitation(
-                    url,
-                    &invitation.code,
-                    &format!("Leerling {}", first + offset),
-                )
-                .await
-                .expect("accepted");
-            devices.push(session);
+            let (gate, url, code) = (gate.clone(), url.to_owned(), invitation.code.clone());
+            let name = format!("Leerling {}", first + offset);
+            accepting.spawn(async move {
+                let _turn = gate.acquire_owned().await.expect("the gate stays open");
+                let session = person().await;
+                session
+                    .accept_invitation(&url, &code, &name)
+                    .await
+                    .expect("accepted");
+                session
+            });
+        }
+        while let Some(session) = accepting.join_next().await {
+            devices.push(session.expect("a device"));
         }
     }
     // Connected and done with their first sync: idle from here on.
