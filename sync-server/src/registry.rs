@@ -210,6 +210,34 @@ pub enum Erasure {
     Coordinator,
 }
 
+/// Remembers erased documents (a year), so devices that hold them drop them.
+fn remember_erased_documents(
+    tx: &rusqlite::Transaction<'_>,
+    documents: &[String],
+    at: &str,
+) -> rusqlite::Result<()> {
+    for id in documents {
+        tx.execute(
+            "INSERT OR IGNORE INTO erased_documents (id, erased_at) VALUES (?1, ?2)",
+            params![id, at],
+        )?;
+    }
+    Ok(())
+}
+
+/// Takes a person's devices and codes away, remembering the credentials (hashed) as erased, so
+/// her devices learn it and erase themselves.
+fn erase_devices(tx: &rusqlite::Transaction<'_>, person: &str, at: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO erased_credentials (credential_hash, erased_at)
+         SELECT credential_hash, ?2 FROM devices WHERE person = ?1",
+        params![person, at],
+    )?;
+    tx.execute("DELETE FROM devices WHERE person = ?1", [person])?;
+    tx.execute("DELETE FROM link_codes WHERE person = ?1", [person])?;
+    Ok(())
+}
+
 /// A person id the server makes (128 random bits, hex), never one a client proposes.
 fn new_person() -> String {
     pm_documents::docs::new_id()
@@ -1132,20 +1160,9 @@ impl Registry {
             .query_map([person], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         let at = now();
-        for id in &documents {
-            tx.execute(
-                "INSERT OR IGNORE INTO erased_documents (id, erased_at) VALUES (?1, ?2)",
-                params![id, at],
-            )?;
-        }
+        remember_erased_documents(&tx, &documents, &at)?;
         tx.execute("DELETE FROM doc_access WHERE owner = ?1", [person])?;
-        tx.execute(
-            "INSERT OR IGNORE INTO erased_credentials (credential_hash, erased_at)
-             SELECT credential_hash, ?2 FROM devices WHERE person = ?1",
-            params![person, at],
-        )?;
-        tx.execute("DELETE FROM devices WHERE person = ?1", [person])?;
-        tx.execute("DELETE FROM link_codes WHERE person = ?1", [person])?;
+        erase_devices(&tx, person, &at)?;
         tx.execute("DELETE FROM group_members WHERE person = ?1", [person])?;
         tx.execute("DELETE FROM invitations WHERE person = ?1", [person])?;
         tx.execute("DELETE FROM members WHERE person = ?1", [person])?;
@@ -1203,12 +1220,7 @@ impl Registry {
             .query_map([programme], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         let at = now();
-        for id in &documents {
-            tx.execute(
-                "INSERT OR IGNORE INTO erased_documents (id, erased_at) VALUES (?1, ?2)",
-                params![id, at],
-            )?;
-        }
+        remember_erased_documents(&tx, &documents, &at)?;
         tx.execute("DELETE FROM doc_access WHERE programme = ?1", [programme])?;
         tx.execute(
             "DELETE FROM group_members WHERE grp IN (SELECT id FROM groups WHERE programme = ?1)",
@@ -1227,13 +1239,7 @@ impl Registry {
                 )
                 .optional()?;
             if elsewhere.is_none() {
-                tx.execute(
-                    "INSERT OR IGNORE INTO erased_credentials (credential_hash, erased_at)
-                     SELECT credential_hash, ?2 FROM devices WHERE person = ?1",
-                    params![person, at],
-                )?;
-                tx.execute("DELETE FROM devices WHERE person = ?1", [person])?;
-                tx.execute("DELETE FROM link_codes WHERE person = ?1", [person])?;
+                erase_devices(&tx, person, &at)?;
             }
         }
         tx.commit()?;

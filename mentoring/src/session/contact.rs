@@ -83,6 +83,30 @@ impl Session {
         Ok(found)
     }
 
+    /// Adds a message to a contact document.
+    async fn post_message(
+        &self,
+        id: &str,
+        from: String,
+        about: &str,
+        text: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), ActionError> {
+        let message = MessageDoc {
+            from,
+            sent_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            about: about.to_owned(),
+            text,
+        };
+        self.device
+            .change::<ContactDoc, _>(id, move |c| {
+                c.messages.insert(docs::new_id(), message);
+                Ok(())
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Her messages with the contact person in a programme, oldest first.
     pub async fn contact_messages(
         &self,
@@ -141,18 +165,7 @@ impl Session {
                 id
             }
         };
-        let message = MessageDoc {
-            from: me,
-            sent_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            about: about.to_owned(),
-            text,
-        };
-        self.device
-            .change::<ContactDoc, _>(&id, move |c| {
-                c.messages.insert(docs::new_id(), message);
-                Ok(())
-            })
-            .await?;
+        self.post_message(&id, me, about, text, now).await?;
         self.contact_messages(programme_doc).await
     }
 
@@ -194,18 +207,7 @@ impl Session {
             .into_iter()
             .next()
             .ok_or_else(|| ActionError::BadField("person".into()))?;
-        let message = MessageDoc {
-            from: me,
-            sent_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            about: "answer".to_owned(),
-            text,
-        };
-        self.device
-            .change::<ContactDoc, _>(&id, move |c| {
-                c.messages.insert(docs::new_id(), message);
-                Ok(())
-            })
-            .await?;
+        self.post_message(&id, me, "answer", text, now).await?;
         self.contact_threads(programme_doc).await
     }
 }

@@ -48,13 +48,7 @@ impl Session {
         for id in erased.documents.iter().chain([&p.doc, &p.roster_doc]) {
             self.device.erase_document(id)?;
         }
-        for setting in [
-            Setting::Status(programme_doc.to_owned()),
-            Setting::StatusAt(programme_doc.to_owned()),
-            Setting::Roster(programme_doc.to_owned()),
-        ] {
-            self.remove_setting(&setting)?;
-        }
+        self.forget_programme_caches(programme_doc)?;
         self.sync_directory().await
     }
 
@@ -80,6 +74,19 @@ impl Session {
             self.device.erase_document(id)?;
         }
         self.refresh_status(programme_doc).await
+    }
+
+    /// Forgets what this device cached of a programme (by its document): its status, with
+    /// names and addresses, and its roster setting.
+    pub(super) fn forget_programme_caches(&self, programme_doc: &str) -> Result<(), ActionError> {
+        for setting in [
+            Setting::Status(programme_doc.to_owned()),
+            Setting::StatusAt(programme_doc.to_owned()),
+            Setting::Roster(programme_doc.to_owned()),
+        ] {
+            self.remove_setting(&setting)?;
+        }
+        Ok(())
     }
 
     /// What she keeps of the programmes she erased.

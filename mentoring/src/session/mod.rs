@@ -530,13 +530,7 @@ impl Session {
                 self.device.erase_document(id)?;
             }
             // A programme's caches (names and addresses in its status) go with it.
-            for setting in [
-                Setting::Status(id.clone()),
-                Setting::StatusAt(id.clone()),
-                Setting::Roster(id.clone()),
-            ] {
-                self.remove_setting(&setting)?;
-            }
+            self.forget_programme_caches(id)?;
         }
         for doc in &directory.documents {
             if !self.device.has(&doc.id) {
