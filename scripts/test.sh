@@ -11,6 +11,14 @@ log_dir=test-output/logs
 rm -rf "$log_dir" && mkdir -p "$log_dir"
 
 scripts/setup.sh || { echo "setup failed"; exit 1; }
+# One run builds everything once: incremental compilation's caches would only take disk (4 GB
+# and more), and a CI run on a machine with little room left failed on them. A developer who wants
+# them sets CARGO_INCREMENTAL=1.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+disk_report() { # what the build takes and what is left, so a full disk is seen for what it is
+  echo "disk: $(du -sh target 2>/dev/null | cut -f1) in target/, $(df -h --output=avail . | tail -1 | tr -d ' ') free"
+}
+disk_report
 # The hostile-client suite opens thousands of sockets (and so does the server it attacks).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -55,6 +63,7 @@ step "system tests: the real app (Xvfb, tauri-driver)" with_display cargo test -
 step "system tests: the phone's web app (headless Chromium as a phone, beside the app)" with_display cargo test --test web -- --test-threads=1
 
 printf '\n\033[1m== Summary\033[0m\n'
+disk_report
 grep -h -E '^test .* \.\.\. (ok|FAILED|ignored)$' "$log_dir"/*.log | sed 's/^test /  /' | sort | uniq
 echo
 if grep -q '^ATTACK |' "$log_dir"/*.log 2>/dev/null; then
