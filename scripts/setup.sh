@@ -52,6 +52,16 @@ cargo_tool() { # name version
 }
 
 cargo_tool trunk "$TRUNK_VERSION"
+# npm packages of a directory, at the versions its package-lock.json pins: dir, a file that shows
+# they are installed, what they are for.
+npm_packages() {
+  if [ ! -e "$1/node_modules/$2" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+    log "npm: installing $3"
+    (cd "$1" && npm install --no-audit --no-fund)
+  else
+    log "npm: $3 present"
+  fi
+}
 # wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock exactly.
 wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 cargo_tool wasm-bindgen-cli "$wb_version"
@@ -62,20 +72,10 @@ if [ "$want" = all ]; then
     log "apt: installing nodejs npm"
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
   fi
-  if [ ! -d tests/interop/node_modules/@automerge/automerge-repo-network-websocket ] ||
-     [ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]; then
-    log "npm: installing the interop test's client"
-    (cd tests/interop && npm install --no-audit --no-fund)
-  else
-    log "npm: the interop test's client present"
-  fi
+  npm_packages tests/interop @automerge/automerge-repo-network-websocket "the interop test's client"
   # axe-core, which the app tests run in the webview on every screen, at the version pinned.
-  if [ ! -f tests/a11y/node_modules/axe-core/axe.min.js ] ||
-     [ tests/a11y/package-lock.json -nt tests/a11y/node_modules/.package-lock.json ]; then
-    log "npm: installing axe-core for the accessibility checks"
-    (cd tests/a11y && npm install --no-audit --no-fund)
-  else
-    log "npm: axe-core present"
-  fi
+  npm_packages tests/a11y axe-core/axe.min.js "axe-core for the accessibility checks"
+  # The reference JavaScript sync server that pm-bench measures ours against.
+  npm_packages bench/reference @automerge/automerge-repo-sync-server/src/index.js "the reference sync server"
 fi
 log "done"
