@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use automerge::sync::{self, SyncDoc};
 use automerge::transaction::Transactable;
@@ -23,6 +24,8 @@ type Socket =
 pub struct Traffic {
     pub sent: AtomicU64,
     pub received: AtomicU64,
+    /// Fetches asked again: answered `doc-unavailable`, or not answered in time.
+    pub retries: AtomicU64,
 }
 
 impl Traffic {
@@ -76,9 +79,14 @@ impl Held {
     }
 }
 
+/// Times a fetch is asked again after `doc-unavailable` or no answer in [`FETCH_WAIT`].
+const FETCH_TRIES: u32 = 10;
+const FETCH_WAIT: Duration = Duration::from_secs(5);
+
 /// A connected peer; dropping it closes the connection.
 pub struct Peer {
     commands: mpsc::UnboundedSender<Command>,
+    traffic: Arc<Traffic>,
     _task: tokio::task::JoinHandle<()>,
 }
 
@@ -128,9 +136,10 @@ impl Peer {
             }
         };
         let (commands, receiver) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(socket, me, server, receiver, traffic));
+        let task = tokio::spawn(run(socket, me, server, receiver, traffic.clone()));
         Ok(Peer {
             commands,
+            traffic,
             _task: task,
         })
     }
@@ -147,15 +156,35 @@ impl Peer {
     }
 
     /// Asks the server for a document; returns once this peer has everything the server has.
+    /// A document the server answers unavailable is asked for again, with a growing pause, as
+    /// devices do (it may have been shared with her a moment ago); each retry is counted.
     pub async fn fetch(&self, document: &str) -> Result<(), String> {
-        let (done, answer) = oneshot::channel();
-        self.command(Command::Fetch {
-            document: document.into(),
-            done,
-        })?;
-        answer
-            .await
-            .map_err(|_| "the connection ended".to_string())?
+        let mut pause = Duration::from_millis(20);
+        let mut tries = 0;
+        loop {
+            let (done, answer) = oneshot::channel();
+            self.command(Command::Fetch {
+                document: document.into(),
+                done,
+            })?;
+            let answered = tokio::time::timeout(FETCH_WAIT, answer).await;
+            match answered {
+                Ok(Ok(Ok(()))) => return Ok(()),
+                Ok(Ok(Err(_))) | Err(_) if tries < FETCH_TRIES => {
+                    tries += 1;
+                    self.traffic.retries.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(1));
+                }
+                Ok(Ok(Err(unavailable))) => return Err(unavailable),
+                Err(_) => {
+                    return Err(format!(
+                        "{document}: no answer in {FETCH_WAIT:?}, {tries} times"
+                    ));
+                }
+                Ok(Err(_)) => return Err("the connection ended".into()),
+            }
+        }
     }
 
     /// Types one character into a document this peer holds, counted as keystroke `keystroke`.
@@ -270,7 +299,10 @@ fn obey(
                 .entry(document.clone())
                 .or_insert_with(|| Held::new(AutoCommit::new()));
             entry.fetching = Some(done);
-            outgoing(entry, "request", me, server, &document)
+            let out = outgoing(entry, "request", me, server, &document);
+            // The server may have sent it already (it announces what it shares).
+            settle(entry);
+            out
         }
         Command::Type {
             document,
@@ -313,10 +345,18 @@ fn receive(
     me: &str,
     server: &str,
 ) -> Vec<Vec<u8>> {
-    let Some(entry) = message.document.as_ref().and_then(|d| held.get_mut(d)) else {
+    let Some(document) = message.document.clone() else {
         return Vec::new();
     };
-    let document = message.document.clone().unwrap_or_default();
+    // A document the server offers before this peer asked (it announces what it shares with
+    // her) is taken, as an automerge-repo client takes it.
+    let entry = match held.entry(document.clone()) {
+        std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+        std::collections::hash_map::Entry::Vacant(entry) if message.kind == "sync" => {
+            entry.insert(Held::new(AutoCommit::new()))
+        }
+        std::collections::hash_map::Entry::Vacant(_) => return Vec::new(),
+    };
     match message.kind.as_str() {
         "sync" | "request" => {
             let Ok(sync_message) = sync::Message::decode(&message.data) else {
@@ -335,6 +375,8 @@ fn receive(
             out
         }
         "doc-unavailable" => {
+            // The server keeps nothing of this sync: asked again, it starts over.
+            entry.state = sync::State::new();
             if let Some(fetching) = entry.fetching.take() {
                 let _ = fetching.send(Err(format!("{document} is unavailable")));
             }

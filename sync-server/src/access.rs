@@ -1,15 +1,20 @@
 //! Who is connecting, and which documents they may read and write. A connection is bound at the
 //! websocket upgrade to the device its bearer credential belongs to; a frame whose sender claims
 //! another peer id closes it. Each document/peer question is answered by
-//! [`pm_domain::access::access`] over the registry, again whenever the registry changes, so a
-//! dissolved pair or a withdrawn person loses access on open connections too; a reader who may
+//! [`pm_domain::access::access`] over the registry, again whenever a registry change touches
+//! the person or the document (`changes`), so a dissolved pair or a withdrawn person loses
+//! access on open connections too; a reader who may
 //! not write gets samod's read-only share, which ignores her changes.
 
 use axum::http::HeaderMap;
 use futures::Stream;
-use pm_domain::access::{Access, access};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use pm_domain::access::{Access, Actor, DocEntry, access};
 use samod::{DocumentId, PeerId, ShareConfig};
 
+use crate::changes::Touched;
 use crate::registry::{Registry, RegistryError};
 
 /// The device a connection was authenticated as at the upgrade.
@@ -46,11 +51,65 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 #[derive(Clone)]
 pub struct Gate {
     registry: Registry,
+    known: Arc<Mutex<Known>>,
+}
+
+/// What access decisions are made from, as the registry last said: each device's person, each
+/// person's memberships and groups, each document's entry. A registry change evicts what it
+/// touched before the next decision, so a decision is never older than the registry's last
+/// change; without it a document's first decision for every connected peer (samod asks for each
+/// of them) took three queries each.
+#[derive(Default)]
+struct Known {
+    mark: u64,
+    people: HashMap<String, String>,
+    actors: HashMap<String, Actor>,
+    entries: HashMap<String, Option<DocEntry>>,
+}
+
+impl Known {
+    /// Entries kept of each kind before they are all dropped and read again.
+    const MOST: usize = 100_000;
+
+    fn forget(&mut self, touched: &Touched) {
+        if touched.everyone {
+            self.people.clear();
+            self.actors.clear();
+            self.entries.clear();
+            return;
+        }
+        if !touched.people.is_empty() {
+            self.people
+                .retain(|_, person| !touched.people.contains(person));
+            for person in &touched.people {
+                self.actors.remove(person);
+            }
+        }
+        for document in &touched.documents {
+            self.entries.remove(document);
+        }
+        for map_len in [self.people.len(), self.actors.len(), self.entries.len()] {
+            if map_len > Self::MOST {
+                *self = Known {
+                    mark: self.mark,
+                    ..Known::default()
+                };
+                return;
+            }
+        }
+    }
 }
 
 impl Gate {
     pub fn new(registry: Registry) -> Gate {
-        Gate { registry }
+        let known = Known {
+            mark: registry.change_mark(),
+            ..Known::default()
+        };
+        Gate {
+            registry,
+            known: Arc::new(Mutex::new(known)),
+        }
     }
 
     /// The device a request's credential belongs to.
@@ -78,13 +137,42 @@ impl Gate {
     /// What `peer` may do with document `doc` now. A failing check refuses.
     pub fn access(&self, doc: &str, peer: &str) -> Access {
         let decided = (|| -> Result<Access, RegistryError> {
-            let Some(person) = self.registry.person_of_peer(peer)? else {
+            // Held while the registry is read, so that a change made meanwhile is seen by the
+            // next decision's `forget` and what was read before it goes.
+            let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+            let (touched, mark) = self.registry.touched_since(known.mark);
+            known.mark = mark;
+            known.forget(&touched);
+            let person = match known.people.get(peer) {
+                Some(person) => person.clone(),
+                None => match self.registry.person_of_peer(peer)? {
+                    Some(person) => {
+                        known.people.insert(peer.to_owned(), person.clone());
+                        person
+                    }
+                    None => return Ok(Access::None),
+                },
+            };
+            let entry = match known.entries.get(doc) {
+                Some(entry) => entry.clone(),
+                None => {
+                    let entry = self.registry.document(doc)?;
+                    known.entries.insert(doc.to_owned(), entry.clone());
+                    entry
+                }
+            };
+            let Some(entry) = entry else {
                 return Ok(Access::None);
             };
-            let Some(entry) = self.registry.document(doc)? else {
-                return Ok(Access::None);
+            let actor = match known.actors.get(&person) {
+                Some(actor) => actor.clone(),
+                None => {
+                    let actor = self.registry.actor(&person)?;
+                    known.actors.insert(person, actor.clone());
+                    actor
+                }
             };
-            Ok(access(&self.registry.actor(&person)?, &entry))
+            Ok(access(&actor, &entry))
         })();
         decided.unwrap_or_else(|e| {
             tracing::error!(%doc, %peer, error = %e, "access check failed; refusing");
@@ -102,8 +190,8 @@ impl Gate {
         }
     }
 
-    /// The sharing decisions for one document and one peer: the current one, then a new one after
-    /// every registry change.
+    /// The sharing decisions for one document and one peer: the current one, then a new one
+    /// after every registry change that can alter it (one that touched her or the document).
     pub fn share(
         &self,
         doc: DocumentId,
@@ -113,19 +201,38 @@ impl Gate {
         let changes = self.registry.changes();
         let (doc, peer) = (doc.to_string(), peer.to_string());
         futures::stream::unfold(
-            (gate, changes, false),
-            move |(gate, mut changes, started)| {
+            (gate, changes, None::<Watched>),
+            move |(gate, mut changes, watched)| {
                 let (doc, peer) = (doc.clone(), peer.clone());
                 async move {
-                    if started {
-                        changes.changed().await.ok()?;
-                    } else {
-                        changes.borrow_and_update();
-                    }
+                    let watched = match watched {
+                        None => {
+                            changes.borrow_and_update();
+                            Watched {
+                                mark: gate.registry.change_mark(),
+                                person: gate.registry.person_of_peer(&peer).ok().flatten(),
+                            }
+                        }
+                        Some(mut watched) => loop {
+                            changes.changed().await.ok()?;
+                            let (touched, mark) = gate.registry.touched_since(watched.mark);
+                            watched.mark = mark;
+                            if touched.concerns(watched.person.as_deref(), Some(&doc)) {
+                                break watched;
+                            }
+                        },
+                    };
                     let decision = gate.decide(&doc, &peer);
-                    Some((decision, (gate, changes, true)))
+                    Some((decision, (gate, changes, Some(watched))))
                 }
             },
         )
     }
+}
+
+/// Where a share decision's stream is in the registry's changes, and whose they are (the
+/// person of a device does not change; a removed device touches its person).
+struct Watched {
+    mark: u64,
+    person: Option<String>,
 }

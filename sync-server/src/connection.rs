@@ -40,6 +40,7 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity, slot: Connec
     let mut screen = Screen::new(&identity.peer, Instant::now());
     let mut access: HashMap<String, Access> = HashMap::new();
     let mut registry = app.registry.changes();
+    let mut seen = app.registry.change_mark();
     registry.borrow_and_update();
     let mut shutdown = app.shutdown.clone();
     let mut last_seen: Option<Instant> = None;
@@ -89,9 +90,7 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity, slot: Connec
                                 Verdict::Pass => {
                                     if last_seen.is_none_or(|t| t.elapsed() > SEEN_EVERY) {
                                         last_seen = Some(Instant::now());
-                                        if let Err(e) = app.registry.seen(&identity.peer) {
-                                            tracing::warn!(error = %e, "could not record when a device was seen");
-                                        }
+                                        app.seen.heard(&identity.peer);
                                     }
                                     if to_repo.send(Ok(bytes.to_vec())).await.is_err() {
                                         return (NORMAL, String::new());
@@ -124,14 +123,20 @@ pub async fn serve(app: App, socket: WebSocket, identity: Identity, slot: Connec
                     if changed.is_err() {
                         return (GOING_AWAY, "server shutting down".to_owned());
                     }
-                    access.clear();
-                    match app.registry.device_active(&identity.peer) {
-                        Ok(true) => {}
-                        Ok(false) => {
-                            tracing::info!(peer = %identity.peer, "credential revoked; closing its connection");
-                            return (frames::POLICY, "this device no longer has access".to_owned());
+                    let (touched, mark) = app.registry.touched_since(seen);
+                    seen = mark;
+                    if touched.concerns(Some(&identity.person), None) {
+                        access.clear();
+                    }
+                    if touched.touches_person(&identity.person) {
+                        match app.registry.device_active(&identity.peer) {
+                            Ok(true) => {}
+                            Ok(false) => {
+                                tracing::info!(peer = %identity.peer, "credential revoked; closing its connection");
+                                return (frames::POLICY, "this device no longer has access".to_owned());
+                            }
+                            Err(e) => tracing::error!(error = %e, "could not check a device's credential"),
                         }
-                        Err(e) => tracing::error!(error = %e, "could not check a device's credential"),
                     }
                 }
                 _ = ping.tick() => {

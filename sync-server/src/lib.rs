@@ -21,11 +21,13 @@
 
 mod access;
 mod api;
+mod changes;
 mod connection;
 mod frames;
 mod limits;
 mod registry;
 mod routes;
+mod seen;
 mod server;
 mod setup;
 mod state;

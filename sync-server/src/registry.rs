@@ -15,6 +15,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
+use crate::changes::{ChangeLog, Touched};
+
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("registry database error: {0}")]
@@ -302,6 +304,7 @@ pub enum Registration {
 pub struct Registry {
     db: Arc<Mutex<Connection>>,
     version: Arc<watch::Sender<u64>>,
+    log: Arc<Mutex<ChangeLog>>,
 }
 
 impl Registry {
@@ -323,11 +326,16 @@ impl Registry {
         Ok(Registry {
             db: Arc::new(Mutex::new(db)),
             version: Arc::new(watch::channel(0).0),
+            log: Arc::new(Mutex::new(ChangeLog::default())),
         })
     }
 
     fn db(&self) -> MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn log(&self) -> MutexGuard<'_, ChangeLog> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Writes the log back into the database file, so what was deleted is gone from both.
@@ -337,12 +345,26 @@ impl Registry {
         Ok(())
     }
 
-    /// Fires after every change that can alter who may see what.
+    /// Fires after every change that can alter who may see what; [`Registry::touched_since`]
+    /// says whose access and which documents' it can alter.
     pub fn changes(&self) -> watch::Receiver<u64> {
         self.version.subscribe()
     }
 
-    fn changed(&self) {
+    /// Where the log of changes ends now: a reader starts here.
+    pub fn change_mark(&self) -> u64 {
+        self.log().end()
+    }
+
+    /// What the changes since `mark` touched, and the mark to read on from. A reader who fell
+    /// so far behind that the log forgot some of them hears that everyone was touched.
+    pub fn touched_since(&self, mark: u64) -> (Touched, u64) {
+        let log = self.log();
+        (log.since(mark), log.end())
+    }
+
+    fn changed(&self, touched: Touched) {
+        self.log().push(touched);
         self.version.send_modify(|v| *v += 1);
     }
 
@@ -396,7 +418,7 @@ impl Registry {
         )?;
         tx.commit()?;
         drop(db);
-        self.changed();
+        self.changed(Touched::person(&coordinator));
         Ok(Some(coordinator))
     }
 
@@ -460,7 +482,7 @@ impl Registry {
         }
         drop(db);
         if n > 0 {
-            self.changed();
+            self.changed(Touched::person(person));
         }
         Ok(n > 0)
     }
@@ -558,12 +580,15 @@ impl Registry {
             .optional()?)
     }
 
-    /// Records that a device was heard from.
-    pub fn seen(&self, peer: &str) -> Result<(), RegistryError> {
-        self.db().execute(
-            "UPDATE devices SET last_seen = ?2 WHERE peer = ?1",
-            params![peer, now()],
-        )?;
+    /// Records when devices were heard from (device, time), in one transaction.
+    pub fn seen(&self, heard: &[(String, String)]) -> Result<(), RegistryError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        for (peer, at) in heard {
+            tx.prepare_cached("UPDATE devices SET last_seen = ?2 WHERE peer = ?1")?
+                .execute(params![peer, at])?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -644,7 +669,7 @@ impl Registry {
         tx.commit()?;
         drop(db);
         if n > 0 {
-            self.changed();
+            self.changed(Touched::person(person));
         }
         Ok(n > 0)
     }
@@ -815,7 +840,7 @@ impl Registry {
         )?;
         tx.commit()?;
         drop(db);
-        self.changed();
+        self.changed(Touched::person(&person));
         Ok(Accept::Member(person))
     }
 
@@ -961,7 +986,11 @@ impl Registry {
         }
         tx.commit()?;
         drop(db);
-        self.changed();
+        self.changed(Touched {
+            people: group.members.iter().cloned().collect(),
+            documents: [group.group_doc.clone(), group.notes_doc.clone()].into(),
+            everyone: false,
+        });
         Ok(Formed::New)
     }
 
@@ -979,12 +1008,21 @@ impl Registry {
 
     /// Dissolves a group: its members lose access to its documents at once.
     pub fn dissolve_group(&self, group: &str) -> Result<bool, RegistryError> {
-        let n = self.db().execute(
+        let db = self.db();
+        let n = db.execute(
             "UPDATE groups SET active = 0 WHERE id = ?1 AND active = 1",
             [group],
         )?;
+        let members = db
+            .prepare_cached("SELECT person FROM group_members WHERE grp = ?1")?
+            .query_map([group], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        drop(db);
         if n > 0 {
-            self.changed();
+            self.changed(Touched {
+                people: members,
+                ..Touched::default()
+            });
         }
         Ok(n > 0)
     }
@@ -1048,7 +1086,7 @@ impl Registry {
             params![id, doc.kind.as_str(), doc.programme, doc.group, doc.owner],
         )?;
         drop(db);
-        self.changed();
+        self.changed(Touched::document(id));
         Ok(Registration::Done)
     }
 
@@ -1168,7 +1206,9 @@ impl Registry {
         tx.execute("DELETE FROM members WHERE person = ?1", [person])?;
         tx.commit()?;
         drop(db);
-        self.changed();
+        let mut touched = Touched::person(person);
+        touched.documents.extend(documents.iter().cloned());
+        self.changed(touched);
         Ok(Erasure::Erased(documents))
     }
 
@@ -1180,7 +1220,7 @@ impl Registry {
             params![programme, now()],
         )?;
         if n > 0 {
-            self.changed();
+            self.changed(Touched::everyone());
         }
         Ok(n > 0)
     }
@@ -1244,7 +1284,7 @@ impl Registry {
         }
         tx.commit()?;
         drop(db);
-        self.changed();
+        self.changed(Touched::everyone());
         Ok(documents)
     }
 
@@ -1655,6 +1695,82 @@ mod tests {
         let mut members = registry.actor("c").unwrap().groups;
         members.extend(registry.actor("a").unwrap().groups);
         assert_eq!(members, vec!["g".to_owned()], "nothing changed by refusals");
+    }
+
+    /// Open connections decide again only what a change touched: each change that alters who
+    /// may see what must name her (or the document, or everyone), or she would keep access.
+    #[test]
+    fn every_change_of_access_names_whom_and_what_it_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        let touched = |mark: &mut u64| {
+            let (touched, next) = registry.touched_since(*mark);
+            *mark = next;
+            touched
+        };
+        let mut mark = registry.change_mark();
+        let carla = registry
+            .create_programme("p", "ICT", "School", None, "Carla")
+            .unwrap()
+            .unwrap();
+        assert_eq!(touched(&mut mark), Touched::person(&carla));
+        registry
+            .create_invitation(&NewInvitation {
+                id: "i1",
+                code: "CODE",
+                programme: "p",
+                role: Role::Mentee,
+                name: "Sanne",
+                email: "",
+                expires_at: "2099-01-01T00:00:00Z",
+            })
+            .unwrap();
+        let invitation = registry.invitation("CODE").unwrap().unwrap();
+        let Accept::Member(sanne) = registry.accept(&invitation, None, "Sanne", "").unwrap() else {
+            panic!("not accepted");
+        };
+        assert_eq!(touched(&mut mark), Touched::person(&sanne));
+        registry.add_device("dev-s", &sanne, "cred-s", "").unwrap();
+
+        let group = NewGroup {
+            id: "g".into(),
+            programme: "p".into(),
+            kind: "pair",
+            members: vec![sanne.clone(), "mentor".into()],
+            group_doc: "gd".into(),
+            notes_doc: "nd".into(),
+        };
+        registry.form_group(&group).unwrap();
+        let formed = touched(&mut mark);
+        assert!(formed.touches_person(&sanne) && formed.touches_person("mentor"));
+        assert!(formed.documents.contains("gd") && formed.documents.contains("nd"));
+        assert!(!formed.touches_person(&carla));
+
+        let entry = DocEntry {
+            kind: DocKind::Profile,
+            programme: "p".into(),
+            group: None,
+            owner: Some(sanne.clone()),
+        };
+        registry.register("profile", &entry).unwrap();
+        assert_eq!(touched(&mut mark), Touched::document("profile"));
+
+        registry.dissolve_group("g").unwrap();
+        let dissolved = touched(&mut mark);
+        assert!(dissolved.touches_person(&sanne) && dissolved.touches_person("mentor"));
+
+        assert!(registry.remove_device(&sanne, "dev-s").unwrap());
+        assert_eq!(touched(&mut mark), Touched::person(&sanne));
+        assert!(registry.withdraw("p", &sanne).unwrap());
+        assert_eq!(touched(&mut mark), Touched::person(&sanne));
+        assert!(!registry.withdraw("p", &sanne).unwrap());
+        assert_eq!(
+            touched(&mut mark),
+            Touched::default(),
+            "a withdrawal that changed nothing touches nobody"
+        );
+        assert!(registry.archive_programme("p").unwrap());
+        assert!(touched(&mut mark).everyone);
     }
 
     #[test]

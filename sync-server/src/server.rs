@@ -18,6 +18,7 @@ use crate::Config;
 use crate::access::Gate;
 use crate::limits::{Guard, Limits, Rate};
 use crate::registry::{Registry, RegistryError};
+use crate::seen::Seen;
 use crate::state::{App, ConnectionLimits};
 use crate::{routes, setup};
 
@@ -104,11 +105,21 @@ pub async fn run(
             sweep_erased(&retaining, &sweeping);
         }
     });
+    let seen = Arc::new(Seen::default());
+    let heard = seen.clone();
+    let seeing = registry.clone();
+    let seen_task = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Seen::WRITE_EVERY);
+        loop {
+            every.tick().await;
+            write_seen(&seeing, &heard).await;
+        }
+    });
     let app = App {
         acceptor,
         repo: repo.clone(),
         store: store.clone(),
-        registry,
+        registry: registry.clone(),
         gate,
         guard: Arc::new(Guard::new(limits(&config))),
         setup_key: Arc::new(setup_key),
@@ -121,6 +132,7 @@ pub async fn run(
             send_timeout: Duration::from_secs(config.send_timeout_secs.max(1)),
         },
         connections: Arc::default(),
+        seen: seen.clone(),
         tickets: Arc::default(),
         web_app: config
             .app_dir
@@ -206,10 +218,25 @@ pub async fn run(
     repo.stop().await;
     retry_task.abort();
     retention_task.abort();
+    seen_task.abort();
+    write_seen(&registry, &seen).await;
     store.retry();
     store.checkpoint()?;
     tracing::info!("storage flushed; bye");
     Ok(())
+}
+
+/// Writes when devices were last heard from, off the worker threads.
+async fn write_seen(registry: &Registry, seen: &Arc<Seen>) {
+    let heard = seen.take();
+    if heard.is_empty() {
+        return;
+    }
+    let registry = registry.clone();
+    let written = tokio::task::spawn_blocking(move || registry.seen(&heard)).await;
+    if !matches!(written, Ok(Ok(()))) {
+        tracing::warn!("could not record when devices were last heard from");
+    }
 }
 
 fn limits(config: &Config) -> Limits {

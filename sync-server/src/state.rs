@@ -29,6 +29,8 @@ pub struct App {
     pub max_message_bytes: usize,
     pub connection_limits: ConnectionLimits,
     pub connections: Arc<Connections>,
+    /// When devices were last heard from, until it is written.
+    pub seen: Arc<crate::seen::Seen>,
     /// Sync tickets waiting to be used at an upgrade (browsers).
     pub tickets: Arc<Mutex<Tickets>>,
     /// The web app's folder, if this server serves it.

@@ -20,8 +20,10 @@ use crate::{actor_task::ActorTask, share_policy::LocalSharePolicy};
 
 #[derive(Default)]
 pub(super) struct Policies {
-    // None means the pair is active but its first check hasn't arrived yet.
-    subscriptions: HashMap<(DocumentActorId, PeerId), Option<Subscription>>,
+    // None means the pair is active but its first check hasn't arrived yet. Kept per document
+    // actor, so that a change of one document's peers looks at that document's only (it
+    // looked at every document's every peer; Peer Mentoring patch, see patches/README.md).
+    subscriptions: HashMap<DocumentActorId, HashMap<PeerId, Option<Subscription>>>,
 }
 
 struct Subscription {
@@ -54,10 +56,14 @@ pub(super) struct PolicyEvent {
 
 impl Policies {
     pub(super) fn set_peers(&mut self, actor_id: DocumentActorId, peers: HashSet<PeerId>) {
-        self.subscriptions
-            .retain(|(actor, peer), _| *actor != actor_id || peers.contains(peer));
+        if peers.is_empty() {
+            self.subscriptions.remove(&actor_id);
+            return;
+        }
+        let subscriptions = self.subscriptions.entry(actor_id).or_default();
+        subscriptions.retain(|peer, _| peers.contains(peer));
         for peer in peers {
-            self.subscriptions.entry((actor_id, peer)).or_default();
+            subscriptions.entry(peer).or_default();
         }
     }
 
@@ -74,7 +80,11 @@ impl Policies {
         peer_id: PeerId,
         task_id: IoTaskId,
     ) -> Check<impl Stream<Item = PolicyEvent> + 'static + use<'a, A>> {
-        let Some(slot) = self.subscriptions.get_mut(&(actor_id, peer_id.clone())) else {
+        let Some(slot) = self
+            .subscriptions
+            .get_mut(&actor_id)
+            .and_then(|peers| peers.get_mut(&peer_id))
+        else {
             return Check::Pending;
         };
         if let Some(subscription) = slot {
@@ -114,7 +124,8 @@ impl Policies {
     pub(super) fn handle_event(&mut self, event: PolicyEvent) -> Vec<ActorTask> {
         let Some(Some(subscription)) = self
             .subscriptions
-            .get_mut(&(event.actor_id, event.peer_id.clone()))
+            .get_mut(&event.actor_id)
+            .and_then(|peers| peers.get_mut(&event.peer_id))
         else {
             return Vec::new();
         };

@@ -48,6 +48,11 @@ pub(crate) struct State {
 
     /// Map from document ID to actor ID for quick lookups
     document_to_actor: HashMap<DocumentId, DocumentActorId>,
+    /// The documents in the order they were added (never removed, like `document_to_actor`):
+    /// `ensure_connections` subscribes every connection to them in this order, so a
+    /// connection's subscriptions are the first n and only the rest need looking at.
+    /// (Peer Mentoring patch, see patches/README.md.)
+    document_order: Vec<DocumentId>,
 
     // Commands we are currently processing
     pending_commands: pending_commands::PendingCommands,
@@ -77,6 +82,7 @@ impl State {
             actors: HashMap::new(),
             connections: HashMap::new(),
             document_to_actor: HashMap::new(),
+            document_order: Vec::new(),
             pending_commands: pending_commands::PendingCommands::new(),
             ephemeral_session,
             run_state: RunState::Running,
@@ -252,7 +258,13 @@ impl State {
     ) {
         let handle = ActorInfo::new_with_id(actor_id, document_id.clone());
         self.actors.insert(actor_id, handle);
-        self.document_to_actor.insert(document_id, actor_id);
+        if self
+            .document_to_actor
+            .insert(document_id.clone(), actor_id)
+            .is_none()
+        {
+            self.document_order.push(document_id);
+        }
     }
 
     pub(crate) fn find_actor_for_document(&self, document_id: &DocumentId) -> Option<&ActorInfo> {
@@ -296,15 +308,30 @@ impl State {
         let mut to_connect = Vec::new();
         for (conn_id, conn) in &mut self.connections {
             if let Some(established) = conn.established_connection_mut() {
-                for (doc_id, doc_actor) in &self.document_to_actor {
-                    if !established.document_subscriptions().contains_key(doc_id) {
-                        to_connect.push((
-                            established.remote_peer_id().clone(),
-                            *conn_id,
-                            doc_id.clone(),
-                            doc_actor,
-                        ));
-                        established.add_document_subscription(doc_id.clone());
+                // Subscriptions are the first n documents in `document_order`: look at the rest
+                // only (this ran over every document for every connection after every event,
+                // which grew with connections times documents). Should a connection ever hold
+                // fewer than all, every document is looked at again, as before.
+                let subscribed = established.document_subscriptions().len();
+                if subscribed >= self.document_order.len() {
+                    continue;
+                }
+                for pass in [subscribed, 0] {
+                    for doc_id in self.document_order.iter().skip(pass) {
+                        if !established.document_subscriptions().contains_key(doc_id)
+                            && let Some(doc_actor) = self.document_to_actor.get(doc_id)
+                        {
+                            to_connect.push((
+                                established.remote_peer_id().clone(),
+                                *conn_id,
+                                doc_id.clone(),
+                                doc_actor,
+                            ));
+                            established.add_document_subscription(doc_id.clone());
+                        }
+                    }
+                    if established.document_subscriptions().len() >= self.document_order.len() {
+                        break;
                     }
                 }
             }
