@@ -436,15 +436,7 @@ async fn typing(
         true,
         (traffic.total() - bytes) as f64 / arrivals.len().max(1) as f64,
     );
-    table.add(
-        kind,
-        &load,
-        "server peak RSS",
-        "MiB",
-        true,
-        server.memory_kib().1 as f64 / 1024.0,
-    );
-    unavailable(&traffic, kind);
+    peak_and_retries(table, kind, &load, &server, &traffic);
     if lost > 0 {
         eprintln!(
             "{}: {lost} keystrokes did not arrive within {ARRIVAL_LIMIT:?}",
@@ -542,15 +534,7 @@ async fn first_sync(
         true,
         (traffic.total() - bytes) as f64 / synced,
     );
-    table.add(
-        kind,
-        &load,
-        "server peak RSS",
-        "MiB",
-        true,
-        server.memory_kib().1 as f64 / 1024.0,
-    );
-    unavailable(&traffic, kind);
+    peak_and_retries(table, kind, &load, &server, &traffic);
     drop(readers);
     Ok(())
 }
@@ -592,6 +576,19 @@ async fn idle(
     );
     drop(peers);
     Ok(())
+}
+
+/// What every load ends with: the server's peak memory, and how often a fetch was asked again.
+fn peak_and_retries(table: &mut Table, kind: Kind, load: &str, server: &Server, traffic: &Traffic) {
+    table.add(
+        kind,
+        load,
+        "server peak RSS",
+        "MiB",
+        true,
+        server.memory_kib().1 as f64 / 1024.0,
+    );
+    unavailable(traffic, kind);
 }
 
 /// Says how often a document was asked for again: answered unavailable (a document shared with
