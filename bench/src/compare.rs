@@ -461,8 +461,13 @@ async fn type_and_wait(
         if typist.type_keystroke(&id, n).is_err() {
             break;
         }
-        let arrived = tokio::time::timeout(ARRIVAL_LIMIT, seen.wait_for(|k| *k >= n)).await;
-        arrivals.push(if matches!(arrived, Ok(Ok(_))) {
+        // The borrow `wait_for` returns is let go at once: held across the pause below, it
+        // blocked the partner's task (and with it a runtime thread) in `send_if_modified`.
+        let arrived = matches!(
+            tokio::time::timeout(ARRIVAL_LIMIT, seen.wait_for(|k| *k >= n)).await,
+            Ok(Ok(_))
+        );
+        arrivals.push(if arrived {
             sent.elapsed()
         } else {
             ARRIVAL_LIMIT

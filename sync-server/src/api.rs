@@ -672,7 +672,7 @@ fn erase_documents(app: &App, documents: &[String]) -> Result<(), Failure> {
     let failed = |e: pm_store::StoreError| {
         Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e)
     };
-    app.store.erase_documents(documents).map_err(failed)
+    app.chunks.erase_documents(documents).map_err(failed)
 }
 
 /// The coordinator erases someone who left her programme for good.

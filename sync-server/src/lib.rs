@@ -22,6 +22,7 @@
 mod access;
 mod api;
 mod changes;
+mod chunks;
 mod connection;
 mod frames;
 mod limits;

@@ -119,7 +119,7 @@ struct Health {
 /// Answers 200 also when degraded: the server still serves everything from memory, and a
 /// supervisor that restarted it on a failing health check would lose what is waiting.
 async fn health(State(app): State<App>) -> Json<Health> {
-    let storage = app.store.health().borrow().clone();
+    let storage = app.chunks.store().health().borrow().clone();
     let (status, waiting_writes, storage_error) = match storage {
         StorageHealth::Ok => ("ok", 0, None),
         StorageHealth::Failing { waiting, error } => ("degraded", waiting, Some(error)),

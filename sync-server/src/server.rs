@@ -16,6 +16,7 @@ use tower::ServiceExt;
 
 use crate::Config;
 use crate::access::Gate;
+use crate::chunks::Chunks;
 use crate::limits::{Guard, Limits, Rate};
 use crate::registry::{Registry, RegistryError};
 use crate::seen::Seen;
@@ -41,6 +42,8 @@ pub enum ServerError {
     EmptySetupKey,
     #[error("cannot listen on {0}: {1}")]
     Listen(std::net::SocketAddr, std::io::Error),
+    #[error("cannot start the thread that writes documents: {0}")]
+    Writer(std::io::Error),
     #[error("the sync engine stopped")]
     Stopped,
 }
@@ -54,6 +57,7 @@ pub async fn run(
         .map_err(|e| ServerError::DataDir(config.data_dir.display().to_string(), e))?;
     let db_path = config.data_dir.join(DATABASE_FILE);
     let store = Store::open(&db_path)?;
+    let chunks = Chunks::start(store.clone()).map_err(ServerError::Writer)?;
     let registry = Registry::open(&db_path)?;
     // A file made by an older version may still be readable by others.
     for suffix in ["", "-wal", "-shm"] {
@@ -65,8 +69,12 @@ pub async fn run(
     let setup_key = setup::setup_key(&config, &registry)?;
     let gate = Gate::new(registry.clone());
     let repo = Repo::build_tokio()
-        .with_storage(store.clone())
+        .with_storage(chunks.clone())
         .with_peer_id(samod::PeerId::from(SERVER_PEER_ID))
+        // A connection joins a document when its device asks for it: devices ask for every
+        // document in their directory, and a server joining every connection to every document
+        // does work that grows with connections times documents (bench/README.md).
+        .with_document_connections(samod::DocumentConnections::OnRequest)
         .with_share_policy({
             let gate = gate.clone();
             move |doc, peer| gate.share(doc, peer)
@@ -89,7 +97,7 @@ pub async fn run(
     });
     // Retention: at start, then every hour.
     let retaining = registry.clone();
-    let sweeping = store.clone();
+    let sweeping = chunks.clone();
     let keep_days = config.invitation_retention_days;
     let retention_task = tokio::spawn(async move {
         let mut every = tokio::time::interval(RETENTION_EVERY);
@@ -118,7 +126,7 @@ pub async fn run(
     let app = App {
         acceptor,
         repo: repo.clone(),
-        store: store.clone(),
+        chunks: chunks.clone(),
         registry: registry.clone(),
         gate,
         guard: Arc::new(Guard::new(limits(&config))),
@@ -285,11 +293,11 @@ const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 /// Deletes what is left of erased documents: an erasure whose registry part was committed but
 /// whose chunks were not deleted (a crash between the two, a disk that refused) is finished
 /// here, at start and every hour.
-fn sweep_erased(registry: &Registry, store: &Store) {
+fn sweep_erased(registry: &Registry, chunks: &Chunks) {
     let left: Vec<String> = match registry.erased_ids("") {
         Ok(ids) => ids
             .into_iter()
-            .filter(|id| store.holds_document(id))
+            .filter(|id| chunks.store().holds_document(id))
             .collect(),
         Err(e) => {
             tracing::error!(error = %e, "could not list erased documents; trying again later");
@@ -299,7 +307,7 @@ fn sweep_erased(registry: &Registry, store: &Store) {
     if left.is_empty() {
         return;
     }
-    match store.erase_documents(&left) {
+    match chunks.erase_documents(&left) {
         Ok(()) => tracing::info!(documents = left.len(), "erased documents' chunks deleted"),
         Err(e) => {
             tracing::error!(error = %e, "erased documents' chunks not deleted yet; trying again later")

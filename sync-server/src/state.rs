@@ -20,8 +20,8 @@ use crate::tickets::Tickets;
 pub struct App {
     pub acceptor: AcceptorHandle,
     pub repo: Repo,
-    /// The document store (samod's chunks); its health is reported at `/health`.
-    pub store: pm_store::Store,
+    /// samod's chunks, written in groups; the store's health is reported at `/health`.
+    pub chunks: crate::chunks::Chunks,
     pub registry: Registry,
     pub gate: Gate,
     pub guard: Arc<Guard>,

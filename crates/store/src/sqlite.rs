@@ -206,6 +206,36 @@ impl Store {
         self.report(&waiting, None);
     }
 
+    /// Writes many chunks in one transaction, so the disk is synced once for all of them (a
+    /// server's group commit); should that fail, each is written on its own as by `put`, and what
+    /// the disk still refuses waits in memory. Later entries for a key win.
+    pub fn write_chunks(&self, chunks: Vec<(String, Option<Vec<u8>>)>) {
+        let written = {
+            let mut db = self.db();
+            db.transaction().and_then(|tx| {
+                for (key, data) in &chunks {
+                    write_one(&tx, key, data.as_deref())?;
+                }
+                tx.commit()
+            })
+        };
+        match written {
+            Ok(()) => {
+                let mut waiting = self.waiting();
+                for (key, _) in &chunks {
+                    waiting.remove(key);
+                }
+                self.report(&waiting, None);
+            }
+            Err(e) => {
+                tracing::warn!(chunks = chunks.len(), error = %e, "writing chunks together failed; writing each on its own");
+                for (key, data) in chunks {
+                    self.write_chunk(key, data);
+                }
+            }
+        }
+    }
+
     /// Writes every refused write again, each on its own (one that still fails does not hold
     /// back the others); updates [`Store::health`]. Called on a timer.
     pub fn retry(&self) {

@@ -207,6 +207,8 @@ pub use network::{
 };
 mod peer_id;
 mod share_config;
+mod document_connections;
+pub use document_connections::DocumentConnections;
 pub use share_config::{ShareAccess, ShareConfig};
 
 pub use actors::document::{CompactionHash, DocumentActorId, SyncDirection, SyncMessageStat};

@@ -1,5 +1,5 @@
 use crate::{
-    PeerId, StorageId, StorageKey, UnixTimestamp,
+    DocumentConnections, PeerId, StorageId, StorageKey, UnixTimestamp,
     actors::hub::{Hub, State as HubState},
     ephemera::EphemeralSession,
     io::{IoResult, IoTask, IoTaskId, StorageResult, StorageTask},
@@ -40,6 +40,7 @@ use crate::{
 pub struct SamodLoader {
     local_peer_id: PeerId,
     state: State,
+    document_connections: DocumentConnections,
 }
 
 /// The current state of the loader.
@@ -76,7 +77,14 @@ impl SamodLoader {
         Self {
             local_peer_id,
             state: State::Starting,
+            document_connections: DocumentConnections::default(),
         }
+    }
+
+    /// Which documents the loaded hub joins each connection to (Peer Mentoring patch).
+    pub fn with_document_connections(mut self, document_connections: DocumentConnections) -> Self {
+        self.document_connections = document_connections;
+        self
     }
 
     /// Advances the loader state machine.
@@ -112,6 +120,7 @@ impl SamodLoader {
                                 storage_id,
                                 self.local_peer_id.clone(),
                                 EphemeralSession::new(rng),
+                                self.document_connections,
                             );
                             return LoaderState::Loaded(Box::new(Hub::new(state)));
                         }
@@ -136,6 +145,7 @@ impl SamodLoader {
                     storage_id.clone(),
                     self.local_peer_id.clone(),
                     EphemeralSession::new(rng),
+                    self.document_connections,
                 );
                 LoaderState::Loaded(Box::new(Hub::new(state)))
             }

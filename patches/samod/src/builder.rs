@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use samod_core::{PeerId, ShareConfig};
+use samod_core::{DocumentConnections, PeerId, ShareConfig};
 
 use crate::{
     Repo,
@@ -43,6 +43,7 @@ pub struct RepoBuilder<S, R, A> {
     pub(crate) peer_id: Option<PeerId>,
     pub(crate) concurrency: ConcurrencyConfig,
     pub(crate) observer: Option<Arc<dyn RepoObserver>>,
+    pub(crate) document_connections: DocumentConnections,
 }
 
 impl<S, R, A> RepoBuilder<S, R, A> {
@@ -54,6 +55,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             share_policy: self.share_policy,
             concurrency: self.concurrency,
             observer: self.observer,
+            document_connections: self.document_connections,
         }
     }
 
@@ -65,6 +67,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             share_policy: self.share_policy,
             concurrency: self.concurrency,
             observer: self.observer,
+            document_connections: self.document_connections,
         }
     }
 
@@ -83,6 +86,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             share_policy,
             concurrency: self.concurrency,
             observer: self.observer,
+            document_connections: self.document_connections,
         }
     }
 
@@ -92,6 +96,13 @@ impl<S, R, A> RepoBuilder<S, R, A> {
     /// documentation
     pub fn with_concurrency(mut self, concurrency: ConcurrencyConfig) -> Self {
         self.concurrency = concurrency;
+        self
+    }
+
+    /// Which documents each connection is joined to: all (the default) or those its peer asks
+    /// for (Peer Mentoring patch, see patches/README.md).
+    pub fn with_document_connections(mut self, document_connections: DocumentConnections) -> Self {
+        self.document_connections = document_connections;
         self
     }
 
@@ -111,6 +122,7 @@ impl<R> RepoBuilder<InMemoryStorage, R, ShareConfig> {
             share_policy: ShareConfig::default(),
             concurrency: ConcurrencyConfig::AsyncRuntime,
             observer: None,
+            document_connections: DocumentConnections::default(),
         }
     }
 }

@@ -428,7 +428,7 @@ use crate::{
     runtime::{LocalRuntimeHandle, RuntimeHandle},
     storage::{InMemoryStorage, LocalStorage},
 };
-pub use samod_core::{ShareAccess, ShareConfig};
+pub use samod_core::{DocumentConnections, ShareAccess, ShareConfig};
 pub use transport::Transport;
 pub mod runtime;
 #[cfg(feature = "tokio")]
@@ -524,8 +524,16 @@ impl Repo {
             share_policy,
             concurrency,
             observer,
+            document_connections,
         } = builder;
-        let task_setup = TaskSetup::new(storage.clone(), peer_id, concurrency, observer).await;
+        let task_setup = TaskSetup::new(
+            storage.clone(),
+            peer_id,
+            concurrency,
+            observer,
+            document_connections,
+        )
+        .await;
         let inner = task_setup.inner.clone();
         task_setup.spawn_tasks(runtime, storage, share_policy);
         Self { inner }
@@ -546,8 +554,16 @@ impl Repo {
             share_policy,
             concurrency,
             observer,
+            document_connections,
         } = builder;
-        let task_setup = TaskSetup::new(storage.clone(), peer_id, concurrency, observer).await;
+        let task_setup = TaskSetup::new(
+            storage.clone(),
+            peer_id,
+            concurrency,
+            observer,
+            document_connections,
+        )
+        .await;
         let inner = task_setup.inner.clone();
         task_setup.spawn_tasks_local(runtime, storage, share_policy);
         Self { inner }
@@ -1402,10 +1418,15 @@ impl TaskSetup {
         peer_id: Option<PeerId>,
         concurrency: ConcurrencyConfig,
         observer: Option<Arc<dyn observer::RepoObserver>>,
+        document_connections: samod_core::DocumentConnections,
     ) -> TaskSetup {
         let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
         let peer_id = peer_id.unwrap_or_else(|| PeerId::new_with_rng(&mut rng));
-        let hub = load_hub(storage.clone(), Hub::load(peer_id.clone())).await;
+        let hub = load_hub(
+            storage.clone(),
+            Hub::load(peer_id.clone()).with_document_connections(document_connections),
+        )
+        .await;
 
         let (tx_storage, rx_storage) = unbounded::channel();
         let tx_io_for_tick = tx_storage.clone();

@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
 use crate::{
+    DocumentConnections,
     ConnectionId, DialerId, DocSearch, DocumentActorId, DocumentId, ListenerId, PeerId, StorageId,
     UnixTimestamp,
     actors::{
@@ -68,6 +69,9 @@ pub(crate) struct State {
     listeners: HashMap<ListenerId, ListenerState>,
 
     searches: Searches,
+
+    /// Which documents each connection is joined to (Peer Mentoring patch).
+    document_connections: DocumentConnections,
 }
 
 impl State {
@@ -75,6 +79,7 @@ impl State {
         storage_id: StorageId,
         peer_id: PeerId,
         ephemeral_session: EphemeralSession,
+        document_connections: DocumentConnections,
     ) -> Self {
         Self {
             storage_id,
@@ -89,6 +94,7 @@ impl State {
             dialers: HashMap::new(),
             listeners: HashMap::new(),
             searches: Searches::new(),
+            document_connections,
         }
     }
 
@@ -167,7 +173,22 @@ impl State {
             connection_id: *connection_id,
         });
         if notify_doc_actors {
-            self.notify_doc_actors_of_removed_connection(results, *connection_id);
+            match (self.document_connections, conn.established_connection()) {
+                // Joined to the documents it asked for only: tell those (Peer Mentoring patch).
+                (DocumentConnections::OnRequest, Some(established)) => {
+                    for doc_id in established.document_subscriptions().keys() {
+                        if let Some(actor_id) = self.document_to_actor.get(doc_id) {
+                            results.send_to_doc_actor(
+                                *actor_id,
+                                HubToDocMsgPayload::ConnectionClosed {
+                                    connection_id: *connection_id,
+                                },
+                            );
+                        }
+                    }
+                }
+                _ => self.notify_doc_actors_of_removed_connection(results, *connection_id),
+            }
         }
         Some(conn)
     }
@@ -305,6 +326,9 @@ impl State {
     }
 
     pub(crate) fn ensure_connections(&mut self) -> Vec<(DocumentActorId, ConnectionId, PeerId)> {
+        if self.document_connections == DocumentConnections::OnRequest {
+            return Vec::new();
+        }
         let mut to_connect = Vec::new();
         for (conn_id, conn) in &mut self.connections {
             if let Some(established) = conn.established_connection_mut() {
@@ -779,9 +803,29 @@ impl State {
 
         // Ensure there's a document actor for this document
         if let Some(existing_actor) = self.find_actor_for_document(&doc_id) {
+            let actor_id = existing_actor.actor_id;
+            // Join the connection to the document on its first message about it (Peer Mentoring
+            // patch): the actor must know the connection before it handles the message.
+            if self.document_connections == DocumentConnections::OnRequest
+                && let Some(established) = self
+                    .connections
+                    .get_mut(&connection_id)
+                    .and_then(|c| c.established_connection_mut())
+                && !established.document_subscriptions().contains_key(&doc_id)
+            {
+                let peer_id = established.remote_peer_id().clone();
+                established.add_document_subscription(doc_id.clone());
+                out.send_to_doc_actor(
+                    actor_id,
+                    HubToDocMsgPayload::NewConnection {
+                        connection_id,
+                        peer_id,
+                    },
+                );
+            }
             // Forward the request to the document actor
             out.send_to_doc_actor(
-                existing_actor.actor_id,
+                actor_id,
                 HubToDocMsgPayload::HandleDocMessage {
                     connection_id,
                     message: msg,
@@ -911,9 +955,13 @@ impl State {
         // Create the actor and initialize it
         self.add_document_actor(actor_id, document_id.clone());
 
+        // Joined on request (Peer Mentoring patch): only the connection whose message this is.
+        let on_request = self.document_connections == DocumentConnections::OnRequest;
+        let asking = from_sync_msg.as_ref().map(|(c, _)| *c);
         let mut initial_connections: HashMap<ConnectionId, (PeerId, Option<DocMessage>)> = self
             .established_peers()
             .iter()
+            .filter(|(c, _)| !on_request || Some(*c) == asking)
             .map(|(c, p)| (*c, (p.clone(), None)))
             .collect();
 
