@@ -18,11 +18,11 @@ use pm_domain::codes::{self, CodeError};
 use pm_domain::model::{GroupKind, Role};
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
-    CreateInvitations, CreateProgramme, Credential, DeviceInfo, Devices, Directory, DirectoryEntry,
-    DissolveGroup, ErasePerson, Erased, GroupCreated, InvitationCreated, InvitationInfo,
-    InvitationState as WireInvitationState, InvitationsCreated, JoinDevice, LinkCode, MemberInfo,
-    ProgrammeEnd, ProgrammeStatus, RegisterDocument, RemoveDevice, Rename, RevokeInvitation,
-    SetMatching, SyncTicket, Withdraw,
+    CreateInvitations, CreateProgramme, Credential, DIRECTORY_WAIT_SECS, DeviceInfo, Devices,
+    Directory, DirectoryChanges, DirectoryEntry, DissolveGroup, ErasePerson, Erased, GroupCreated,
+    InvitationCreated, InvitationInfo, InvitationState as WireInvitationState, InvitationsCreated,
+    JoinDevice, LinkCode, MemberInfo, ProgrammeEnd, ProgrammeStatus, RegisterDocument,
+    RemoveDevice, Rename, RevokeInvitation, SetMatching, SyncTicket, Withdraw,
 };
 use serde::Deserialize;
 
@@ -585,6 +585,8 @@ pub async fn directory(
     Query(query): Query<DirectoryQuery>,
 ) -> Answer<Directory> {
     let who = app.gate.authenticate(&headers)?;
+    // Taken before anything is read, so a change made meanwhile is told of (doorbell.rs).
+    let mark = app.registry.change_mark();
     // Taken before the erased documents are read, so none erased meanwhile is missed next time.
     let checked_at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let actor = app.registry.actor(&who.person)?;
@@ -605,7 +607,43 @@ pub async fn directory(
         memberships: actor.memberships,
         groups: actor.groups,
         documents,
+        mark,
     }))
+}
+
+/// `?after=` of the directory's changes: the mark of her directory.
+#[derive(Debug, Deserialize)]
+pub struct ChangesQuery {
+    #[serde(default)]
+    after: u64,
+}
+
+/// Held until a registry change that concerns her comes, or `DIRECTORY_WAIT_SECS` pass, or the
+/// server stops. A mark ahead of the registry's is from before the server started again: her
+/// directory is asked for again at once.
+pub async fn directory_changes(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(query): Query<ChangesQuery>,
+) -> Answer<DirectoryChanges> {
+    let who = app.gate.authenticate(&headers)?;
+    let mut followed = app.doorbell.followed();
+    let mut shutdown = app.shutdown.clone();
+    let deadline = tokio::time::sleep(std::time::Duration::from_secs(DIRECTORY_WAIT_SECS));
+    tokio::pin!(deadline);
+    loop {
+        if query.after > app.registry.change_mark()
+            || app.doorbell.concerns(&who.person, query.after)
+        {
+            return Ok(Json(DirectoryChanges { changed: true }));
+        }
+        tokio::select! {
+            followed = followed.changed() => if followed.is_err() { break },
+            () = &mut deadline => break,
+            _ = shutdown.changed() => break,
+        }
+    }
+    Ok(Json(DirectoryChanges { changed: false }))
 }
 
 /// She changed her name.

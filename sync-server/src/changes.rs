@@ -57,6 +57,13 @@ impl Touched {
     }
 }
 
+/// Whose directory a change can alter (`Registry::audience`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    Everyone,
+    People(BTreeSet<String>),
+}
+
 /// The registry's recent changes, numbered from the first change since it opened.
 #[derive(Debug, Default)]
 pub struct ChangeLog {

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
-use crate::changes::{ChangeLog, Touched};
+use crate::changes::{Audience, ChangeLog, Touched};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
@@ -1172,7 +1172,52 @@ impl Registry {
             "UPDATE members SET name = ?2 WHERE person = ?1",
             params![person, name],
         )?;
+        // Names show in the directories of the people she works with.
+        self.changed(Touched::person(person));
         self.checkpoint()
+    }
+
+    /// Whose directory a change can alter: the people it touched and those who see them (their
+    /// groups' members, their programmes' coordinators, a coordinator's members, a matching
+    /// programme's participants), and for a document, who may list it (its owner, its group's
+    /// members, its programme's coordinators, or the whole programme for a programme's own).
+    pub fn audience(&self, touched: &Touched) -> Result<Audience, RegistryError> {
+        if touched.everyone {
+            return Ok(Audience::Everyone);
+        }
+        let db = self.db();
+        let mut people = touched.people.clone();
+        let mut of_person = db.prepare_cached(
+            "SELECT m2.person FROM members m1
+                 JOIN members m2 ON m2.programme = m1.programme
+                 JOIN programmes p ON p.id = m1.programme
+                 WHERE m1.person = ?1
+                   AND (m1.role = 'coordinator' OR m2.role = 'coordinator' OR p.matching = 1)
+             UNION
+             SELECT g2.person FROM group_members g1
+                 JOIN group_members g2 ON g2.grp = g1.grp WHERE g1.person = ?1",
+        )?;
+        for person in &touched.people {
+            for seer in of_person.query_map([person], |r| r.get::<_, String>(0))? {
+                people.insert(seer?);
+            }
+        }
+        let mut of_document = db.prepare_cached(
+            "SELECT owner FROM doc_access WHERE id = ?1 AND owner IS NOT NULL
+             UNION
+             SELECT gm.person FROM doc_access d JOIN group_members gm ON gm.grp = d.grp
+                 WHERE d.id = ?1
+             UNION
+             SELECT m.person FROM doc_access d JOIN members m ON m.programme = d.programme
+                 WHERE d.id = ?1
+                   AND (m.role = 'coordinator' OR (d.grp IS NULL AND d.owner IS NULL))",
+        )?;
+        for document in &touched.documents {
+            for reader in of_document.query_map([document], |r| r.get::<_, String>(0))? {
+                people.insert(reader?);
+            }
+        }
+        Ok(Audience::People(people))
     }
 
     /// Erases a person from the registry in one transaction: her memberships, group places,

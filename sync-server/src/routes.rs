@@ -54,6 +54,7 @@ pub(crate) fn routes(app: App) -> Router {
         .route("/api/sync-tickets", post(api::sync_ticket))
         .route("/api/documents", post(api::register_document))
         .route("/api/directory", get(api::directory))
+        .route("/api/directory/changes", get(api::directory_changes))
         .route("/api/me/name", post(api::rename))
         .route("/api/programmes/matching", post(api::set_matching))
         .route("/api/erase", post(api::erase))

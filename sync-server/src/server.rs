@@ -68,6 +68,8 @@ pub async fn run(
     }
     let setup_key = setup::setup_key(&config, &registry)?;
     let gate = Gate::new(registry.clone());
+    let doorbell = Arc::new(crate::doorbell::Doorbell::default());
+    let doorbell_task = tokio::spawn(crate::doorbell::follow(registry.clone(), doorbell.clone()));
     let repo = Repo::build_tokio()
         .with_storage(chunks.clone())
         .with_peer_id(samod::PeerId::from(SERVER_PEER_ID))
@@ -129,6 +131,7 @@ pub async fn run(
         chunks: chunks.clone(),
         registry: registry.clone(),
         gate,
+        doorbell,
         guard: Arc::new(Guard::new(limits(&config))),
         setup_key: Arc::new(setup_key),
         max_message_bytes: config.max_message_bytes,
@@ -227,6 +230,7 @@ pub async fn run(
     retry_task.abort();
     retention_task.abort();
     seen_task.abort();
+    doorbell_task.abort();
     write_seen(&registry, &seen).await;
     store.retry();
     store.checkpoint()?;

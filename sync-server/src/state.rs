@@ -24,6 +24,8 @@ pub struct App {
     pub chunks: crate::chunks::Chunks,
     pub registry: Registry,
     pub gate: Gate,
+    /// Whose directory recent registry changes concern (devices wait for theirs).
+    pub doorbell: Arc<crate::doorbell::Doorbell>,
     pub guard: Arc<Guard>,
     pub setup_key: Arc<SetupKey>,
     pub max_message_bytes: usize,

@@ -1364,3 +1364,128 @@ async fn a_sync_ticket_opens_the_socket_once_for_its_own_device_only() {
         "",
     );
 }
+
+/// Devices are told of registry changes instead of asking every few seconds: a held question is
+/// answered at once when a change concerns her (her partner's new name), not for a change that
+/// does not (another school's new programme), and not at all for a credential the server does
+/// not know.
+#[tokio::test]
+async fn a_device_is_told_at_once_of_a_change_that_concerns_her_and_of_no_other() {
+    let w = world(&[]).await;
+    let http = reqwest::Client::new();
+    let api = |path: &str| w.server.url().join(path).unwrap();
+    let mentee = w.mentee.credential();
+    let directory: Value = http
+        .get(api("/api/directory"))
+        .bearer_auth(&mentee)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mark = directory["mark"]
+        .as_u64()
+        .expect("the directory has a mark");
+    let changes = api(&format!("/api/directory/changes?after={mark}"));
+
+    let stranger = http
+        .get(changes.clone())
+        .bearer_auth("not-a-credential")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
+
+    let held = tokio::spawn({
+        let (http, changes, mentee) = (http.clone(), changes.clone(), mentee.clone());
+        async move {
+            let answer: Value = http
+                .get(changes)
+                .bearer_auth(mentee)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            (answer, Instant::now())
+        }
+    });
+    // Another coordinator sets up her own programme: nothing of Aylin's changes.
+    let (_other, _) = system_tests::programme::coordinator(
+        &w._tmp.path().join("other-coordinator"),
+        &w.server,
+        mentoring::model::Settings::default(),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        !held.is_finished(),
+        "a change that does not concern her wakes her device"
+    );
+
+    // Her mentor takes another name: Aylin's directory lists it.
+    let renamed = Instant::now();
+    let status = http
+        .post(api("/api/me/name"))
+        .bearer_auth(w.mentor.credential())
+        .json(&json!({"name": "Sanne de Vries"}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success(), "{status}");
+    let (answer, answered) = tokio::time::timeout(Duration::from_secs(5), held)
+        .await
+        .expect("her device is told within seconds")
+        .unwrap();
+    assert_eq!(answer, json!({"changed": true}));
+    let after = answered.duration_since(renamed);
+    assert!(after < Duration::from_secs(2), "told after {after:?}");
+    println!(
+        "ATTACK | a held directory question | told of her partner's new name only | ok | told after {after:?}"
+    );
+
+    // Her device, keeping in touch as the app does, is told too and shows the next new name
+    // well before its fallback of asking every 8 s would have.
+    let session = w.mentee.session.clone();
+    let touch = tokio::spawn(async move { session.keep_in_touch().await });
+    let stored = |device: &Arc<Device>| {
+        device
+            .store()
+            .setting("directory")
+            .unwrap()
+            .unwrap_or_default()
+    };
+    eventually(
+        Duration::from_secs(20),
+        "her device keeps in touch",
+        || async { stored(&w.mentee.device).contains("Sanne de Vries") },
+    )
+    .await;
+    // Its question is held now; the name changes once more.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let renamed = Instant::now();
+    http.post(api("/api/me/name"))
+        .bearer_auth(w.mentor.credential())
+        .json(&json!({"name": "Sanne Bakker"}))
+        .send()
+        .await
+        .unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "the mentor's next name on her device",
+        || async { stored(&w.mentee.device).contains("Sanne Bakker") },
+    )
+    .await;
+    let on_device = renamed.elapsed();
+    assert!(
+        on_device < Duration::from_secs(3),
+        "on her device after {on_device:?}"
+    );
+    println!(
+        "ATTACK | a partner's new name | on her device at once, told by the server | ok | after {on_device:?}"
+    );
+    touch.abort();
+}

@@ -10,10 +10,10 @@ use url::Url;
 
 use pm_domain::wire::{
     AcceptInvitation, Accepted, ApiError, CodeRequest, CreateGroup, CreateInvitation,
-    CreateInvitations, CreateProgramme, Credential, Devices, Directory, DissolveGroup, ErasePerson,
-    Erased, GroupCreated, InvitationCreated, InvitationInfo, InvitationsCreated, JoinDevice,
-    LinkCode, ProgrammeEnd, ProgrammeStatus, RegisterDocument, RemoveDevice, Rename,
-    RevokeInvitation, SetMatching, SyncTicket, Withdraw,
+    CreateInvitations, CreateProgramme, Credential, Devices, Directory, DirectoryChanges,
+    DissolveGroup, ErasePerson, Erased, GroupCreated, InvitationCreated, InvitationInfo,
+    InvitationsCreated, JoinDevice, LinkCode, ProgrammeEnd, ProgrammeStatus, RegisterDocument,
+    RemoveDevice, Rename, RevokeInvitation, SetMatching, SyncTicket, Withdraw,
 };
 
 /// Why a call to the server did not give an answer.
@@ -292,6 +292,21 @@ impl ServerApi {
         self.send(request, Some(credential))
             .await?
             .ok_or_else(|| ApiFailure::Unexpected("the directory answered without a body".into()))
+    }
+
+    /// Waits (up to `DIRECTORY_WAIT_SECS`) until the server says a registry change concerns her
+    /// directory at mark `after`; true: ask for the directory again.
+    pub async fn directory_changes(
+        &self,
+        credential: &str,
+        after: u64,
+    ) -> Result<bool, ApiFailure> {
+        let mut url = self.url("/api/directory/changes")?;
+        url.query_pairs_mut()
+            .append_pair("after", &after.to_string());
+        let request = self.http.get(url);
+        let answer: Option<DirectoryChanges> = self.send(request, Some(credential)).await?;
+        Ok(answer.is_some_and(|a| a.changed))
     }
 
     /// Tells the server her new name (names live in its registry only).

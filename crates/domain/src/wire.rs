@@ -193,7 +193,23 @@ pub struct Directory {
     /// The server's time of this answer (RFC 3339): the next `erased_since`.
     #[serde(default)]
     pub checked_at: String,
+    /// Where the server's log of registry changes stood before this answer: the `after` of
+    /// `GET /api/directory/changes`, which answers once a change that concerns her comes.
+    #[serde(default)]
+    pub mark: u64,
 }
+
+/// `GET /api/directory/changes?after=MARK`: held by the server until a registry change that
+/// concerns her comes (her directory may differ: ask for it again) or [`DIRECTORY_WAIT_SECS`]
+/// pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryChanges {
+    pub changed: bool,
+}
+
+/// How long the server holds `GET /api/directory/changes` (below the devices' 20 s request
+/// timeout).
+pub const DIRECTORY_WAIT_SECS: u64 = 15;
 
 /// A person's name as the registry keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,10 +16,12 @@ mod settings;
 
 use settings::Setting;
 
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
+use futures::future::{Either, select};
 use url::Url;
 
 pub use coordinator::ProgrammeForm;
@@ -383,8 +385,55 @@ impl Session {
                     Err(e) => tracing::debug!(error = %e, "directory not refreshed"),
                 }
             }
-            if let Some(Err(_)) = runtime::within(DIRECTORY_EVERY, online.changed()).await {
+            // Until the link comes up, goes down or is refused; meanwhile, online, until the
+            // server says her directory changed (every DIRECTORY_EVERY if it cannot say).
+            let link = (connected, state == SyncState::Refused);
+            let link_changed = async {
+                online
+                    .wait_for(|s| {
+                        let connected = matches!(s.state, SyncState::Syncing | SyncState::Synced);
+                        (connected, s.state == SyncState::Refused) != link
+                    })
+                    .await
+                    .map(|_| ())
+            };
+            let waited = if connected {
+                match select(pin!(link_changed), pin!(self.directory_may_have_changed())).await {
+                    Either::Left((changed, _)) => Some(changed),
+                    Either::Right(((), _)) => None,
+                }
+            } else {
+                runtime::within(DIRECTORY_EVERY, link_changed).await
+            };
+            if let Some(Err(_)) = waited {
                 return Ended::Closed;
+            }
+        }
+    }
+
+    /// Returns once her directory may have changed: when the server says a change concerns her
+    /// (it holds the question up to `DIRECTORY_WAIT_SECS`, then it is asked again), or after
+    /// [`DIRECTORY_EVERY`] when it cannot say (no directory yet, an older server, no network).
+    async fn directory_may_have_changed(&self) {
+        loop {
+            let mark = self.directory().ok().flatten().map(|d| d.mark);
+            let told = match (self.api(), mark) {
+                (Ok((api, credential)), Some(mark)) => {
+                    api.directory_changes(&credential, mark).await
+                }
+                _ => {
+                    runtime::sleep(DIRECTORY_EVERY).await;
+                    return;
+                }
+            };
+            match told {
+                Ok(true) => return,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::debug!(error = %e, "the server cannot tell of changes; asking again later");
+                    runtime::sleep(DIRECTORY_EVERY).await;
+                    return;
+                }
             }
         }
     }
