@@ -5,6 +5,7 @@
 //! Every change bumps a version that share-policy streams watch, so access follows a change (a
 //! dissolved pair, a withdrawn person) while connections stay open.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -210,6 +211,25 @@ pub enum Erasure {
     Erased(Vec<String>),
     /// She coordinates a programme: that ends by erasing the programme, not her alone.
     Coordinator,
+}
+
+/// Whose directories list `person`: her groups' members, her programmes' coordinators, a
+/// coordinator's members, a matching programme's participants.
+fn seers(db: &Connection, person: &str) -> Result<BTreeSet<String>, RegistryError> {
+    let mut seers = db.prepare_cached(
+        "SELECT m2.person FROM members m1
+             JOIN members m2 ON m2.programme = m1.programme
+             JOIN programmes p ON p.id = m1.programme
+             WHERE m1.person = ?1
+               AND (m1.role = 'coordinator' OR m2.role = 'coordinator' OR p.matching = 1)
+         UNION
+         SELECT g2.person FROM group_members g1
+             JOIN group_members g2 ON g2.grp = g1.grp WHERE g1.person = ?1",
+    )?;
+    let found = seers
+        .query_map([person], |r| r.get::<_, String>(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(found)
 }
 
 /// Remembers erased documents (a year), so devices that hold them drop them.
@@ -1118,10 +1138,23 @@ impl Registry {
 
     /// Whether participants of a programme choose each other (so they see each other's names).
     pub fn set_matching(&self, programme: &str, matching: bool) -> Result<(), RegistryError> {
-        self.db().execute(
-            "UPDATE programmes SET matching = ?2 WHERE id = ?1",
+        let db = self.db();
+        let n = db.execute(
+            "UPDATE programmes SET matching = ?2 WHERE id = ?1 AND matching != ?2",
             params![programme, matching],
         )?;
+        // Participants of a matching programme see each other's names.
+        let members = db
+            .prepare_cached("SELECT person FROM members WHERE programme = ?1")?
+            .query_map([programme], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        drop(db);
+        if n > 0 {
+            self.changed(Touched {
+                people: members,
+                ..Touched::default()
+            });
+        }
         Ok(())
     }
 
@@ -1187,20 +1220,8 @@ impl Registry {
         }
         let db = self.db();
         let mut people = touched.people.clone();
-        let mut of_person = db.prepare_cached(
-            "SELECT m2.person FROM members m1
-                 JOIN members m2 ON m2.programme = m1.programme
-                 JOIN programmes p ON p.id = m1.programme
-                 WHERE m1.person = ?1
-                   AND (m1.role = 'coordinator' OR m2.role = 'coordinator' OR p.matching = 1)
-             UNION
-             SELECT g2.person FROM group_members g1
-                 JOIN group_members g2 ON g2.grp = g1.grp WHERE g1.person = ?1",
-        )?;
         for person in &touched.people {
-            for seer in of_person.query_map([person], |r| r.get::<_, String>(0))? {
-                people.insert(seer?);
-            }
+            people.extend(seers(&db, person)?);
         }
         let mut of_document = db.prepare_cached(
             "SELECT owner FROM doc_access WHERE id = ?1 AND owner IS NOT NULL
@@ -1238,6 +1259,8 @@ impl Registry {
         if coordinates.is_some() {
             return Ok(Erasure::Coordinator);
         }
+        // Who saw her, found before her rows go: their directories lose her name.
+        let saw_her = seers(&tx, person)?;
         let documents: Vec<String> = tx
             .prepare_cached("SELECT id FROM doc_access WHERE owner = ?1 ORDER BY rowid")?
             .query_map([person], |r| r.get(0))?
@@ -1252,6 +1275,7 @@ impl Registry {
         tx.commit()?;
         drop(db);
         let mut touched = Touched::person(person);
+        touched.people.extend(saw_her);
         touched.documents.extend(documents.iter().cloned());
         self.changed(touched);
         Ok(Erasure::Erased(documents))
