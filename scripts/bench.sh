@@ -13,8 +13,6 @@ if [ $# -gt 0 ]; then
   exec "$bench" "$@"
 fi
 "$bench" compare --devices 100 --pairs 20 --documents 100 --readers 10 --idle 0 --rounds 2
-# Not met yet (bench/README.md): our server saturates here, keystrokes run into their 10 s limit,
-# and this load takes tens of minutes instead of about two.
 "$bench" compare --devices 1000 --pairs 200 --documents 100 --readers 100 --idle 0
 "$bench" compare --pairs 0 --documents 0 --idle 10000
 "$bench" devices --pairs 20 --keystrokes 50

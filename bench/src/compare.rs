@@ -15,6 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mentoring::model::Role;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 use crate::provision::{self, Api, Device};
 use crate::servers::{Binaries, Kind, Server};
@@ -385,6 +387,7 @@ async fn typing(
             id.clone(),
             seen,
             loads.keystrokes,
+            p as u64,
         ));
     }
     let mut arrivals: Vec<Duration> = futures::future::join_all(typists)
@@ -447,14 +450,21 @@ async fn typing(
     Ok(())
 }
 
-/// One typist: words of `WORD` letters at `KEYSTROKE_EVERY`, a pause between words; for each
-/// keystroke the time until her partner's device has it.
+/// One typist: words of `WORD` letters at `KEYSTROKE_EVERY`, a pause between words, each
+/// pause a quarter shorter or longer at random and her first keystroke somewhere in the first
+/// word's time (people do not type in step: typists started together and kept in step, every
+/// pair's keystroke reached the server in the same millisecond); for each keystroke the time
+/// until her partner's device has it. `seed` makes a run repeatable.
 async fn type_and_wait(
     typist: &Peer,
     id: String,
     mut seen: tokio::sync::watch::Receiver<u64>,
     keystrokes: u64,
+    seed: u64,
 ) -> Vec<Duration> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let word_time = KEYSTROKE_EVERY * (WORD as u32 - 1) + PAUSE_BETWEEN_WORDS;
+    tokio::time::sleep(word_time.mul_f64(rng.random::<f64>())).await;
     let mut arrivals = Vec::with_capacity(keystrokes as usize);
     for n in 1..=keystrokes {
         let sent = Instant::now();
@@ -477,6 +487,7 @@ async fn type_and_wait(
         } else {
             KEYSTROKE_EVERY
         };
+        let pause = pause.mul_f64(rng.random_range(0.75..1.25));
         tokio::time::sleep(pause.saturating_sub(sent.elapsed())).await;
     }
     arrivals
