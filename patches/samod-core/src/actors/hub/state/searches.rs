@@ -42,8 +42,10 @@ impl Searches {
             let last_phase = self.phases.get(actor_id);
             if last_phase != Some(&actor.search_phase) || dialers_changed {
                 result.insert(*actor_id, actor.search_phase.clone());
+                // Written only when it changed (Peer Mentoring patch): this runs after every
+                // hub event, and writing every actor's phase each time grew with documents.
+                self.phases.insert(*actor_id, actor.search_phase.clone());
             }
-            self.phases.insert(*actor_id, actor.search_phase.clone());
         }
         result
     }
