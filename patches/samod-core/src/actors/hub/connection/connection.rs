@@ -471,9 +471,20 @@ impl Connection {
     }
 
     pub(crate) fn info(&self) -> ConnectionInfo {
+        self.info_with(true)
+    }
+
+    /// The connection's information, with its documents' states or without (Peer Mentoring
+    /// patch: copying them took time that grew with a connection's documents after each of its
+    /// messages, for `StateChanged` events, whose consumer, samod, does not read them).
+    fn info_with(&self, documents: bool) -> ConnectionInfo {
         let (doc_connections, state) = match &self.phase {
             ConnectionPhase::Established(established) => (
-                established.document_subscriptions().clone(),
+                if documents {
+                    established.document_subscriptions().clone()
+                } else {
+                    HashMap::new()
+                },
                 ConnectionState::Connected {
                     their_peer_id: established.remote_peer_id().clone(),
                 },
@@ -490,11 +501,11 @@ impl Connection {
     }
 
     // If this connection state has changed since the last call to
-    // `pop_new_info`, return the new info
+    // `pop_new_info`, return the new info (without its documents' states: Peer Mentoring patch)
     pub(crate) fn pop_new_info(&mut self) -> Option<ConnectionInfo> {
         if self.dirty {
             self.dirty = false;
-            Some(self.info())
+            Some(self.info_with(false))
         } else {
             None
         }
