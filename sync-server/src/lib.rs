@@ -24,6 +24,7 @@ mod api;
 mod changes;
 mod chunks;
 mod connection;
+mod db;
 mod doorbell;
 mod frames;
 mod limits;

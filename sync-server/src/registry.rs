@@ -4,6 +4,8 @@
 //!
 //! Every change bumps a version that share-policy streams watch, so access follows a change (a
 //! dissolved pair, a withdrawn person) while connections stay open.
+//!
+//! The SQL is written once, for both engines [`Database`] can hold (see `crate::db`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -12,19 +14,20 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use pm_domain::access::{Actor, DocEntry, Membership};
 use pm_domain::model::{DocKind, Role};
 use pm_domain::wire::PersonName;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
 use crate::changes::{Audience, ChangeLog, Touched};
+use crate::db::{Database, Db, DbError, params};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("registry database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Db(#[from] DbError),
 }
 
-const SCHEMA: &str = "
+/// The registry's tables in SQLite.
+pub(crate) const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS registry_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS programmes (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, school TEXT NOT NULL,
@@ -57,6 +60,60 @@ CREATE INDEX IF NOT EXISTS doc_access_programme ON doc_access(programme);
 CREATE INDEX IF NOT EXISTS devices_person ON devices(person);
 ";
 
+/// Columns added to [`SQLITE_SCHEMA`] after the first release, for databases made before them.
+pub(crate) const SQLITE_MIGRATIONS: [&str; 10] = [
+    "ALTER TABLE devices ADD COLUMN label TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE groups ADD COLUMN group_doc TEXT",
+    "ALTER TABLE groups ADD COLUMN notes_doc TEXT",
+    "ALTER TABLE invitations ADD COLUMN attempt_hash TEXT",
+    "ALTER TABLE link_codes ADD COLUMN attempt_hash TEXT",
+    "ALTER TABLE link_codes ADD COLUMN peer TEXT",
+    "ALTER TABLE link_codes ADD COLUMN kind TEXT NOT NULL DEFAULT 'link'",
+    "ALTER TABLE programmes ADD COLUMN matching INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE invitations ADD COLUMN email TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE programmes ADD COLUMN archived_at TEXT",
+];
+
+/// The same tables in Postgres, with every column [`SQLITE_MIGRATIONS`] adds (a Postgres
+/// registry starts after them, so it needs none). Truth values stay numbers (0 or 1).
+#[allow(dead_code)] // Read by the Postgres engine of `crate::db`.
+pub(crate) const POSTGRES_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS registry_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS programmes (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, school TEXT NOT NULL,
+    coordinator TEXT NOT NULL, created_at TEXT NOT NULL,
+    matching BIGINT NOT NULL DEFAULT 0, archived_at TEXT);
+CREATE TABLE IF NOT EXISTS members (
+    programme TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL,
+    active BIGINT NOT NULL, invitation TEXT, joined_at TEXT NOT NULL,
+    PRIMARY KEY (programme, person));
+CREATE TABLE IF NOT EXISTS devices (
+    peer TEXT PRIMARY KEY, person TEXT NOT NULL, credential_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL, last_seen TEXT, label TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS invitations (
+    id TEXT PRIMARY KEY, code_hash TEXT NOT NULL UNIQUE, programme TEXT NOT NULL,
+    role TEXT NOT NULL, name TEXT NOT NULL, expires_at TEXT NOT NULL,
+    state TEXT NOT NULL, person TEXT, decided_at TEXT,
+    attempt_hash TEXT, email TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS groups (
+    id TEXT PRIMARY KEY, programme TEXT NOT NULL, kind TEXT NOT NULL, active BIGINT NOT NULL,
+    group_doc TEXT, notes_doc TEXT);
+CREATE TABLE IF NOT EXISTS group_members (
+    grp TEXT NOT NULL, person TEXT NOT NULL, PRIMARY KEY (grp, person));
+CREATE TABLE IF NOT EXISTS doc_access (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, programme TEXT NOT NULL, grp TEXT, owner TEXT);
+CREATE TABLE IF NOT EXISTS link_codes (
+    code_hash TEXT PRIMARY KEY, person TEXT NOT NULL, expires_at TEXT NOT NULL,
+    attempt_hash TEXT, peer TEXT, kind TEXT NOT NULL DEFAULT 'link');
+CREATE TABLE IF NOT EXISTS erased_credentials (
+    credential_hash TEXT PRIMARY KEY, erased_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS erased_documents (id TEXT PRIMARY KEY, erased_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS members_person ON members(person);
+CREATE INDEX IF NOT EXISTS group_members_person ON group_members(person);
+CREATE INDEX IF NOT EXISTS doc_access_programme ON doc_access(programme);
+CREATE INDEX IF NOT EXISTS devices_person ON devices(person);
+";
+
 /// What a linking code is for: linking a device she has at hand now (minutes), or recovering
 /// her data on a device that lost it, with a code she kept (a year). Each person has at most one
 /// of each.
@@ -74,20 +131,6 @@ impl LinkKind {
         }
     }
 }
-
-/// Columns added after the first release, for databases made before them.
-const MIGRATIONS: [&str; 10] = [
-    "ALTER TABLE devices ADD COLUMN label TEXT NOT NULL DEFAULT ''",
-    "ALTER TABLE groups ADD COLUMN group_doc TEXT",
-    "ALTER TABLE groups ADD COLUMN notes_doc TEXT",
-    "ALTER TABLE invitations ADD COLUMN attempt_hash TEXT",
-    "ALTER TABLE link_codes ADD COLUMN attempt_hash TEXT",
-    "ALTER TABLE link_codes ADD COLUMN peer TEXT",
-    "ALTER TABLE link_codes ADD COLUMN kind TEXT NOT NULL DEFAULT 'link'",
-    "ALTER TABLE programmes ADD COLUMN matching INTEGER NOT NULL DEFAULT 0",
-    "ALTER TABLE invitations ADD COLUMN email TEXT NOT NULL DEFAULT ''",
-    "ALTER TABLE programmes ADD COLUMN archived_at TEXT",
-];
 
 /// SHA-256 of a secret, hex. Credentials and codes are long random strings, so a fast hash is
 /// enough to make a stolen database useless for logging in.
@@ -215,8 +258,8 @@ pub enum Erasure {
 
 /// Whose directories list `person`: her groups' members, her programmes' coordinators, a
 /// coordinator's members, a matching programme's participants.
-fn seers(db: &Connection, person: &str) -> Result<BTreeSet<String>, RegistryError> {
-    let mut seers = db.prepare_cached(
+fn seers(db: &mut dyn Db, person: &str) -> Result<BTreeSet<String>, DbError> {
+    let found = db.texts(
         "SELECT m2.person FROM members m1
              JOIN members m2 ON m2.programme = m1.programme
              JOIN programmes p ON p.id = m1.programme
@@ -225,22 +268,21 @@ fn seers(db: &Connection, person: &str) -> Result<BTreeSet<String>, RegistryErro
          UNION
          SELECT g2.person FROM group_members g1
              JOIN group_members g2 ON g2.grp = g1.grp WHERE g1.person = ?1",
+        params![person],
     )?;
-    let found = seers
-        .query_map([person], |r| r.get::<_, String>(0))?
-        .collect::<Result<_, _>>()?;
-    Ok(found)
+    Ok(found.into_iter().collect())
 }
 
 /// Remembers erased documents (a year), so devices that hold them drop them.
 fn remember_erased_documents(
-    tx: &rusqlite::Transaction<'_>,
+    db: &mut dyn Db,
     documents: &[String],
     at: &str,
-) -> rusqlite::Result<()> {
+) -> Result<(), DbError> {
     for id in documents {
-        tx.execute(
-            "INSERT OR IGNORE INTO erased_documents (id, erased_at) VALUES (?1, ?2)",
+        db.execute(
+            "INSERT INTO erased_documents (id, erased_at) VALUES (?1, ?2)
+             ON CONFLICT DO NOTHING",
             params![id, at],
         )?;
     }
@@ -249,14 +291,15 @@ fn remember_erased_documents(
 
 /// Takes a person's devices and codes away, remembering the credentials (hashed) as erased, so
 /// her devices learn it and erase themselves.
-fn erase_devices(tx: &rusqlite::Transaction<'_>, person: &str, at: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO erased_credentials (credential_hash, erased_at)
-         SELECT credential_hash, ?2 FROM devices WHERE person = ?1",
+fn erase_devices(db: &mut dyn Db, person: &str, at: &str) -> Result<(), DbError> {
+    db.execute(
+        "INSERT INTO erased_credentials (credential_hash, erased_at)
+         SELECT credential_hash, CAST(?2 AS TEXT) FROM devices WHERE person = ?1
+         ON CONFLICT DO NOTHING",
         params![person, at],
     )?;
-    tx.execute("DELETE FROM devices WHERE person = ?1", [person])?;
-    tx.execute("DELETE FROM link_codes WHERE person = ?1", [person])?;
+    db.execute("DELETE FROM devices WHERE person = ?1", params![person])?;
+    db.execute("DELETE FROM link_codes WHERE person = ?1", params![person])?;
     Ok(())
 }
 
@@ -322,36 +365,36 @@ pub enum Registration {
 /// The registry; cheap to clone.
 #[derive(Clone)]
 pub struct Registry {
-    db: Arc<Mutex<Connection>>,
+    db: Database,
     version: Arc<watch::Sender<u64>>,
     log: Arc<Mutex<ChangeLog>>,
 }
 
 impl Registry {
     pub fn open(path: &Path) -> Result<Registry, RegistryError> {
-        let db = Connection::open(path)?;
-        db.busy_timeout(std::time::Duration::from_secs(5))?;
-        db.pragma_update(None, "journal_mode", "WAL")?;
-        db.pragma_update(None, "synchronous", "FULL")?;
-        // What is deleted (an erased person's rows) is overwritten, not left in free pages.
-        db.pragma_update(None, "secure_delete", "ON")?;
-        db.execute_batch(SCHEMA)?;
-        for migration in MIGRATIONS {
-            match db.execute(migration, []) {
-                Ok(_) => {}
-                Err(e) if e.to_string().contains("duplicate column") => {}
-                Err(e) => return Err(e.into()),
+        let db = Database::sqlite(path)?;
+        Registry::with_database(db)
+    }
+
+    /// A registry in `db`, whose tables are made (or brought up to date) first.
+    pub fn with_database(db: Database) -> Result<Registry, RegistryError> {
+        match db {
+            Database::Sqlite(_) => {
+                db.batch(SQLITE_SCHEMA)?;
+                for migration in SQLITE_MIGRATIONS {
+                    match db.batch(migration) {
+                        Ok(()) => {}
+                        Err(e) if e.to_string().contains("duplicate column") => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
             }
         }
         Ok(Registry {
-            db: Arc::new(Mutex::new(db)),
+            db,
             version: Arc::new(watch::channel(0).0),
             log: Arc::new(Mutex::new(ChangeLog::default())),
         })
-    }
-
-    fn db(&self) -> MutexGuard<'_, Connection> {
-        self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn log(&self) -> MutexGuard<'_, ChangeLog> {
@@ -360,8 +403,7 @@ impl Registry {
 
     /// Writes the log back into the database file, so what was deleted is gone from both.
     pub fn checkpoint(&self) -> Result<(), RegistryError> {
-        self.db()
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.db.batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
         Ok(())
     }
 
@@ -389,23 +431,24 @@ impl Registry {
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>, RegistryError> {
-        Ok(self
-            .db()
-            .query_row(
+        self.db.read(|db| {
+            let row = db.query_opt(
                 "SELECT value FROM registry_settings WHERE key = ?1",
-                [key],
-                |r| r.get(0),
-            )
-            .optional()?)
+                params![key],
+            )?;
+            Ok(row.map(|r| r.text(0)).transpose()?)
+        })
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<(), RegistryError> {
-        self.db().execute(
-            "INSERT INTO registry_settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        self.db.write(|db| {
+            db.execute(
+                "INSERT INTO registry_settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            Ok(())
+        })
     }
 
     // -- Programmes, members, devices -----------------------------------------------------------
@@ -421,23 +464,26 @@ impl Registry {
         coordinator_name: &str,
     ) -> Result<Option<String>, RegistryError> {
         let coordinator = person.map_or_else(new_person, str::to_owned);
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let inserted = tx.execute(
-            "INSERT OR IGNORE INTO programmes (id, name, school, coordinator, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![programme, name, school, coordinator, now()],
-        )?;
-        if inserted == 0 {
+        let at = now();
+        let created = self.db.write(|db| {
+            let inserted = db.execute(
+                "INSERT INTO programmes (id, name, school, coordinator, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                params![programme, name, school, &coordinator, &at],
+            )?;
+            if inserted == 0 {
+                return Ok::<_, RegistryError>(false);
+            }
+            db.execute(
+                "INSERT INTO members (programme, person, role, name, active, joined_at)
+                 VALUES (?1, ?2, 'coordinator', ?3, 1, ?4)",
+                params![programme, &coordinator, coordinator_name, &at],
+            )?;
+            Ok(true)
+        })?;
+        if !created {
             return Ok(None);
         }
-        tx.execute(
-            "INSERT INTO members (programme, person, role, name, active, joined_at)
-             VALUES (?1, ?2, 'coordinator', ?3, 1, ?4)",
-            params![programme, coordinator, coordinator_name, now()],
-        )?;
-        tx.commit()?;
-        drop(db);
         self.changed(Touched::person(&coordinator));
         Ok(Some(coordinator))
     }
@@ -451,56 +497,62 @@ impl Registry {
         credential: &str,
         label: &str,
     ) -> Result<bool, RegistryError> {
-        let db = self.db();
-        let owner: Option<String> = db
-            .query_row("SELECT person FROM devices WHERE peer = ?1", [peer], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if owner.as_deref().is_some_and(|o| o != person) {
-            return Ok(false);
-        }
-        db.execute(
-            "INSERT INTO devices (peer, person, credential_hash, created_at, label)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(peer) DO UPDATE SET credential_hash = excluded.credential_hash",
-            params![peer, person, hash(credential), now(), label],
-        )?;
-        Ok(true)
+        let credential_hash = hash(credential);
+        let at = now();
+        self.db.write(|db| {
+            let owner =
+                db.query_opt("SELECT person FROM devices WHERE peer = ?1", params![peer])?;
+            if let Some(owner) = owner
+                && owner.text(0)? != person
+            {
+                return Ok(false);
+            }
+            db.execute(
+                "INSERT INTO devices (peer, person, credential_hash, created_at, label)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(peer) DO UPDATE SET credential_hash = excluded.credential_hash",
+                params![peer, person, &credential_hash, &at, label],
+            )?;
+            Ok(true)
+        })
     }
 
     /// A person's devices: (peer, label, added, last seen).
     pub fn devices(&self, person: &str) -> Result<Vec<DeviceRow>, RegistryError> {
-        let db = self.db();
-        let rows = db
-            .prepare_cached(
+        self.db.read(|db| {
+            let rows = db.query(
                 "SELECT peer, label, created_at, last_seen FROM devices WHERE person = ?1
                  ORDER BY created_at, peer",
-            )?
-            .query_map([person], |r| {
-                Ok(DeviceRow {
-                    peer: r.get(0)?,
-                    label: r.get(1)?,
-                    added_at: r.get(2)?,
-                    last_seen: r.get(3)?,
+                params![person],
+            )?;
+            let devices = rows
+                .iter()
+                .map(|r| {
+                    Ok(DeviceRow {
+                        peer: r.text(0)?,
+                        label: r.text(1)?,
+                        added_at: r.text(2)?,
+                        last_seen: r.opt_text(3)?,
+                    })
                 })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+                .collect::<Result<Vec<_>, DbError>>()?;
+            Ok(devices)
+        })
     }
 
     /// Takes a device's credential away; false if it is not hers. Her open linking and recovery
     /// codes go too: a device taken from her may have made one (she makes a new one).
     pub fn remove_device(&self, person: &str, peer: &str) -> Result<bool, RegistryError> {
-        let db = self.db();
-        let n = db.execute(
-            "DELETE FROM devices WHERE person = ?1 AND peer = ?2",
-            params![person, peer],
-        )?;
-        if n > 0 {
-            db.execute("DELETE FROM link_codes WHERE person = ?1", [person])?;
-        }
-        drop(db);
+        let n = self.db.write(|db| {
+            let n = db.execute(
+                "DELETE FROM devices WHERE person = ?1 AND peer = ?2",
+                params![person, peer],
+            )?;
+            if n > 0 {
+                db.execute("DELETE FROM link_codes WHERE person = ?1", params![person])?;
+            }
+            Ok::<_, RegistryError>(n)
+        })?;
         if n > 0 {
             self.changed(Touched::person(person));
         }
@@ -510,11 +562,11 @@ impl Registry {
     /// Whether a device still holds a credential (it was not removed, and its person did not
     /// leave every programme).
     pub fn device_active(&self, peer: &str) -> Result<bool, RegistryError> {
-        Ok(self
-            .db()
-            .query_row("SELECT 1 FROM devices WHERE peer = ?1", [peer], |_| Ok(()))
-            .optional()?
-            .is_some())
+        self.db.read(|db| {
+            Ok(db
+                .query_opt("SELECT 1 FROM devices WHERE peer = ?1", params![peer])?
+                .is_some())
+        })
     }
 
     /// Keeps a single-use code (hashed) that links another device to `person` until `expires_at`,
@@ -526,16 +578,20 @@ impl Registry {
         expires_at: &str,
         kind: LinkKind,
     ) -> Result<(), RegistryError> {
-        let db = self.db();
-        db.execute(
-            "DELETE FROM link_codes WHERE (person = ?1 AND kind = ?3) OR expires_at < ?2",
-            params![person, now(), kind.as_str()],
-        )?;
-        db.execute(
-            "INSERT INTO link_codes (code_hash, person, expires_at, kind) VALUES (?1, ?2, ?3, ?4)",
-            params![hash(code), person, expires_at, kind.as_str()],
-        )?;
-        Ok(())
+        let code_hash = hash(code);
+        let at = now();
+        self.db.write(|db| {
+            db.execute(
+                "DELETE FROM link_codes WHERE (person = ?1 AND kind = ?3) OR expires_at < ?2",
+                params![person, &at, kind.as_str()],
+            )?;
+            db.execute(
+                "INSERT INTO link_codes (code_hash, person, expires_at, kind)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![&code_hash, person, expires_at, kind.as_str()],
+            )?;
+            Ok(())
+        })
     }
 
     /// Uses up a linking code: the person it links to, if it is known and not expired.
@@ -545,16 +601,16 @@ impl Registry {
         attempt: &str,
         peer: &str,
     ) -> Result<Option<String>, RegistryError> {
+        let (code_hash, attempt_hash, at) = (hash(code), hash(attempt), now());
         // Spent, not deleted: the same attempt from the same device may come again.
-        Ok(self
-            .db()
-            .query_row(
+        self.db.write(|db| {
+            let row = db.query_opt(
                 "UPDATE link_codes SET attempt_hash = ?2, peer = ?3
                  WHERE code_hash = ?1 AND peer IS NULL AND expires_at >= ?4 RETURNING person",
-                params![hash(code), hash(attempt), peer, now()],
-                |r| r.get(0),
-            )
-            .optional()?)
+                params![&code_hash, &attempt_hash, peer, &at],
+            )?;
+            Ok(row.map(|r| r.text(0)).transpose()?)
+        })
     }
 
     /// The person a link code linked `peer` to with this attempt secret (a retry after the
@@ -568,126 +624,120 @@ impl Registry {
         if attempt.is_empty() {
             return Ok(None);
         }
-        Ok(self
-            .db()
-            .query_row(
-                "SELECT l.person FROM link_codes l JOIN devices d ON d.peer = l.peer AND d.person = l.person
+        let (code_hash, attempt_hash) = (hash(code), hash(attempt));
+        self.db.read(|db| {
+            let row = db.query_opt(
+                "SELECT l.person FROM link_codes l
+                 JOIN devices d ON d.peer = l.peer AND d.person = l.person
                  WHERE l.code_hash = ?1 AND l.attempt_hash = ?2 AND l.peer = ?3",
-                params![hash(code), hash(attempt), peer],
-                |r| r.get(0),
-            )
-            .optional()?)
+                params![&code_hash, &attempt_hash, peer],
+            )?;
+            Ok(row.map(|r| r.text(0)).transpose()?)
+        })
     }
 
     /// The device and person a credential belongs to.
     pub fn device_for(&self, credential: &str) -> Result<Option<(String, String)>, RegistryError> {
-        Ok(self
-            .db()
-            .query_row(
+        let credential_hash = hash(credential);
+        self.db.read(|db| {
+            let row = db.query_opt(
                 "SELECT peer, person FROM devices WHERE credential_hash = ?1",
-                [hash(credential)],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+                params![&credential_hash],
+            )?;
+            Ok(row
+                .map(|r| Ok::<_, DbError>((r.text(0)?, r.text(1)?)))
+                .transpose()?)
+        })
     }
 
     pub fn person_of_peer(&self, peer: &str) -> Result<Option<String>, RegistryError> {
-        Ok(self
-            .db()
-            .query_row("SELECT person FROM devices WHERE peer = ?1", [peer], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        self.db.read(|db| {
+            let row = db.query_opt("SELECT person FROM devices WHERE peer = ?1", params![peer])?;
+            Ok(row.map(|r| r.text(0)).transpose()?)
+        })
     }
 
     /// Records when devices were heard from (device, time), in one transaction.
     pub fn seen(&self, heard: &[(String, String)]) -> Result<(), RegistryError> {
-        let mut db = self.db();
-        let tx = db.transaction()?;
-        for (peer, at) in heard {
-            tx.prepare_cached("UPDATE devices SET last_seen = ?2 WHERE peer = ?1")?
-                .execute(params![peer, at])?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.db.write(|db| {
+            for (peer, at) in heard {
+                db.execute(
+                    "UPDATE devices SET last_seen = ?2 WHERE peer = ?1",
+                    params![peer, at],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// What the access rules need to know about a person.
     pub fn actor(&self, person: &str) -> Result<Actor, RegistryError> {
-        let db = self.db();
-        let memberships = db
-            .prepare_cached(
+        self.db.read(|db| {
+            let rows = db.query(
                 "SELECT m.programme, m.role, m.active, p.archived_at IS NOT NULL
                  FROM members m JOIN programmes p ON p.id = m.programme WHERE m.person = ?1",
-            )?
-            .query_map([person], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, bool>(3)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .filter_map(|(programme, role, active, archived)| {
-                role_from(&role).map(|role| Membership {
-                    programme,
-                    role,
-                    active,
-                    archived,
-                })
-            })
-            .collect();
-        let groups = db
-            .prepare_cached(
+                params![person],
+            )?;
+            let mut memberships = Vec::new();
+            for r in &rows {
+                let (programme, role, active, archived) =
+                    (r.text(0)?, r.text(1)?, r.flag(2)?, r.flag(3)?);
+                if let Some(role) = role_from(&role) {
+                    memberships.push(Membership {
+                        programme,
+                        role,
+                        active,
+                        archived,
+                    });
+                }
+            }
+            let groups = db.texts(
                 "SELECT gm.grp FROM group_members gm JOIN groups g ON g.id = gm.grp
                  WHERE gm.person = ?1 AND g.active = 1",
-            )?
-            .query_map([person], |r| r.get(0))?
-            .collect::<Result<Vec<String>, _>>()?;
-        Ok(Actor {
-            person: person.to_owned(),
-            memberships,
-            groups,
+                params![person],
+            )?;
+            Ok(Actor {
+                person: person.to_owned(),
+                memberships,
+                groups,
+            })
         })
     }
 
     /// The role of a person in a programme, if she is an active member.
     pub fn role(&self, programme: &str, person: &str) -> Result<Option<Role>, RegistryError> {
-        let role: Option<String> = self
-            .db()
-            .query_row(
+        let role = self.db.read(|db| {
+            let row = db.query_opt(
                 "SELECT role FROM members WHERE programme = ?1 AND person = ?2 AND active = 1",
                 params![programme, person],
-                |r| r.get(0),
-            )
-            .optional()?;
+            )?;
+            Ok::<_, RegistryError>(row.map(|r| r.text(0)).transpose()?)
+        })?;
         Ok(role.as_deref().and_then(role_from))
     }
 
     /// Ends a person's part in a programme: she loses access to all of it at once, and once she
     /// is in no programme any more her devices lose their credentials.
     pub fn withdraw(&self, programme: &str, person: &str) -> Result<bool, RegistryError> {
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let n = tx.execute(
-            "UPDATE members SET active = 0 WHERE programme = ?1 AND person = ?2 AND active = 1",
-            params![programme, person],
-        )?;
-        tx.execute(
-            "DELETE FROM devices WHERE person = ?1 AND NOT EXISTS
-                 (SELECT 1 FROM members WHERE person = ?1 AND active = 1)",
-            [person],
-        )?;
-        // Out of every programme: no code may bring her devices back either.
-        tx.execute(
-            "DELETE FROM link_codes WHERE person = ?1 AND NOT EXISTS
-                 (SELECT 1 FROM members WHERE person = ?1 AND active = 1)",
-            [person],
-        )?;
-        tx.commit()?;
-        drop(db);
+        let n = self.db.write(|db| {
+            let n = db.execute(
+                "UPDATE members SET active = 0
+                 WHERE programme = ?1 AND person = ?2 AND active = 1",
+                params![programme, person],
+            )?;
+            db.execute(
+                "DELETE FROM devices WHERE person = ?1 AND NOT EXISTS
+                     (SELECT 1 FROM members WHERE person = ?1 AND active = 1)",
+                params![person],
+            )?;
+            // Out of every programme: no code may bring her devices back either.
+            db.execute(
+                "DELETE FROM link_codes WHERE person = ?1 AND NOT EXISTS
+                     (SELECT 1 FROM members WHERE person = ?1 AND active = 1)",
+                params![person],
+            )?;
+            Ok::<_, RegistryError>(n)
+        })?;
         if n > 0 {
             self.changed(Touched::person(person));
         }
@@ -695,37 +745,29 @@ impl Registry {
     }
 
     pub fn members(&self, programme: &str) -> Result<Vec<MemberStatus>, RegistryError> {
-        let db = self.db();
-        let rows = db
-            .prepare_cached(
+        self.db.read(|db| {
+            let rows = db.query(
                 "SELECT m.person, m.name, m.role, m.active, m.invitation,
                         (SELECT max(d.last_seen) FROM devices d WHERE d.person = m.person)
                  FROM members m WHERE m.programme = ?1 ORDER BY m.joined_at",
-            )?
-            .query_map([programme], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, bool>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(person, name, role, active, invitation, last_seen)| {
-                Some(MemberStatus {
-                    person,
-                    name,
-                    role: role_from(&role)?,
-                    active,
-                    invitation,
-                    last_seen,
-                })
-            })
-            .collect())
+                params![programme],
+            )?;
+            let mut members = Vec::new();
+            for r in &rows {
+                let Some(role) = role_from(&r.text(2)?) else {
+                    continue;
+                };
+                members.push(MemberStatus {
+                    person: r.text(0)?,
+                    name: r.text(1)?,
+                    role,
+                    active: r.flag(3)?,
+                    invitation: r.opt_text(4)?,
+                    last_seen: r.opt_text(5)?,
+                });
+            }
+            Ok(members)
+        })
     }
 
     // -- Invitations ----------------------------------------------------------------------------
@@ -736,77 +778,58 @@ impl Registry {
 
     /// Records invitations all at once, in one transaction: all or none.
     pub fn create_invitations(&self, all: &[NewInvitation<'_>]) -> Result<(), RegistryError> {
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        for i in all {
-            tx.execute(
-            "INSERT INTO invitations (id, code_hash, programme, role, name, email, expires_at, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')",
-            params![
-                i.id,
-                hash(i.code),
-                i.programme,
-                role_code(i.role),
-                i.name,
-                i.email,
-                i.expires_at
-            ],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
+        let code_hashes: Vec<String> = all.iter().map(|i| hash(i.code)).collect();
+        self.db.write(|db| {
+            for (i, code_hash) in all.iter().zip(&code_hashes) {
+                db.execute(
+                    "INSERT INTO invitations
+                         (id, code_hash, programme, role, name, email, expires_at, state)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open')",
+                    params![
+                        i.id,
+                        code_hash,
+                        i.programme,
+                        role_code(i.role),
+                        i.name,
+                        i.email,
+                        i.expires_at
+                    ],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     pub fn invitation(&self, code: &str) -> Result<Option<Invitation>, RegistryError> {
-        let row = self
-            .db()
-            .query_row(
+        let code_hash = hash(code);
+        self.db.read(|db| {
+            let Some(r) = db.query_opt(
                 "SELECT i.id, i.programme, p.name, p.school,
-                        (SELECT m.name FROM members m WHERE m.programme = p.id AND m.person = p.coordinator),
+                        (SELECT m.name FROM members m
+                         WHERE m.programme = p.id AND m.person = p.coordinator),
                         i.role, i.name, i.expires_at, i.state
                  FROM invitations i JOIN programmes p ON p.id = i.programme
                  WHERE i.code_hash = ?1",
-                [hash(code)],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                    ))
-                },
-            )
-            .optional()?;
-        Ok(row.and_then(
-            |(
-                id,
-                programme,
-                programme_name,
-                school,
-                coordinator,
+                params![&code_hash],
+            )?
+            else {
+                return Ok(None);
+            };
+            let Some(role) = role_from(&r.text(5)?) else {
+                return Ok(None);
+            };
+            Ok(Some(Invitation {
+                id: r.text(0)?,
+                programme: r.text(1)?,
+                programme_name: r.text(2)?,
+                school: r.text(3)?,
+                coordinator_name: r.opt_text(4)?.unwrap_or_default(),
                 role,
-                name,
-                expires_at,
-                state,
-            )| {
-                Some(Invitation {
-                    id,
-                    programme,
-                    programme_name,
-                    school,
-                    coordinator_name: coordinator.unwrap_or_default(),
-                    role: role_from(&role)?,
-                    name,
-                    expires_at,
-                    state: InvitationState::parse(&state),
-                })
-            },
-        ))
+                name: r.text(6)?,
+                expires_at: r.text(7)?,
+                state: InvitationState::parse(&r.text(8)?),
+            }))
+        })
     }
 
     /// Accepts an open invitation: for `person` if she is known here already (a second
@@ -821,47 +844,43 @@ impl Registry {
         attempt: &str,
     ) -> Result<Accept, RegistryError> {
         let person = person.map_or_else(new_person, str::to_owned);
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let member: Option<i64> = tx
-            .query_row(
+        let attempt_hash = (!attempt.is_empty()).then(|| hash(attempt));
+        let at = now();
+        let accepted = self.db.write(|db| {
+            let member = db.query_opt(
                 "SELECT 1 FROM members WHERE programme = ?1 AND person = ?2",
-                params![invitation.programme, person],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if member.is_some() {
-            return Ok(Accept::AlreadyMember);
+                params![&invitation.programme, &person],
+            )?;
+            if member.is_some() {
+                return Ok::<_, RegistryError>(Accept::AlreadyMember);
+            }
+            let taken = db.execute(
+                "UPDATE invitations
+                 SET state = 'accepted', person = ?2, decided_at = ?3, attempt_hash = ?4
+                 WHERE id = ?1 AND state = 'open'",
+                params![&invitation.id, &person, &at, attempt_hash.as_deref()],
+            )?;
+            if taken == 0 {
+                return Ok(Accept::Used);
+            }
+            db.execute(
+                "INSERT INTO members (programme, person, role, name, active, invitation, joined_at)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
+                params![
+                    &invitation.programme,
+                    &person,
+                    role_code(invitation.role),
+                    name,
+                    &invitation.id,
+                    &at
+                ],
+            )?;
+            Ok(Accept::Member(person.clone()))
+        })?;
+        if matches!(accepted, Accept::Member(_)) {
+            self.changed(Touched::person(&person));
         }
-        let taken = tx.execute(
-            "UPDATE invitations SET state = 'accepted', person = ?2, decided_at = ?3, attempt_hash = ?4
-             WHERE id = ?1 AND state = 'open'",
-            params![
-                invitation.id,
-                person,
-                now(),
-                (!attempt.is_empty()).then(|| hash(attempt))
-            ],
-        )?;
-        if taken == 0 {
-            return Ok(Accept::Used);
-        }
-        tx.execute(
-            "INSERT INTO members (programme, person, role, name, active, invitation, joined_at)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
-            params![
-                invitation.programme,
-                person,
-                role_code(invitation.role),
-                name,
-                invitation.id,
-                now()
-            ],
-        )?;
-        tx.commit()?;
-        drop(db);
-        self.changed(Touched::person(&person));
-        Ok(Accept::Member(person))
+        Ok(accepted)
     }
 
     /// The person who accepted the invitation with `code` in the attempt `attempt`, if she is
@@ -870,25 +889,29 @@ impl Registry {
         if attempt.is_empty() {
             return Ok(None);
         }
-        Ok(self
-            .db()
-            .query_row(
+        let (code_hash, attempt_hash) = (hash(code), hash(attempt));
+        self.db.read(|db| {
+            let row = db.query_opt(
                 "SELECT i.person FROM invitations i
-                 JOIN members m ON m.programme = i.programme AND m.person = i.person AND m.active = 1
+                 JOIN members m
+                     ON m.programme = i.programme AND m.person = i.person AND m.active = 1
                  WHERE i.code_hash = ?1 AND i.state = 'accepted' AND i.attempt_hash = ?2",
-                params![hash(code), hash(attempt)],
-                |r| r.get(0),
-            )
-            .optional()?)
+                params![&code_hash, &attempt_hash],
+            )?;
+            Ok(row.map(|r| r.text(0)).transpose()?)
+        })
     }
 
     /// Declines an open invitation; the name and address it was made out to are not kept.
     pub fn decline(&self, invitation: &Invitation) -> Result<bool, RegistryError> {
-        let n = self.db().execute(
-            "UPDATE invitations SET state = 'declined', name = '', email = '', decided_at = ?2
-             WHERE id = ?1 AND state = 'open'",
-            params![invitation.id, now()],
-        )?;
+        let at = now();
+        let n = self.db.write(|db| {
+            db.execute(
+                "UPDATE invitations SET state = 'declined', name = '', email = '', decided_at = ?2
+                 WHERE id = ?1 AND state = 'open'",
+                params![&invitation.id, &at],
+            )
+        })?;
         if n > 0 {
             self.checkpoint()?;
         }
@@ -896,47 +919,41 @@ impl Registry {
     }
 
     pub fn revoke_invitation(&self, programme: &str, id: &str) -> Result<bool, RegistryError> {
-        let n = self.db().execute(
-            "UPDATE invitations SET state = 'revoked', decided_at = ?3
-             WHERE id = ?1 AND programme = ?2 AND state = 'open'",
-            params![id, programme, now()],
-        )?;
+        let at = now();
+        let n = self.db.write(|db| {
+            db.execute(
+                "UPDATE invitations SET state = 'revoked', decided_at = ?3
+                 WHERE id = ?1 AND programme = ?2 AND state = 'open'",
+                params![id, programme, &at],
+            )
+        })?;
         Ok(n > 0)
     }
 
     pub fn invitations(&self, programme: &str) -> Result<Vec<InvitationStatus>, RegistryError> {
-        let db = self.db();
-        let rows = db
-            .prepare_cached(
+        self.db.read(|db| {
+            let rows = db.query(
                 "SELECT id, name, email, role, state, expires_at, person FROM invitations
-                 WHERE programme = ?1 ORDER BY rowid",
-            )?
-            .query_map([programme], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, name, email, role, state, expires_at, person)| {
-                Some(InvitationStatus {
-                    id,
-                    name,
-                    email,
-                    role: role_from(&role)?,
-                    state: InvitationState::parse(&state).code(),
-                    expires_at,
-                    person,
-                })
-            })
-            .collect())
+                 WHERE programme = ?1 ORDER BY expires_at, name, id",
+                params![programme],
+            )?;
+            let mut invitations = Vec::new();
+            for r in &rows {
+                let Some(role) = role_from(&r.text(3)?) else {
+                    continue;
+                };
+                invitations.push(InvitationStatus {
+                    id: r.text(0)?,
+                    name: r.text(1)?,
+                    email: r.text(2)?,
+                    role,
+                    state: InvitationState::parse(&r.text(4)?).code(),
+                    expires_at: r.text(5)?,
+                    person: r.opt_text(6)?,
+                });
+            }
+            Ok(invitations)
+        })
     }
 
     // -- Groups and documents ---------------------------------------------------------------------
@@ -945,102 +962,114 @@ impl Registry {
     /// of it is recorded or nothing is. The same request again (a retry after a lost answer)
     /// finds the group it formed; anything else with a known group id is refused.
     pub fn form_group(&self, group: &NewGroup) -> Result<Formed, RegistryError> {
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let existing: Option<FormedRow> = tx
-            .query_row(
+        let formed = self.db.write(|db| {
+            let existing = db.query_opt(
                 "SELECT programme, kind, active, group_doc, notes_doc FROM groups WHERE id = ?1",
-                [&group.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
-        if let Some((programme, kind, active, group_doc, notes_doc)) = existing {
-            let mut members: Vec<String> = tx
-                .prepare_cached("SELECT person FROM group_members WHERE grp = ?1")?
-                .query_map([&group.id], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            members.sort();
-            let mut asked = group.members.clone();
-            asked.sort();
-            asked.dedup();
-            let same = programme == group.programme
-                && kind == group.kind
-                && active
-                && members == asked
-                && group_doc.as_deref() == Some(group.group_doc.as_str());
-            return Ok(match notes_doc {
-                Some(notes) if same => Formed::Already(notes),
-                _ => Formed::Conflict,
+                params![&group.id],
+            )?;
+            if let Some(r) = existing {
+                let (programme, kind, active, group_doc, notes_doc): FormedRow = (
+                    r.text(0)?,
+                    r.text(1)?,
+                    r.flag(2)?,
+                    r.opt_text(3)?,
+                    r.opt_text(4)?,
+                );
+                let mut members = db.texts(
+                    "SELECT person FROM group_members WHERE grp = ?1",
+                    params![&group.id],
+                )?;
+                members.sort();
+                let mut asked = group.members.clone();
+                asked.sort();
+                asked.dedup();
+                let same = programme == group.programme
+                    && kind == group.kind
+                    && active
+                    && members == asked
+                    && group_doc.as_deref() == Some(group.group_doc.as_str());
+                return Ok::<_, RegistryError>(match notes_doc {
+                    Some(notes) if same => Formed::Already(notes),
+                    _ => Formed::Conflict,
+                });
+            }
+            let taken = db
+                .query_opt(
+                    "SELECT count(*) FROM doc_access WHERE id IN (?1, ?2)",
+                    params![&group.group_doc, &group.notes_doc],
+                )?
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0);
+            if taken > 0 {
+                return Ok(Formed::Conflict);
+            }
+            db.execute(
+                "INSERT INTO groups (id, programme, kind, active, group_doc, notes_doc)
+                 VALUES (?1, ?2, ?3, 1, ?4, ?5)",
+                params![
+                    &group.id,
+                    &group.programme,
+                    group.kind,
+                    &group.group_doc,
+                    &group.notes_doc
+                ],
+            )?;
+            for person in &group.members {
+                db.execute(
+                    "INSERT INTO group_members (grp, person) VALUES (?1, ?2)
+                     ON CONFLICT DO NOTHING",
+                    params![&group.id, person],
+                )?;
+            }
+            for (doc, kind) in [(&group.group_doc, "group"), (&group.notes_doc, "notes")] {
+                db.execute(
+                    "INSERT INTO doc_access (id, kind, programme, grp, owner)
+                     VALUES (?1, ?2, ?3, ?4, NULL)",
+                    params![doc, kind, &group.programme, &group.id],
+                )?;
+            }
+            Ok(Formed::New)
+        })?;
+        if formed == Formed::New {
+            self.changed(Touched {
+                people: group.members.iter().cloned().collect(),
+                documents: [group.group_doc.clone(), group.notes_doc.clone()].into(),
+                everyone: false,
             });
         }
-        let taken: i64 = tx.query_row(
-            "SELECT count(*) FROM doc_access WHERE id IN (?1, ?2)",
-            params![group.group_doc, group.notes_doc],
-            |r| r.get(0),
-        )?;
-        if taken > 0 {
-            return Ok(Formed::Conflict);
-        }
-        tx.execute(
-            "INSERT INTO groups (id, programme, kind, active, group_doc, notes_doc)
-             VALUES (?1, ?2, ?3, 1, ?4, ?5)",
-            params![
-                group.id,
-                group.programme,
-                group.kind,
-                group.group_doc,
-                group.notes_doc
-            ],
-        )?;
-        for person in &group.members {
-            tx.execute(
-                "INSERT OR IGNORE INTO group_members (grp, person) VALUES (?1, ?2)",
-                params![group.id, person],
-            )?;
-        }
-        for (doc, kind) in [(&group.group_doc, "group"), (&group.notes_doc, "notes")] {
-            tx.execute(
-                "INSERT INTO doc_access (id, kind, programme, grp, owner) VALUES (?1, ?2, ?3, ?4, NULL)",
-                params![doc, kind, group.programme, group.id],
-            )?;
-        }
-        tx.commit()?;
-        drop(db);
-        self.changed(Touched {
-            people: group.members.iter().cloned().collect(),
-            documents: [group.group_doc.clone(), group.notes_doc.clone()].into(),
-            everyone: false,
-        });
-        Ok(Formed::New)
+        Ok(formed)
     }
 
     /// The programme a group belongs to, and whether it is still active.
     pub fn group(&self, group: &str) -> Result<Option<(String, bool)>, RegistryError> {
-        Ok(self
-            .db()
-            .query_row(
+        self.db.read(|db| {
+            let row = db.query_opt(
                 "SELECT programme, active FROM groups WHERE id = ?1",
-                [group],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+                params![group],
+            )?;
+            Ok(row
+                .map(|r| Ok::<_, DbError>((r.text(0)?, r.flag(1)?)))
+                .transpose()?)
+        })
     }
 
     /// Dissolves a group: its members lose access to its documents at once.
     pub fn dissolve_group(&self, group: &str) -> Result<bool, RegistryError> {
-        let db = self.db();
-        let n = db.execute(
-            "UPDATE groups SET active = 0 WHERE id = ?1 AND active = 1",
-            [group],
-        )?;
-        let members = db
-            .prepare_cached("SELECT person FROM group_members WHERE grp = ?1")?
-            .query_map([group], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        drop(db);
+        let (n, members) = self.db.write(|db| {
+            let n = db.execute(
+                "UPDATE groups SET active = 0 WHERE id = ?1 AND active = 1",
+                params![group],
+            )?;
+            let members = db.texts(
+                "SELECT person FROM group_members WHERE grp = ?1",
+                params![group],
+            )?;
+            Ok::<_, RegistryError>((n, members))
+        })?;
         if n > 0 {
             self.changed(Touched {
-                people: members,
+                people: members.into_iter().collect(),
                 ..Touched::default()
             });
         }
@@ -1050,108 +1079,106 @@ impl Registry {
     /// Records a document's description: refused if the id is taken by another description, or
     /// (for her private notes on a group, of which she has one) if another document already is.
     pub fn register(&self, id: &str, doc: &DocEntry) -> Result<Registration, RegistryError> {
-        let db = self.db();
-        // An erased document stays erased: its id is not taken again.
-        let erased: Option<i64> = db
-            .query_row("SELECT 1 FROM erased_documents WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if erased.is_some() {
-            return Ok(Registration::Conflict);
-        }
-        if doc.kind == DocKind::Private {
-            let taken = db
-                .query_row(
-                    "SELECT id FROM doc_access WHERE kind = ?1 AND programme = ?2 \
-                     AND grp IS ?3 AND owner IS ?4 AND id != ?5 ORDER BY rowid LIMIT 1",
-                    params![doc.kind.as_str(), doc.programme, doc.group, doc.owner, id],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()?;
-            if let Some(existing) = taken {
-                return Ok(Registration::Taken(existing));
+        let (registration, inserted) = self.db.write(|db| {
+            // An erased document stays erased: its id is not taken again.
+            let erased =
+                db.query_opt("SELECT 1 FROM erased_documents WHERE id = ?1", params![id])?;
+            if erased.is_some() {
+                return Ok::<_, RegistryError>((Registration::Conflict, false));
             }
-        }
-        let existing = db
-            .query_row(
+            if doc.kind == DocKind::Private {
+                let taken = db.query_opt(
+                    "SELECT id FROM doc_access WHERE kind = ?1 AND programme = ?2
+                     AND grp IS NOT DISTINCT FROM ?3 AND owner IS NOT DISTINCT FROM ?4
+                     AND id != ?5 ORDER BY id LIMIT 1",
+                    params![
+                        doc.kind.as_str(),
+                        &doc.programme,
+                        doc.group.as_deref(),
+                        doc.owner.as_deref(),
+                        id
+                    ],
+                )?;
+                if let Some(existing) = taken {
+                    return Ok((Registration::Taken(existing.text(0)?), false));
+                }
+            }
+            let existing = db.query_opt(
                 "SELECT kind, programme, grp, owner FROM doc_access WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
-        if let Some(existing) = existing {
-            let same = existing
-                == (
-                    doc.kind.as_str().to_owned(),
-                    doc.programme.clone(),
-                    doc.group.clone(),
-                    doc.owner.clone(),
-                );
-            return Ok(if same {
-                Registration::Done
-            } else {
-                Registration::Conflict
-            });
+                params![id],
+            )?;
+            if let Some(r) = existing {
+                let same = (r.text(0)?, r.text(1)?, r.opt_text(2)?, r.opt_text(3)?)
+                    == (
+                        doc.kind.as_str().to_owned(),
+                        doc.programme.clone(),
+                        doc.group.clone(),
+                        doc.owner.clone(),
+                    );
+                let registration = if same {
+                    Registration::Done
+                } else {
+                    Registration::Conflict
+                };
+                return Ok((registration, false));
+            }
+            db.execute(
+                "INSERT INTO doc_access (id, kind, programme, grp, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    id,
+                    doc.kind.as_str(),
+                    &doc.programme,
+                    doc.group.as_deref(),
+                    doc.owner.as_deref()
+                ],
+            )?;
+            Ok((Registration::Done, true))
+        })?;
+        if inserted {
+            self.changed(Touched::document(id));
         }
-        db.execute(
-            "INSERT INTO doc_access (id, kind, programme, grp, owner) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, doc.kind.as_str(), doc.programme, doc.group, doc.owner],
-        )?;
-        drop(db);
-        self.changed(Touched::document(id));
-        Ok(Registration::Done)
+        Ok(registration)
     }
 
     pub fn document(&self, id: &str) -> Result<Option<DocEntry>, RegistryError> {
-        let row = self
-            .db()
-            .query_row(
+        self.db.read(|db| {
+            let Some(r) = db.query_opt(
                 "SELECT kind, programme, grp, owner FROM doc_access WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
-        Ok(row.and_then(|(kind, programme, group, owner)| {
-            Some(DocEntry {
-                kind: DocKind::parse(&kind)?,
-                programme,
-                group,
-                owner,
-            })
-        }))
+                params![id],
+            )?
+            else {
+                return Ok(None);
+            };
+            let Some(kind) = DocKind::parse(&r.text(0)?) else {
+                return Ok(None);
+            };
+            Ok(Some(DocEntry {
+                kind,
+                programme: r.text(1)?,
+                group: r.opt_text(2)?,
+                owner: r.opt_text(3)?,
+            }))
+        })
     }
 
     /// Whether participants of a programme choose each other (so they see each other's names).
     pub fn set_matching(&self, programme: &str, matching: bool) -> Result<(), RegistryError> {
-        let db = self.db();
-        let n = db.execute(
-            "UPDATE programmes SET matching = ?2 WHERE id = ?1 AND matching != ?2",
-            params![programme, matching],
-        )?;
-        // Participants of a matching programme see each other's names.
-        let members = db
-            .prepare_cached("SELECT person FROM members WHERE programme = ?1")?
-            .query_map([programme], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        drop(db);
+        let (n, members) = self.db.write(|db| {
+            let n = db.execute(
+                "UPDATE programmes SET matching = ?2 WHERE id = ?1 AND matching != ?2",
+                params![programme, matching],
+            )?;
+            // Participants of a matching programme see each other's names.
+            let members = db.texts(
+                "SELECT person FROM members WHERE programme = ?1",
+                params![programme],
+            )?;
+            Ok::<_, RegistryError>((n, members))
+        })?;
         if n > 0 {
             self.changed(Touched {
-                people: members,
+                people: members.into_iter().collect(),
                 ..Touched::default()
             });
         }
@@ -1162,9 +1189,8 @@ impl Registry {
     /// a coordinator sees her programmes' members; in a matching programme, its active
     /// participants. One entry per person.
     pub fn people_near(&self, person: &str) -> Result<Vec<PersonName>, RegistryError> {
-        let db = self.db();
-        let rows = db
-            .prepare_cached(
+        let rows = self.db.read(|db| {
+            db.query(
                 "SELECT m.person, m.name, m.role FROM members m WHERE m.person = ?1
                  UNION ALL
                  SELECT m.person, m.name, m.role FROM members me
@@ -1179,32 +1205,31 @@ impl Registry {
                  JOIN groups g ON g.id = mine.grp
                  JOIN members m ON m.person = other.person AND m.programme = g.programme
                  WHERE mine.person = ?1",
-            )?
-            .query_map([person], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+                params![person],
+            )
+        })?;
         let mut seen = std::collections::HashSet::new();
-        Ok(rows
-            .into_iter()
-            .filter_map(|(person, name, role)| {
-                let role = role_from(&role)?;
-                seen.insert(person.clone())
-                    .then_some(PersonName { person, name, role })
-            })
-            .collect())
+        let mut people = Vec::new();
+        for r in &rows {
+            let (person, name) = (r.text(0)?, r.text(1)?);
+            let Some(role) = role_from(&r.text(2)?) else {
+                continue;
+            };
+            if seen.insert(person.clone()) {
+                people.push(PersonName { person, name, role });
+            }
+        }
+        Ok(people)
     }
 
     /// She changed her name: every programme she is in knows her by the new one.
     pub fn rename(&self, person: &str, name: &str) -> Result<(), RegistryError> {
-        self.db().execute(
-            "UPDATE members SET name = ?2 WHERE person = ?1",
-            params![person, name],
-        )?;
+        self.db.write(|db| {
+            db.execute(
+                "UPDATE members SET name = ?2 WHERE person = ?1",
+                params![person, name],
+            )
+        })?;
         // Names show in the directories of the people she works with.
         self.changed(Touched::person(person));
         self.checkpoint()
@@ -1218,27 +1243,26 @@ impl Registry {
         if touched.everyone {
             return Ok(Audience::Everyone);
         }
-        let db = self.db();
-        let mut people = touched.people.clone();
-        for person in &touched.people {
-            people.extend(seers(&db, person)?);
-        }
-        let mut of_document = db.prepare_cached(
-            "SELECT owner FROM doc_access WHERE id = ?1 AND owner IS NOT NULL
-             UNION
-             SELECT gm.person FROM doc_access d JOIN group_members gm ON gm.grp = d.grp
-                 WHERE d.id = ?1
-             UNION
-             SELECT m.person FROM doc_access d JOIN members m ON m.programme = d.programme
-                 WHERE d.id = ?1
-                   AND (m.role = 'coordinator' OR (d.grp IS NULL AND d.owner IS NULL))",
-        )?;
-        for document in &touched.documents {
-            for reader in of_document.query_map([document], |r| r.get::<_, String>(0))? {
-                people.insert(reader?);
+        self.db.read(|db| {
+            let mut people = touched.people.clone();
+            for person in &touched.people {
+                people.extend(seers(db, person)?);
             }
-        }
-        Ok(Audience::People(people))
+            for document in &touched.documents {
+                people.extend(db.texts(
+                    "SELECT owner FROM doc_access WHERE id = ?1 AND owner IS NOT NULL
+                     UNION
+                     SELECT gm.person FROM doc_access d JOIN group_members gm ON gm.grp = d.grp
+                         WHERE d.id = ?1
+                     UNION
+                     SELECT m.person FROM doc_access d JOIN members m ON m.programme = d.programme
+                         WHERE d.id = ?1
+                           AND (m.role = 'coordinator' OR (d.grp IS NULL AND d.owner IS NULL))",
+                    params![document],
+                )?);
+            }
+            Ok(Audience::People(people))
+        })
     }
 
     /// Erases a person from the registry in one transaction: her memberships, group places,
@@ -1247,33 +1271,35 @@ impl Registry {
     /// and the access entries of the documents she owns, whose ids are returned so their
     /// chunks can be deleted. A coordinator is refused: her programme ends by being erased.
     pub fn erase_person(&self, person: &str) -> Result<Erasure, RegistryError> {
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let coordinates: Option<i64> = tx
-            .query_row(
-                "SELECT 1 FROM members WHERE person = ?1 AND role = 'coordinator'",
-                [person],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if coordinates.is_some() {
-            return Ok(Erasure::Coordinator);
-        }
-        // Who saw her, found before her rows go: their directories lose her name.
-        let saw_her = seers(&tx, person)?;
-        let documents: Vec<String> = tx
-            .prepare_cached("SELECT id FROM doc_access WHERE owner = ?1 ORDER BY rowid")?
-            .query_map([person], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let at = now();
-        remember_erased_documents(&tx, &documents, &at)?;
-        tx.execute("DELETE FROM doc_access WHERE owner = ?1", [person])?;
-        erase_devices(&tx, person, &at)?;
-        tx.execute("DELETE FROM group_members WHERE person = ?1", [person])?;
-        tx.execute("DELETE FROM invitations WHERE person = ?1", [person])?;
-        tx.execute("DELETE FROM members WHERE person = ?1", [person])?;
-        tx.commit()?;
-        drop(db);
+        let erased = self.db.write(|db| {
+            let coordinates = db.query_opt(
+                "SELECT 1 FROM members WHERE person = ?1 AND role = 'coordinator'",
+                params![person],
+            )?;
+            if coordinates.is_some() {
+                return Ok::<_, RegistryError>(None);
+            }
+            // Who saw her, found before her rows go: their directories lose her name.
+            let saw_her = seers(db, person)?;
+            let documents = db.texts(
+                "SELECT id FROM doc_access WHERE owner = ?1 ORDER BY id",
+                params![person],
+            )?;
+            remember_erased_documents(db, &documents, &at)?;
+            db.execute("DELETE FROM doc_access WHERE owner = ?1", params![person])?;
+            erase_devices(db, person, &at)?;
+            db.execute(
+                "DELETE FROM group_members WHERE person = ?1",
+                params![person],
+            )?;
+            db.execute("DELETE FROM invitations WHERE person = ?1", params![person])?;
+            db.execute("DELETE FROM members WHERE person = ?1", params![person])?;
+            Ok(Some((saw_her, documents)))
+        })?;
+        let Some((saw_her, documents)) = erased else {
+            return Ok(Erasure::Coordinator);
+        };
         let mut touched = Touched::person(person);
         touched.people.extend(saw_her);
         touched.documents.extend(documents.iter().cloned());
@@ -1284,10 +1310,13 @@ impl Registry {
     /// Ends a programme: from now on everything in it is read-only for everyone. False if it
     /// was archived already.
     pub fn archive_programme(&self, programme: &str) -> Result<bool, RegistryError> {
-        let n = self.db().execute(
-            "UPDATE programmes SET archived_at = ?2 WHERE id = ?1 AND archived_at IS NULL",
-            params![programme, now()],
-        )?;
+        let at = now();
+        let n = self.db.write(|db| {
+            db.execute(
+                "UPDATE programmes SET archived_at = ?2 WHERE id = ?1 AND archived_at IS NULL",
+                params![programme, &at],
+            )
+        })?;
         if n > 0 {
             self.changed(Touched::everyone());
         }
@@ -1296,15 +1325,13 @@ impl Registry {
 
     /// Whether a programme was archived.
     pub fn archived(&self, programme: &str) -> Result<bool, RegistryError> {
-        Ok(self
-            .db()
-            .query_row(
+        self.db.read(|db| {
+            let row = db.query_opt(
                 "SELECT archived_at IS NOT NULL FROM programmes WHERE id = ?1",
-                [programme],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(false))
+                params![programme],
+            )?;
+            Ok(row.map(|r| r.flag(0)).transpose()?.unwrap_or(false))
+        })
     }
 
     /// Erases a programme from the registry in one transaction: its documents' access entries
@@ -1318,41 +1345,50 @@ impl Registry {
         programme: &str,
         keeps: &str,
     ) -> Result<Vec<String>, RegistryError> {
-        let mut db = self.db();
-        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let documents: Vec<String> = tx
-            .prepare_cached("SELECT id FROM doc_access WHERE programme = ?1 ORDER BY rowid")?
-            .query_map([programme], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        let people: Vec<String> = tx
-            .prepare_cached("SELECT person FROM members WHERE programme = ?1")?
-            .query_map([programme], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let at = now();
-        remember_erased_documents(&tx, &documents, &at)?;
-        tx.execute("DELETE FROM doc_access WHERE programme = ?1", [programme])?;
-        tx.execute(
-            "DELETE FROM group_members WHERE grp IN (SELECT id FROM groups WHERE programme = ?1)",
-            [programme],
-        )?;
-        tx.execute("DELETE FROM groups WHERE programme = ?1", [programme])?;
-        tx.execute("DELETE FROM invitations WHERE programme = ?1", [programme])?;
-        tx.execute("DELETE FROM members WHERE programme = ?1", [programme])?;
-        tx.execute("DELETE FROM programmes WHERE id = ?1", [programme])?;
-        for person in people.iter().filter(|p| p.as_str() != keeps) {
-            let elsewhere: Option<i64> = tx
-                .query_row(
+        let documents = self.db.write(|db| {
+            let documents = db.texts(
+                "SELECT id FROM doc_access WHERE programme = ?1 ORDER BY id",
+                params![programme],
+            )?;
+            let people = db.texts(
+                "SELECT person FROM members WHERE programme = ?1",
+                params![programme],
+            )?;
+            remember_erased_documents(db, &documents, &at)?;
+            db.execute(
+                "DELETE FROM doc_access WHERE programme = ?1",
+                params![programme],
+            )?;
+            db.execute(
+                "DELETE FROM group_members
+                 WHERE grp IN (SELECT id FROM groups WHERE programme = ?1)",
+                params![programme],
+            )?;
+            db.execute(
+                "DELETE FROM groups WHERE programme = ?1",
+                params![programme],
+            )?;
+            db.execute(
+                "DELETE FROM invitations WHERE programme = ?1",
+                params![programme],
+            )?;
+            db.execute(
+                "DELETE FROM members WHERE programme = ?1",
+                params![programme],
+            )?;
+            db.execute("DELETE FROM programmes WHERE id = ?1", params![programme])?;
+            for person in people.iter().filter(|p| p.as_str() != keeps) {
+                let elsewhere = db.query_opt(
                     "SELECT 1 FROM members WHERE person = ?1 AND active = 1",
-                    [person],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if elsewhere.is_none() {
-                erase_devices(&tx, person, &at)?;
+                    params![person],
+                )?;
+                if elsewhere.is_none() {
+                    erase_devices(db, person, &at)?;
+                }
             }
-        }
-        tx.commit()?;
-        drop(db);
+            Ok::<_, RegistryError>(documents)
+        })?;
         self.changed(Touched::everyone());
         Ok(documents)
     }
@@ -1360,29 +1396,28 @@ impl Registry {
     /// Whether `person` left `programme` and is active in no programme (so only its coordinator
     /// can still have her erased).
     pub fn left_for_good(&self, programme: &str, person: &str) -> Result<bool, RegistryError> {
-        Ok(self
-            .db()
-            .query_row(
-                "SELECT 1 FROM members WHERE programme = ?1 AND person = ?2 AND active = 0
-                 AND NOT EXISTS (SELECT 1 FROM members WHERE person = ?2 AND active = 1)",
-                params![programme, person],
-                |r| r.get::<_, i64>(0),
-            )
-            .optional()?
-            .is_some())
+        self.db.read(|db| {
+            Ok(db
+                .query_opt(
+                    "SELECT 1 FROM members WHERE programme = ?1 AND person = ?2 AND active = 0
+                     AND NOT EXISTS (SELECT 1 FROM members WHERE person = ?2 AND active = 1)",
+                    params![programme, person],
+                )?
+                .is_some())
+        })
     }
 
     /// Whether a credential belonged to a device whose person was erased.
     pub fn credential_erased(&self, credential: &str) -> Result<bool, RegistryError> {
-        Ok(self
-            .db()
-            .query_row(
-                "SELECT 1 FROM erased_credentials WHERE credential_hash = ?1",
-                [hash(credential)],
-                |_: &rusqlite::Row<'_>| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        let credential_hash = hash(credential);
+        self.db.read(|db| {
+            Ok(db
+                .query_opt(
+                    "SELECT 1 FROM erased_credentials WHERE credential_hash = ?1",
+                    params![&credential_hash],
+                )?
+                .is_some())
+        })
     }
 
     /// Documents erased at or after `since` (RFC 3339), for devices to drop. A device that
@@ -1396,13 +1431,12 @@ impl Registry {
 
     /// Every document erased at or after `since` (the server's own sweep asks for all: `""`).
     pub fn erased_ids(&self, since: &str) -> Result<Vec<String>, RegistryError> {
-        Ok(self
-            .db()
-            .prepare_cached(
+        self.db.read(|db| {
+            Ok(db.texts(
                 "SELECT id FROM erased_documents WHERE erased_at >= ?1 ORDER BY erased_at, id",
-            )?
-            .query_map([since], |r| r.get(0))?
-            .collect::<Result<_, _>>()?)
+                params![since],
+            )?)
+        })
     }
 
     /// Retention: invitations (names, e-mail addresses) go `keep_days` after they were
@@ -1414,21 +1448,22 @@ impl Registry {
             |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let cutoff = stamp(now - chrono::Duration::days(i64::from(keep_days)));
         let year_ago = stamp(now - chrono::Duration::days(ERASED_KEPT_DAYS));
-        let db = self.db();
-        let n = db.execute(
-            "DELETE FROM invitations WHERE (state != 'open' AND decided_at < ?1)
-                 OR (state = 'open' AND expires_at < ?1)",
-            [&cutoff],
-        )?;
-        db.execute(
-            "DELETE FROM erased_documents WHERE erased_at < ?1",
-            [&year_ago],
-        )?;
-        db.execute(
-            "DELETE FROM erased_credentials WHERE erased_at < ?1",
-            [&year_ago],
-        )?;
-        drop(db);
+        let n = self.db.write(|db| {
+            let n = db.execute(
+                "DELETE FROM invitations WHERE (state != 'open' AND decided_at < ?1)
+                     OR (state = 'open' AND expires_at < ?1)",
+                params![&cutoff],
+            )?;
+            db.execute(
+                "DELETE FROM erased_documents WHERE erased_at < ?1",
+                params![&year_ago],
+            )?;
+            db.execute(
+                "DELETE FROM erased_credentials WHERE erased_at < ?1",
+                params![&year_ago],
+            )?;
+            Ok::<_, RegistryError>(n)
+        })?;
         if n > 0 {
             self.checkpoint()?;
         }
@@ -1437,43 +1472,104 @@ impl Registry {
 
     /// Every document in the programmes a person is in, with its description.
     pub fn documents_near(&self, person: &str) -> Result<Vec<(String, DocEntry)>, RegistryError> {
-        let db = self.db();
-        let rows = db
-            .prepare_cached(
+        self.db.read(|db| {
+            let rows = db.query(
                 "SELECT d.id, d.kind, d.programme, d.grp, d.owner FROM doc_access d
-                 WHERE d.programme IN (SELECT programme FROM members WHERE person = ?1 AND active = 1)
-                 ORDER BY d.rowid",
-            )?
-            .query_map([person], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, kind, programme, group, owner)| {
-                Some((
-                    id,
+                 WHERE d.programme IN
+                     (SELECT programme FROM members WHERE person = ?1 AND active = 1)
+                 ORDER BY d.id",
+                params![person],
+            )?;
+            let mut documents = Vec::new();
+            for r in &rows {
+                let Some(kind) = DocKind::parse(&r.text(1)?) else {
+                    continue;
+                };
+                documents.push((
+                    r.text(0)?,
                     DocEntry {
-                        kind: DocKind::parse(&kind)?,
-                        programme,
-                        group,
-                        owner,
+                        kind,
+                        programme: r.text(2)?,
+                        group: r.opt_text(3)?,
+                        owner: r.opt_text(4)?,
                     },
-                ))
-            })
-            .collect())
+                ));
+            }
+            Ok(documents)
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Postgres registry starts with every column an SQLite one has after its migrations,
+    /// of the same type, with the same default, and the same indexes.
+    #[test]
+    fn the_postgres_schema_has_every_column_and_index_of_the_sqlite_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::open(&dir.path().join("r.sqlite")).unwrap();
+        let tables = registry
+            .db
+            .read(|db| {
+                db.texts(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+                    &[],
+                )
+            })
+            .unwrap();
+        let postgres: std::collections::BTreeMap<&str, &str> = POSTGRES_SCHEMA
+            .split("CREATE TABLE IF NOT EXISTS ")
+            .skip(1)
+            .map(|t| {
+                let (name, body) = t.split_once(" (").unwrap();
+                (name, body.split(");").next().unwrap())
+            })
+            .collect();
+        assert_eq!(
+            postgres.keys().copied().collect::<Vec<_>>(),
+            tables,
+            "the same tables"
+        );
+        for table in &tables {
+            let body = format!(
+                " {}",
+                postgres[table.as_str()]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            let columns = registry
+                .db
+                .read(|db| db.query(&format!("PRAGMA table_info({table})"), &[]))
+                .unwrap();
+            for column in columns {
+                let name = column.text(1).unwrap();
+                let kind = match column.text(2).unwrap().as_str() {
+                    "INTEGER" => "BIGINT",
+                    _ => "TEXT",
+                };
+                let mut wanted = format!(" {name} {kind}");
+                if column.flag(3).unwrap() {
+                    wanted.push_str(" NOT NULL");
+                }
+                if let Some(default) = column.opt_text(4).unwrap() {
+                    wanted.push_str(&format!(" DEFAULT {default}"));
+                }
+                assert!(
+                    body.contains(&wanted),
+                    "{table} in Postgres lacks `{wanted}`"
+                );
+            }
+        }
+        for index in SQLITE_SCHEMA
+            .lines()
+            .filter(|l| l.starts_with("CREATE INDEX"))
+        {
+            assert!(POSTGRES_SCHEMA.contains(index), "Postgres lacks `{index}`");
+        }
+    }
 
     #[test]
     fn a_credential_is_stored_only_as_its_hash_and_finds_its_device() {
@@ -1615,11 +1711,13 @@ mod tests {
             "only the invitation that expired long ago goes now"
         );
         registry
-            .db()
-            .execute(
-                "UPDATE invitations SET decided_at = '2000-01-01T00:00:00Z'",
-                [],
-            )
+            .db
+            .write(|db| {
+                db.execute(
+                    "UPDATE invitations SET decided_at = '2000-01-01T00:00:00Z'",
+                    &[],
+                )
+            })
             .unwrap();
         assert_eq!(registry.apply_retention(30).unwrap(), 2);
         assert!(registry.invitations("p").unwrap().is_empty());
@@ -1628,10 +1726,7 @@ mod tests {
             Some(Role::Mentee),
             "she stays a member"
         );
-        registry
-            .db()
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .unwrap();
+        registry.checkpoint().unwrap();
         let file = dir.path().join("r.sqlite");
         assert!(!contains(&file, "sanne@school.example"));
         assert!(!contains(&file, "bo@school.example"));
@@ -1684,10 +1779,7 @@ mod tests {
                 .collect()
         };
         assert!(names(&coordinator).contains(&"Şeyma Eraseme".to_owned()));
-        registry
-            .db()
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .unwrap();
+        registry.checkpoint().unwrap();
         assert!(contains(&file, "Eraseme"), "the scan finds her before");
 
         assert_eq!(
@@ -1718,10 +1810,7 @@ mod tests {
         );
         assert_eq!(registry.document("doc-private").unwrap(), None);
         assert_eq!(names(&coordinator), vec!["Carla"]);
-        registry
-            .db()
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .unwrap();
+        registry.checkpoint().unwrap();
         assert!(!contains(&file, "Eraseme"));
         assert!(!contains(&file, "seyma@school.example"));
     }
