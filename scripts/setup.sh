@@ -21,6 +21,8 @@ if [ "$want" = all ]; then
   apt_packages+=(xvfb webkit2gtk-driver imagemagick poppler-utils e2fsprogs util-linux)
   # The phone's web app is tested in Debian's Chromium, headless, through its driver.
   apt_packages+=(chromium chromium-driver)
+  # Several sync servers on one database are tested on a Postgres cluster of the test's own.
+  apt_packages+=(postgresql)
 fi
 
 missing=()

@@ -52,7 +52,7 @@ step "core crates build for the browser (wasm32)" cargo build -p pm-domain -p pm
 step "unit and snapshot tests" cargo test --lib --bins --test snapshots
 step "the core in a browser (wasm-bindgen tests, headless Chromium)" env CHROMEDRIVER=/usr/bin/chromedriver cargo test -p pm-store -p mentoring --target wasm32-unknown-unknown --test browser
 step "tidy (rules over the source tree)" cargo test --test tidy
-step "system tests: devices and the real server" cargo test --no-fail-fast --test sync --test pair --test privacy --test invitations --test circles --test fuzz --test disks --test interop --test erasure -- --nocapture
+step "system tests: devices and the real server" cargo test --no-fail-fast --test sync --test pair --test privacy --test invitations --test circles --test fuzz --test disks --test interop --test erasure --test instances -- --nocapture
 # Six device processes, crashes, partitions and full disks on fixed seeds (scripts/soak.sh runs many).
 step "system tests: convergence under faults (fixed seeds)" cargo test --test convergence -- --nocapture
 step "system tests: hostile clients against the real server" cargo test --test hostile -- --nocapture --test-threads=2 --skip a_reader_that_stops_reading

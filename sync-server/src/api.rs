@@ -707,9 +707,7 @@ pub async fn erase_programme(
 /// Deletes documents' chunks and writes the database's log back, so that only overwritten pages
 /// are left of them.
 fn erase_documents(app: &App, documents: &[String]) -> Result<(), Failure> {
-    let failed = |e: pm_store::StoreError| {
-        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e)
-    };
+    let failed = |e: String| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e);
     app.chunks.erase_documents(documents).map_err(failed)
 }
 

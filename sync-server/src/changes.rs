@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-/// Whose access a change can alter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Whose access a change can alter (servers sharing a database tell each other in JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Touched {
     pub everyone: bool,
     pub people: BTreeSet<String>,

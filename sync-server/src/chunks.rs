@@ -2,25 +2,39 @@
 //! it is committed; one writer thread commits everything queued while it wrote the previous group
 //! in one transaction, so the disk is synced once per group rather than once per chunk, and no
 //! sync of the disk stops samod's task that also carries every connection's messages. Readers
-//! see queued chunks at once. What the disk refuses waits in the store's memory, as before
-//! (`pm_store::Store::write_chunks`).
+//! see queued chunks at once. On SQLite, what the disk refuses waits in the store's memory
+//! (`pm_store::Store::write_chunks`); on Postgres, a group the database refuses is written again
+//! until it is taken, its `put`s unanswered meanwhile and the failure shown at `/health`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use pm_store::{Store, StoreError};
+use std::time::Duration;
+
+use pm_store::{StorageHealth, Store};
 use samod::storage::{Storage, StorageKey};
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
+
+use crate::postgres::Postgres;
+
+/// Where the chunks are kept.
+#[derive(Clone)]
+pub enum ChunkStore {
+    Sqlite(Store),
+    Postgres(Postgres),
+}
 
 /// A handle to the chunks; cheap to clone. The writer thread ends when the last handle goes.
 #[derive(Clone)]
 pub struct Chunks {
-    store: Store,
+    store: ChunkStore,
     shared: Arc<Shared>,
     _owner: Arc<Owner>,
 }
 
 struct Shared {
+    /// Postgres' part of `/health` (SQLite's store keeps its own).
+    health: watch::Sender<StorageHealth>,
     queue: Mutex<Queue>,
     /// Rung when a write is queued or the last handle went.
     work: Condvar,
@@ -60,8 +74,9 @@ fn lock(queue: &Mutex<Queue>) -> MutexGuard<'_, Queue> {
 
 impl Chunks {
     /// Starts the writer thread over `store`.
-    pub fn start(store: Store) -> std::io::Result<Chunks> {
+    pub fn start(store: ChunkStore) -> std::io::Result<Chunks> {
         let shared = Arc::new(Shared {
+            health: watch::channel(StorageHealth::Ok).0,
             queue: Mutex::default(),
             work: Condvar::new(),
             drained: Condvar::new(),
@@ -77,14 +92,48 @@ impl Chunks {
         })
     }
 
-    /// The store underneath (its health, statistics and checkpoints).
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// Whether writes are being taken, or wait for the disk or the database.
+    pub fn health(&self) -> StorageHealth {
+        match &self.store {
+            ChunkStore::Sqlite(store) => store.health().borrow().clone(),
+            ChunkStore::Postgres(_) => self.shared.health.borrow().clone(),
+        }
+    }
+
+    /// Whether any chunk of a document is kept (an unknown answer: yes).
+    pub fn holds_document(&self, doc_id: &str) -> bool {
+        match &self.store {
+            ChunkStore::Sqlite(store) => store.holds_document(doc_id),
+            ChunkStore::Postgres(pg) => pg.holds_document(doc_id).unwrap_or(true),
+        }
+    }
+
+    /// How many chunks are kept, and how many bytes of them.
+    pub fn stats(&self) -> Result<(i64, i64), String> {
+        match &self.store {
+            ChunkStore::Sqlite(store) => store.chunk_stats().map_err(|e| e.to_string()),
+            ChunkStore::Postgres(pg) => pg.chunk_stats().map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Tries again what the disk refused (SQLite; Postgres' writer keeps trying by itself).
+    pub fn retry(&self) {
+        if let ChunkStore::Sqlite(store) = &self.store {
+            store.retry();
+        }
+    }
+
+    /// Writes SQLite's log back into its file, at shutdown.
+    pub fn checkpoint(&self) -> Result<(), String> {
+        match &self.store {
+            ChunkStore::Sqlite(store) => store.checkpoint().map_err(|e| e.to_string()),
+            ChunkStore::Postgres(_) => Ok(()),
+        }
     }
 
     /// Deletes documents' chunks once every queued write is committed, so none of them can be
     /// written back after; writes wait meanwhile.
-    pub fn erase_documents(&self, doc_ids: &[String]) -> Result<(), StoreError> {
+    pub fn erase_documents(&self, doc_ids: &[String]) -> Result<(), String> {
         let mut queue = lock(&self.shared.queue);
         while queue.writing || !queue.next.is_empty() {
             queue = self
@@ -93,7 +142,29 @@ impl Chunks {
                 .wait(queue)
                 .unwrap_or_else(|p| p.into_inner());
         }
-        self.store.erase_documents(doc_ids)
+        match &self.store {
+            ChunkStore::Sqlite(store) => store.erase_documents(doc_ids).map_err(|e| e.to_string()),
+            ChunkStore::Postgres(pg) => pg.erase_documents(doc_ids).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Waits until every queued write is committed, for at most `patience`; whether it was.
+    pub fn flush(&self, patience: Duration) -> bool {
+        let deadline = std::time::Instant::now() + patience;
+        let mut queue = lock(&self.shared.queue);
+        while queue.writing || !queue.next.is_empty() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            queue = self
+                .shared
+                .drained
+                .wait_timeout(queue, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        true
     }
 
     fn enqueue(&self, key: String, data: Option<Vec<u8>>) -> oneshot::Receiver<()> {
@@ -128,7 +199,7 @@ impl Chunks {
 }
 
 /// The writer thread: commits what is queued, a group at a time, until the last handle goes.
-fn write_groups(store: &Store, shared: &Shared) {
+fn write_groups(store: &ChunkStore, shared: &Shared) {
     loop {
         let (group, waiters, last) = {
             let mut queue = lock(&shared.queue);
@@ -143,7 +214,10 @@ fn write_groups(store: &Store, shared: &Shared) {
             let waiters = std::mem::take(&mut queue.waiters);
             (group, waiters, queue.written)
         };
-        store.write_chunks(group);
+        match store {
+            ChunkStore::Sqlite(store) => store.write_chunks(group),
+            ChunkStore::Postgres(pg) => write_until_taken(pg, &group, &shared.health),
+        }
         {
             let mut queue = lock(&shared.queue);
             queue.pending.retain(|_, (number, _)| *number > last);
@@ -156,15 +230,78 @@ fn write_groups(store: &Store, shared: &Shared) {
     }
 }
 
+/// Writes a group to Postgres, again and again until it is taken: samod's `put` cannot fail, so
+/// a write is never dropped; the failure is logged and shown at `/health` meanwhile.
+fn write_until_taken(
+    pg: &Postgres,
+    group: &[(String, Option<Vec<u8>>)],
+    health: &watch::Sender<StorageHealth>,
+) {
+    let mut pause = Duration::from_millis(50);
+    loop {
+        match pg.write_chunks(group) {
+            Ok(()) => {
+                health.send_if_modified(|h| {
+                    let was = *h != StorageHealth::Ok;
+                    *h = StorageHealth::Ok;
+                    was
+                });
+                return;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, chunks = group.len(), "the database refused document writes; trying again");
+                health.send_replace(StorageHealth::Failing {
+                    waiting: group.len(),
+                    error: e.to_string(),
+                });
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+        }
+    }
+}
+
+/// Reads from Postgres, again while it fails (for a while): samod's storage cannot report an
+/// error, and a document read as absent would be asked of the devices instead.
+async fn read_until_answered<T, F, Fut>(what: &str, read: F) -> Option<T>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, crate::db::DbError>>,
+{
+    let mut pause = Duration::from_millis(50);
+    for _ in 0..12 {
+        match read().await {
+            Ok(found) => return Some(found),
+            Err(e) => {
+                tracing::warn!(error = %e, key = what, "reading a document from the database failed; trying again");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+        }
+    }
+    tracing::error!(
+        key = what,
+        "the database did not answer; the document is read as absent"
+    );
+    None
+}
+
 impl Storage for Chunks {
     fn load(&self, key: StorageKey) -> impl Future<Output = Option<Vec<u8>>> + Send {
         let queued = self.pending(&key.to_string());
-        let stored = queued.is_none().then(|| self.store.load(key));
+        let store = self.store.clone();
         async move {
-            match (queued, stored) {
-                (Some(data), _) => data,
-                (None, Some(stored)) => stored.await,
-                (None, None) => None,
+            if let Some(data) = queued {
+                return data;
+            }
+            match store {
+                ChunkStore::Sqlite(store) => store.load(key).await,
+                ChunkStore::Postgres(pg) => {
+                    let key = key.to_string();
+                    read_until_answered(&key, || pg.load(key.clone()))
+                        .await
+                        .flatten()
+                }
             }
         }
     }
@@ -174,9 +311,24 @@ impl Storage for Chunks {
         prefix: StorageKey,
     ) -> impl Future<Output = HashMap<StorageKey, Vec<u8>>> + Send {
         let queued = self.pending_under(&prefix.to_string());
-        let stored = self.store.load_range(prefix);
+        let store = self.store.clone();
         async move {
-            let mut found = stored.await;
+            let mut found = match store {
+                ChunkStore::Sqlite(store) => store.load_range(prefix).await,
+                ChunkStore::Postgres(pg) => {
+                    let prefix = prefix.to_string();
+                    read_until_answered(&prefix, || pg.load_range(prefix.clone()))
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|(key, data)| {
+                            StorageKey::from_parts(key.split('/'))
+                                .ok()
+                                .map(|k| (k, data))
+                        })
+                        .collect()
+                }
+            };
             for (key, data) in queued {
                 let Ok(key) = StorageKey::from_parts(key.split('/')) else {
                     continue;
@@ -217,7 +369,7 @@ mod tests {
     async fn a_put_is_committed_when_it_returns_and_read_before() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("chunks.sqlite");
-        let chunks = Chunks::start(Store::open(&path).unwrap()).unwrap();
+        let chunks = Chunks::start(ChunkStore::Sqlite(Store::open(&path).unwrap())).unwrap();
         let doc = key(&["doc1", "incremental", "a"]);
         let put = chunks.put(doc.clone(), b"one".to_vec());
         assert_eq!(chunks.load(doc.clone()).await.as_deref(), Some(&b"one"[..]));
@@ -240,7 +392,7 @@ mod tests {
     async fn an_erasure_leaves_no_queued_chunk_to_come_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("chunks.sqlite");
-        let chunks = Chunks::start(Store::open(&path).unwrap()).unwrap();
+        let chunks = Chunks::start(ChunkStore::Sqlite(Store::open(&path).unwrap())).unwrap();
         let puts: Vec<_> = (0..50)
             .map(|n| chunks.put(key(&["gone", "incremental", &n.to_string()]), vec![1; 64]))
             .collect();

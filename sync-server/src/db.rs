@@ -138,6 +138,7 @@ pub trait Db {
 #[derive(Clone)]
 pub enum Database {
     Sqlite(Arc<Mutex<Connection>>),
+    Postgres(crate::postgres::Postgres),
 }
 
 impl Database {
@@ -190,6 +191,7 @@ impl Database {
                 tx.commit().map_err(DbError::from)?;
                 Ok(done)
             }
+            Database::Postgres(pg) => pg.transaction(writes, f),
         }
     }
 
@@ -201,6 +203,7 @@ impl Database {
                 db.execute_batch(sql)?;
                 Ok(())
             }
+            Database::Postgres(pg) => pg.batch(sql),
         }
     }
 }

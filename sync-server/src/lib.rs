@@ -26,8 +26,10 @@ mod chunks;
 mod connection;
 mod db;
 mod doorbell;
+mod follower;
 mod frames;
 mod limits;
+mod postgres;
 mod registry;
 mod routes;
 mod seen;
@@ -42,7 +44,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-pub use server::{DATABASE_FILE, ServerError, run, shutdown_signal};
+pub use server::{DATABASE_FILE, ServerError, migrate, run, shutdown_signal};
 
 /// Command-line and environment configuration.
 #[derive(Debug, Clone, Parser)]
@@ -51,9 +53,16 @@ pub struct Config {
     /// Address and port to listen on.
     #[arg(long, env = "PM_SYNC_LISTEN", default_value = "127.0.0.1:3030")]
     pub listen: SocketAddr,
-    /// Directory for the server's SQLite database (created if missing).
+    /// Directory for the server's SQLite database (created if missing) and its setup key.
     #[arg(long, env = "PM_SYNC_DATA_DIR", default_value = "sync-data")]
     pub data_dir: PathBuf,
+    /// A Postgres database (`postgres://user@host/db`, or `postgres://user@/db?host=/socket/dir`)
+    /// instead of SQLite: several servers given the same one serve the same programmes.
+    #[arg(long, env = "PM_SYNC_DATABASE")]
+    pub database: Option<String>,
+    /// `migrate`: make or update the database's schema, then stop.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Largest sync message accepted, in bytes; bigger ones close the connection with code 1009.
     #[arg(long, env = "PM_SYNC_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
@@ -89,6 +98,14 @@ pub struct Config {
     /// accepted, declined or withdrawn, or after it expired.
     #[arg(long, env = "PM_SYNC_INVITATION_RETENTION_DAYS", default_value_t = 30)]
     pub invitation_retention_days: u32,
+}
+
+/// What the binary does instead of serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Makes or brings up to date the database's schema (several servers may start at once;
+    /// each also does this when it starts), then stops.
+    Migrate,
 }
 
 impl Config {

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sync_server::{Config, run, shutdown_signal};
+use sync_server::{Command, Config, migrate, run, shutdown_signal};
 
 fn main() -> ExitCode {
     let config = Config::parse();
@@ -15,6 +15,18 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Some(Command::Migrate) = config.command {
+        return match migrate(&config) {
+            Ok(done) => {
+                tracing::info!("{done}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the database's schema could not be made");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -76,7 +76,6 @@ pub(crate) const SQLITE_MIGRATIONS: [&str; 10] = [
 
 /// The same tables in Postgres, with every column [`SQLITE_MIGRATIONS`] adds (a Postgres
 /// registry starts after them, so it needs none). Truth values stay numbers (0 or 1).
-#[allow(dead_code)] // Read by the Postgres engine of `crate::db`.
 pub(crate) const POSTGRES_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS registry_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS programmes (
@@ -389,6 +388,8 @@ impl Registry {
                     }
                 }
             }
+            // `migrate` made it (`crate::postgres::Postgres::migrate`).
+            Database::Postgres(_) => {}
         }
         Ok(Registry {
             db,
@@ -403,8 +404,36 @@ impl Registry {
 
     /// Writes the log back into the database file, so what was deleted is gone from both.
     pub fn checkpoint(&self) -> Result<(), RegistryError> {
-        self.db.batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
+        if let Database::Sqlite(_) = self.db {
+            self.db.batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
+        }
         Ok(())
+    }
+
+    /// Which engine keeps the registry, and whether it answers now (`/health`).
+    pub async fn database_check(&self) -> (&'static str, Result<(), DbError>) {
+        match &self.db {
+            Database::Sqlite(_) => (
+                "sqlite",
+                self.db.read(|db| db.query("SELECT 1", &[]).map(drop)),
+            ),
+            Database::Postgres(pg) => ("postgres", pg.ping().await),
+        }
+    }
+
+    /// Takes in a change another server (on the same database) made: as if made here.
+    pub fn changed_elsewhere(&self, touched: Touched) {
+        self.log().push(touched);
+        self.version.send_modify(|v| *v += 1);
+    }
+
+    /// Forgets the changes other servers have long read (Postgres).
+    pub fn forget_old_changes(&self) {
+        if let Database::Postgres(pg) = &self.db
+            && let Err(e) = pg.forget_old_changes()
+        {
+            tracing::warn!(error = %e, "could not forget old registry changes; trying again later");
+        }
     }
 
     /// Fires after every change that can alter who may see what; [`Registry::touched_since`]
@@ -426,6 +455,17 @@ impl Registry {
     }
 
     fn changed(&self, touched: Touched) {
+        // Other servers on the same database take it in too (`crate::follower`). If this
+        // fails, they still see the change itself in the tables, but decide again on open
+        // connections only when they restart: say so loudly.
+        if let Database::Postgres(pg) = &self.db {
+            let told = serde_json::to_string(&touched)
+                .map_err(|e| DbError::Postgres(e.to_string()))
+                .and_then(|json| pg.record_change(&json));
+            if let Err(e) = told {
+                tracing::error!(error = %e, "other servers could not be told of a registry change");
+            }
+        }
         self.log().push(touched);
         self.version.send_modify(|v| *v += 1);
     }

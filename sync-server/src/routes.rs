@@ -111,18 +111,26 @@ struct Health {
     status: &'static str,
     version: &'static str,
     connections: usize,
-    /// Document writes held in memory, waiting for the disk.
+    /// Document writes held in memory, waiting for the disk or the database.
     waiting_writes: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     storage_error: Option<String>,
+    /// "sqlite", or "postgres" when servers share a database.
+    database: &'static str,
+    /// Whether the database answers now.
+    database_reachable: bool,
 }
 
 /// Answers 200 also when degraded: the server still serves everything from memory, and a
 /// supervisor that restarted it on a failing health check would lose what is waiting.
 async fn health(State(app): State<App>) -> Json<Health> {
-    let storage = app.chunks.store().health().borrow().clone();
-    let (status, waiting_writes, storage_error) = match storage {
-        StorageHealth::Ok => ("ok", 0, None),
+    let (database, database_error) = match app.registry.database_check().await {
+        (engine, Ok(())) => (engine, None),
+        (engine, Err(e)) => (engine, Some(e.to_string())),
+    };
+    let (status, waiting_writes, storage_error) = match app.chunks.health() {
+        StorageHealth::Ok if database_error.is_none() => ("ok", 0, None),
+        StorageHealth::Ok => ("degraded", 0, database_error.clone()),
         StorageHealth::Failing { waiting, error } => ("degraded", waiting, Some(error)),
     };
     Json(Health {
@@ -131,6 +139,8 @@ async fn health(State(app): State<App>) -> Json<Health> {
         connections: app.connections.open(),
         waiting_writes,
         storage_error,
+        database,
+        database_reachable: database_error.is_none(),
     })
 }
 

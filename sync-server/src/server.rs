@@ -16,8 +16,10 @@ use tower::ServiceExt;
 
 use crate::Config;
 use crate::access::Gate;
-use crate::chunks::Chunks;
+use crate::chunks::{ChunkStore, Chunks};
+use crate::db::{Database, DbError};
 use crate::limits::{Guard, Limits, Rate};
+use crate::postgres::Postgres;
 use crate::registry::{Registry, RegistryError};
 use crate::seen::Seen;
 use crate::state::{App, ConnectionLimits};
@@ -36,6 +38,12 @@ pub enum ServerError {
     Store(#[from] pm_store::StoreError),
     #[error(transparent)]
     Registry(#[from] RegistryError),
+    #[error("the database: {0}")]
+    Database(#[from] DbError),
+    #[error(
+        "--database takes a postgres:// address (leave it out for SQLite in the data directory)"
+    )]
+    DatabaseAddress,
     #[error("cannot write the setup key to {0}: {1}")]
     SetupKey(String, std::io::Error),
     #[error("the setup key may not be empty")]
@@ -55,17 +63,8 @@ pub async fn run(
 ) -> Result<(), ServerError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| ServerError::DataDir(config.data_dir.display().to_string(), e))?;
-    let db_path = config.data_dir.join(DATABASE_FILE);
-    let store = Store::open(&db_path)?;
-    let chunks = Chunks::start(store.clone()).map_err(ServerError::Writer)?;
-    let registry = Registry::open(&db_path)?;
-    // A file made by an older version may still be readable by others.
-    for suffix in ["", "-wal", "-shm"] {
-        let file = std::path::PathBuf::from(format!("{}{suffix}", db_path.display()));
-        if file.exists() {
-            setup::restrict_to_owner(&file);
-        }
-    }
+    let (store, registry, postgres) = open_storage(&config)?;
+    let chunks = Chunks::start(store).map_err(ServerError::Writer)?;
     let setup_key = setup::setup_key(&config, &registry)?;
     let gate = Gate::new(registry.clone());
     let doorbell = Arc::new(crate::doorbell::Doorbell::default());
@@ -89,7 +88,7 @@ pub async fn run(
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let idle_timeout = Duration::from_secs(config.idle_timeout_secs.max(3));
     // Writes the disk refused are tried again on a timer, not only when the next one comes.
-    let retrying = store.clone();
+    let retrying = chunks.clone();
     let retry_task = tokio::spawn(async move {
         let mut every = tokio::time::interval(STORE_RETRY_EVERY);
         loop {
@@ -97,6 +96,10 @@ pub async fn run(
             retrying.retry();
         }
     });
+    // Other servers on the same database: their writes reach this one.
+    let follower_task = postgres
+        .clone()
+        .map(|pg| tokio::spawn(crate::follower::follow(pg, registry.clone(), repo.clone())));
     // Retention: at start, then every hour.
     let retaining = registry.clone();
     let sweeping = chunks.clone();
@@ -113,6 +116,7 @@ pub async fn run(
                 }
             }
             sweep_erased(&retaining, &sweeping);
+            retaining.forget_old_changes();
         }
     });
     let seen = Arc::new(Seen::default());
@@ -154,11 +158,11 @@ pub async fn run(
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| ServerError::Listen(config.listen, e))?;
-    let (chunks, bytes) = store.chunk_stats()?;
+    let (stored, bytes) = chunks.stats().unwrap_or_default();
     tracing::info!(
         listen = %config.listen,
-        data = %db_path.display(),
-        chunks,
+        database = %database_name(&config),
+        chunks = stored,
         bytes,
         "sync server listening; websocket at {SYNC_PATH}, health at /health"
     );
@@ -231,11 +235,84 @@ pub async fn run(
     retention_task.abort();
     seen_task.abort();
     doorbell_task.abort();
+    if let Some(task) = follower_task {
+        task.abort();
+    }
     write_seen(&registry, &seen).await;
-    store.retry();
-    store.checkpoint()?;
+    let flushing = chunks.clone();
+    let flushed = tokio::task::spawn_blocking(move || flushing.flush(FLUSH_PATIENCE)).await;
+    if !matches!(flushed, Ok(true)) {
+        tracing::error!(
+            "document writes were still waiting for the database when the server stopped"
+        );
+    }
+    chunks.retry();
+    if let Err(e) = chunks.checkpoint() {
+        tracing::warn!(error = %e, "could not write the log back into the database file");
+    }
     tracing::info!("storage flushed; bye");
     Ok(())
+}
+
+/// Where the registry and the chunks are kept: SQLite in the data directory, or the Postgres
+/// database `--database` names (its schema made or brought up to date first).
+fn open_storage(config: &Config) -> Result<(ChunkStore, Registry, Option<Postgres>), ServerError> {
+    match &config.database {
+        Some(url) => {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(ServerError::DatabaseAddress);
+            }
+            let pg = Postgres::connect(url)?;
+            pg.migrate(crate::registry::POSTGRES_SCHEMA)?;
+            let registry = Registry::with_database(Database::Postgres(pg.clone()))?;
+            Ok((ChunkStore::Postgres(pg.clone()), registry, Some(pg)))
+        }
+        None => {
+            let db_path = config.data_dir.join(DATABASE_FILE);
+            let store = Store::open(&db_path)?;
+            let registry = Registry::open(&db_path)?;
+            // A file made by an older version may still be readable by others.
+            for suffix in ["", "-wal", "-shm"] {
+                let file = std::path::PathBuf::from(format!("{}{suffix}", db_path.display()));
+                if file.exists() {
+                    setup::restrict_to_owner(&file);
+                }
+            }
+            Ok((ChunkStore::Sqlite(store), registry, None))
+        }
+    }
+}
+
+/// The database as the log names it (a Postgres address without its password).
+fn database_name(config: &Config) -> String {
+    match &config.database {
+        Some(url) => match url::Url::parse(url) {
+            Ok(mut url) => {
+                let _ = url.set_password(None);
+                url.to_string()
+            }
+            Err(_) => "postgres".into(),
+        },
+        None => config.data_dir.join(DATABASE_FILE).display().to_string(),
+    }
+}
+
+/// Makes or brings up to date the database's schema, and stops: `sync-server migrate`.
+pub fn migrate(config: &Config) -> Result<String, ServerError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| ServerError::DataDir(config.data_dir.display().to_string(), e))?;
+    let (_, _, postgres) = open_storage(config)?;
+    Ok(match postgres {
+        Some(_) => format!(
+            "the Postgres database {} has schema version {}",
+            database_name(config),
+            crate::postgres::SCHEMA_VERSION
+        ),
+        None => format!(
+            "the SQLite database {} is up to date",
+            database_name(config)
+        ),
+    })
 }
 
 /// Writes when devices were last heard from, off the worker threads.
@@ -291,6 +368,8 @@ pub async fn shutdown_signal() {
 
 /// How often writes the disk refused are tried again.
 const STORE_RETRY_EVERY: Duration = Duration::from_secs(5);
+/// How long a stopping server waits for the document writes it queued.
+const FLUSH_PATIENCE: Duration = Duration::from_secs(10);
 /// How often invitations past retention are looked for.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
@@ -301,7 +380,7 @@ fn sweep_erased(registry: &Registry, chunks: &Chunks) {
     let left: Vec<String> = match registry.erased_ids("") {
         Ok(ids) => ids
             .into_iter()
-            .filter(|id| chunks.store().holds_document(id))
+            .filter(|id| chunks.holds_document(id))
             .collect(),
         Err(e) => {
             tracing::error!(error = %e, "could not list erased documents; trying again later");

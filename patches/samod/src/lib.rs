@@ -713,6 +713,19 @@ impl Repo {
         }
     }
 
+    /// The handles of those of `doc_ids` this repo holds in memory now (being loaded or
+    /// loaded), without loading any. (Peer Mentoring's patch: a server that shares its storage
+    /// with other servers merges their writes into the documents it holds.)
+    pub fn loaded(&self, doc_ids: &std::collections::HashSet<DocumentId>) -> Vec<DocHandle> {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .actors
+            .values()
+            .filter(|actor| doc_ids.contains(actor.doc.document_id()))
+            .map(|actor| actor.doc.clone())
+            .collect()
+    }
+
     /// Wait for some connection to be established with the given remote peer ID
     ///
     /// This will resolve immediately if the peer is already connected, otherwise

@@ -1,0 +1,108 @@
+//! Several servers, one truth: what the other servers on the same Postgres database write
+//! reaches this one. A registry change written elsewhere (a withdrawal, a removed device, a
+//! dissolved pair) enters this server's change log, so its gate takes its access decisions again
+//! and its devices' directories are rung; a document's chunks written elsewhere are merged into
+//! the document if this server holds it, so its devices get the edit.
+//!
+//! The tables are the truth. `NOTIFY` only wakes this reader sooner; it also reads every
+//! [`CHECK_EVERY`], and all it missed when it connects again after losing its listening
+//! connection.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use samod::{DocumentId, Repo};
+
+use crate::changes::Touched;
+use crate::postgres::{Postgres, Snapshot};
+use crate::registry::Registry;
+
+/// How often the tables are read without a wake-up.
+pub const CHECK_EVERY: Duration = Duration::from_secs(1);
+
+/// Follows the other servers' writes until the server stops.
+pub async fn follow(pg: Postgres, registry: Registry, repo: Repo) {
+    let mut snapshot = loop {
+        match pg.snapshot_now().await {
+            Ok(snapshot) => break snapshot,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the database; trying again");
+                tokio::time::sleep(CHECK_EVERY).await;
+            }
+        }
+    };
+    loop {
+        let mut listening = match pg.listen().await {
+            Ok(listening) => Some(listening),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen to the other servers; reading every second");
+                None
+            }
+        };
+        // What was written while nobody listened.
+        catch_up(&pg, &mut snapshot, &registry, &repo).await;
+        let mut every = tokio::time::interval(CHECK_EVERY);
+        every.tick().await;
+        loop {
+            let woken = async {
+                match listening.as_mut() {
+                    Some(l) => l.woken.recv().await.is_some(),
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                heard = woken => if !heard {
+                    tracing::warn!("the listening connection to the database was lost; connecting again");
+                    catch_up(&pg, &mut snapshot, &registry, &repo).await;
+                    break;
+                },
+                _ = every.tick() => if listening.is_none() {
+                    catch_up(&pg, &mut snapshot, &registry, &repo).await;
+                    break;
+                },
+            }
+            catch_up(&pg, &mut snapshot, &registry, &repo).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Reads what the other servers wrote since `snapshot` and takes it in.
+async fn catch_up(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, repo: &Repo) {
+    let written = match pg.written_since(snapshot).await {
+        Ok(written) => written,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read what other servers wrote; trying again");
+            return;
+        }
+    };
+    for (_, touched, _) in written.changes {
+        // Better every decision is taken again than one is missed.
+        let touched =
+            serde_json::from_str::<Touched>(&touched).unwrap_or_else(|_| Touched::everyone());
+        registry.changed_elsewhere(touched);
+    }
+    if written.chunks.is_empty() {
+        return;
+    }
+    let mut by_document: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
+    for (_, doc, data, _) in written.chunks {
+        by_document.entry(doc).or_default().push(data);
+    }
+    let held: HashSet<DocumentId> = by_document
+        .keys()
+        .filter_map(|doc| doc.parse().ok())
+        .collect();
+    for handle in repo.loaded(&held) {
+        let Some(chunks) = by_document.get(&handle.document_id().to_string()) else {
+            continue;
+        };
+        handle.with_document(|doc| {
+            for chunk in chunks {
+                if let Err(e) = doc.load_incremental(chunk) {
+                    tracing::warn!(error = %e, document = %handle.document_id(), "a chunk another server wrote does not load");
+                }
+            }
+        });
+    }
+}
