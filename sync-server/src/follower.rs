@@ -67,13 +67,22 @@ pub async fn follow(pg: Postgres, registry: Registry, repo: Repo) {
     }
 }
 
-/// Reads what the other servers wrote since `snapshot` and takes it in.
+/// Reads what the other servers wrote since `snapshot` and takes it in; the snapshot moves on
+/// only once all of it was taken in.
 async fn catch_up(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, repo: &Repo) {
+    let mut next = snapshot.clone();
+    if take_in(pg, &mut next, registry, repo).await {
+        *snapshot = next;
+    }
+}
+
+/// Reads what the other servers wrote since `snapshot` and takes it in; whether all of it was.
+async fn take_in(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, repo: &Repo) -> bool {
     let written = match pg.written_since(snapshot).await {
         Ok(written) => written,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read what other servers wrote; trying again");
-            return;
+            return false;
         }
     };
     for (_, touched, _) in written.changes {
@@ -83,17 +92,38 @@ async fn catch_up(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, r
         registry.changed_elsewhere(touched);
     }
     if written.chunks.is_empty() {
-        return;
+        return true;
     }
+    // Only the documents this server holds take the chunks in: their data is read, no other.
+    let written_to: HashSet<DocumentId> = written
+        .chunks
+        .iter()
+        .filter_map(|(_, doc, _)| doc.parse().ok())
+        .collect();
+    let held = repo.loaded(&written_to);
+    if held.is_empty() {
+        return true;
+    }
+    let held_ids: HashSet<String> = held.iter().map(|h| h.document_id().to_string()).collect();
+    let wanted: Vec<String> = written
+        .chunks
+        .into_iter()
+        .filter(|(_, doc, _)| held_ids.contains(doc))
+        .map(|(key, _, _)| key)
+        .collect();
+    let chunks = match pg.chunks(wanted).await {
+        Ok(chunks) => chunks,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the chunks other servers wrote; trying again");
+            return false;
+        }
+    };
     let mut by_document: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
-    for (_, doc, data, _) in written.chunks {
+    for (key, data) in chunks {
+        let doc = key.split('/').next().unwrap_or_default().to_owned();
         by_document.entry(doc).or_default().push(data);
     }
-    let held: HashSet<DocumentId> = by_document
-        .keys()
-        .filter_map(|doc| doc.parse().ok())
-        .collect();
-    for handle in repo.loaded(&held) {
+    for handle in held {
         let Some(chunks) = by_document.get(&handle.document_id().to_string()) else {
             continue;
         };
@@ -105,4 +135,5 @@ async fn catch_up(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, r
             }
         });
     }
+    true
 }

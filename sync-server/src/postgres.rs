@@ -447,8 +447,7 @@ impl Postgres {
                     .get(0);
                 let chunks = tx
                     .query(
-                        "SELECT doc, kind, hash, data, xid FROM chunks
-                         WHERE xid >= $1 AND writer <> $2",
+                        "SELECT doc, kind, hash, xid FROM chunks WHERE xid >= $1 AND writer <> $2",
                         &[&from, &writer],
                     )
                     .await
@@ -471,7 +470,7 @@ impl Postgres {
                     };
                     written
                         .chunks
-                        .push((key.to_string(), key.doc.clone(), r.get(3), r.get(4)));
+                        .push((key.to_string(), key.doc.clone(), r.get(3)));
                 }
                 for r in &changes {
                     written.changes.push((r.get(0), r.get(1), r.get(2)));
@@ -480,6 +479,39 @@ impl Postgres {
             })
             .await??;
         Ok(snapshot.advance(written, oldest_running))
+    }
+
+    /// The data of these chunks (by key), those that are still there.
+    pub async fn chunks(&self, keys: Vec<String>) -> Result<Vec<(String, Vec<u8>)>, DbError> {
+        let pool = self.inner.pool.clone();
+        self.run(async move {
+            let keys: Vec<ChunkKey> = keys.iter().map(|k| ChunkKey::parse(k)).collect();
+            let docs: Vec<&str> = keys.iter().map(|k| k.doc.as_str()).collect();
+            let kinds: Vec<&str> = keys.iter().map(|k| k.kind.as_str()).collect();
+            let hashes: Vec<&str> = keys.iter().map(|k| k.hash.as_str()).collect();
+            let client = Self::client(&pool).await?;
+            let rows = client
+                .query(
+                    "SELECT c.doc, c.kind, c.hash, c.data FROM chunks c
+                     JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(doc, kind, hash)
+                       ON c.doc = k.doc AND c.kind = k.kind AND c.hash = k.hash",
+                    &[&docs, &kinds, &hashes],
+                )
+                .await
+                .map_err(pg_error)?;
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    let key = ChunkKey {
+                        doc: r.get(0),
+                        kind: r.get(1),
+                        hash: r.get(2),
+                    };
+                    (key.to_string(), r.get::<_, Vec<u8>>(3))
+                })
+                .collect())
+        })
+        .await?
     }
 
     /// Where a reader starts: now.
@@ -548,17 +580,17 @@ pub struct Listening {
     pub woken: tokio::sync::mpsc::Receiver<()>,
 }
 
-/// What other servers wrote: chunks (key, document, data, transaction) and registry changes
+/// What other servers wrote: chunks (key, document, transaction) and registry changes
 /// (number, what they touched, transaction).
 #[derive(Debug, Default)]
 pub struct Written {
-    pub chunks: Vec<(String, String, Vec<u8>, i64)>,
+    pub chunks: Vec<(String, String, i64)>,
     pub changes: Vec<(i64, String, i64)>,
 }
 
 /// Where a reader of other servers' rows is: the oldest transaction that was still running when
 /// it last read, and what it read since (which it may read again, and skips).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Snapshot {
     from: i64,
     seen: HashMap<String, i64>,
@@ -571,7 +603,7 @@ impl Snapshot {
         for chunk in written.chunks {
             if self
                 .seen
-                .insert(format!("c {}", chunk.0), chunk.3)
+                .insert(format!("c {}", chunk.0), chunk.2)
                 .is_none()
             {
                 new.chunks.push(chunk);
@@ -841,7 +873,7 @@ mod tests {
         let written = |keys: &[(&str, i64)]| Written {
             chunks: keys
                 .iter()
-                .map(|(k, xid)| (k.to_string(), "d".to_string(), vec![], *xid))
+                .map(|(k, xid)| (k.to_string(), "d".to_string(), *xid))
                 .collect(),
             changes: vec![],
         };

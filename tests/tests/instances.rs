@@ -315,3 +315,48 @@ async fn losing_the_listening_connection_or_postgres_itself_loses_no_edit() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_makes_the_schema_once_even_when_run_twice_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pg = TestPostgres::start(&tmp.path().join("pg"));
+    let migrate = |dir: &str| {
+        std::process::Command::new(system_tests::binary("sync-server"))
+            .args(["migrate", "--database", &pg.url, "--data-dir"])
+            .arg(tmp.path().join(dir))
+            .output()
+            .unwrap()
+    };
+    let (first, second) = std::thread::scope(|s| {
+        let first = s.spawn(|| migrate("one"));
+        let second = s.spawn(|| migrate("two"));
+        (first.join().unwrap(), second.join().unwrap())
+    });
+    for out in [&first, &second] {
+        assert!(
+            out.status.success(),
+            "migrate failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        pg.sql("SELECT value FROM registry_settings WHERE key = 'schema_version'")
+            .trim(),
+        "1"
+    );
+    assert_eq!(
+        pg.sql("SELECT count(*) FROM chunks WHERE doc = 'storage-adapter-id'")
+            .trim(),
+        "1",
+        "one storage id for every server"
+    );
+    let wrong = std::process::Command::new(system_tests::binary("sync-server"))
+        .args(["migrate", "--database", "mysql://nobody@localhost/db"])
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("postgres://"),
+        "a wrong address is explained"
+    );
+}
