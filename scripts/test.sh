@@ -62,6 +62,9 @@ step "system tests: a stalled reader during 10,000 edits" cargo test --test host
 # here (scripts/bench.sh measures, on release builds).
 bench() { target/debug/pm-bench "$@" --server target/debug/sync-server; }
 step "benchmark smoke run: ours beside the reference server" bench compare --devices 10 --pairs 2 --keystrokes 10 --documents 5 --readers 2 --idle 20
+# Two servers on one Postgres: a document a device asks one for a moment after it reached the
+# other must still come (the run fails if a device gets no answer).
+step "benchmark smoke run: two servers on one Postgres" bench compare --devices 10 --pairs 2 --keystrokes 10 --documents 5 --readers 2 --idle 20 --no-reference --postgres 2
 step "benchmark smoke run: whole app devices typing" bench devices --pairs 2 --keystrokes 10
 step "benchmark smoke run: the app's core with a year of data" bench app
 step "system tests: the real app (Xvfb, tauri-driver)" with_display cargo test --test app -- --test-threads=1

@@ -232,7 +232,7 @@ async fn connect_all(
     let gate = Arc::new(tokio::sync::Semaphore::new(CONNECTING_AT_ONCE));
     let mut connecting = tokio::task::JoinSet::new();
     for (i, device) in devices.iter().enumerate() {
-        let (gate, url, traffic) = (gate.clone(), server.websocket(), traffic.clone());
+        let (gate, url, traffic) = (gate.clone(), server.websocket_for(i), traffic.clone());
         let device = device.clone();
         connecting.spawn(async move {
             let _turn = gate.acquire_owned().await.map_err(|e| e.to_string())?;

@@ -13,6 +13,7 @@
 mod app;
 mod compare;
 mod devices;
+mod postgres;
 mod provision;
 mod servers;
 mod wire;
@@ -24,7 +25,8 @@ use servers::Binaries;
 const USAGE: &str = "usage: pm-bench compare [--devices N] [--pairs N] [--keystrokes N] [--documents N] [--readers N] [--idle N] [--rounds N] [--no-reference]
        pm-bench devices [--pairs N] [--keystrokes N]
        pm-bench app
-options for every command: --server PATH (our sync-server; the release build by default), --reference DIR (bench/reference)";
+options for every command: --server PATH (our sync-server; the release build by default), --reference DIR (bench/reference),
+  --postgres N (ours as N processes on one Postgres database, a cluster of the bench's own; devices take turns among them)";
 
 fn number(value: Option<String>, flag: &str) -> Result<usize, String> {
     value
@@ -39,7 +41,10 @@ async fn main() {
     let mut binaries = Binaries {
         ours: root.join("../target/release/sync-server"),
         reference: root.join("reference"),
+        postgres: None,
+        instances: 1,
     };
+    let mut postgres_instances = 0;
     let mut loads = compare::Loads {
         devices: 100,
         pairs: 20,
@@ -67,6 +72,7 @@ async fn main() {
                 "--idle" => loads.idle = number(args.next(), &flag)?,
                 "--rounds" => loads.rounds = number(args.next(), &flag)?,
                 "--no-reference" => with_reference = false,
+                "--postgres" => postgres_instances = number(args.next(), &flag)?,
                 other => return Err(format!("unknown option {other}")),
             }
         }
@@ -75,6 +81,19 @@ async fn main() {
     if let Err(e) = parsed {
         eprintln!("pm-bench: {e}\n{USAGE}");
         std::process::exit(2);
+    }
+    if postgres_instances > 0 {
+        match postgres::Cluster::start() {
+            Ok(cluster) => {
+                println!("our server: {postgres_instances} process(es) on one Postgres database");
+                binaries.postgres = Some(std::sync::Arc::new(cluster));
+                binaries.instances = postgres_instances;
+            }
+            Err(e) => {
+                eprintln!("pm-bench: cannot start Postgres: {e}");
+                std::process::exit(1);
+            }
+        }
     }
     let outcome = match command.as_str() {
         "compare" => {
@@ -91,6 +110,8 @@ async fn main() {
         "app" => app::run().await.map_err(|e| e.to_string()),
         other => Err(format!("unknown command {other}\n{USAGE}")),
     };
+    // The bench's Postgres cluster stops with it.
+    drop(binaries);
     if let Err(e) = outcome {
         eprintln!("pm-bench: {e}");
         std::process::exit(1);

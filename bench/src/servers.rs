@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::postgres::Cluster;
 
 /// Which server a figure is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,11 +25,15 @@ impl Kind {
     }
 }
 
-/// A running server, stopped when dropped (with its data directory).
+/// A running server, stopped when dropped (with its data directory): one process, or for ours
+/// on Postgres as many as `Binaries::instances`, on one fresh database.
 pub struct Server {
     pub kind: Kind,
+    /// The first process's port: the API is asked there.
     pub port: u16,
-    child: Child,
+    ports: Vec<u16>,
+    children: Vec<Child>,
+    cluster: Option<Arc<Cluster>>,
     _dir: tempfile::TempDir,
 }
 
@@ -39,24 +46,47 @@ pub struct Binaries {
     pub ours: PathBuf,
     /// The reference server's directory (`bench/reference`, with its `node_modules`).
     pub reference: PathBuf,
+    /// Ours on Postgres (this cluster) instead of SQLite.
+    pub postgres: Option<Arc<Cluster>>,
+    /// Processes of ours on the one database (with `postgres`); devices take turns among them.
+    pub instances: usize,
 }
 
 impl Server {
     /// Starts a server of `kind` and waits until it answers.
     pub async fn start(kind: Kind, binaries: &Binaries) -> Result<Server, String> {
         let dir = tempfile::tempdir().map_err(|e| format!("a temporary directory: {e}"))?;
-        let port = free_port()?;
-        let mut command =
-            match kind {
+        let cluster = binaries.postgres.clone().filter(|_| kind == Kind::Ours);
+        let database = cluster.as_ref().map(|c| c.database()).transpose()?;
+        let instances = if database.is_some() {
+            binaries.instances.max(1)
+        } else {
+            1
+        };
+        let mut server = Server {
+            kind,
+            port: 0,
+            ports: Vec::new(),
+            children: Vec::new(),
+            cluster,
+            _dir: dir,
+        };
+        for instance in 0..instances {
+            let port = free_port()?;
+            let data = server._dir.path().join(format!("instance-{instance}"));
+            let mut command = match kind {
                 Kind::Ours => {
                     let mut c = Command::new(&binaries.ours);
                     c.args(["--listen", &format!("127.0.0.1:{port}")])
                         .arg("--data-dir")
-                        .arg(dir.path())
+                        .arg(&data)
                         .args(["--setup-key", SETUP_KEY])
                         // Room for the largest idle load; the default is 10,000.
                         .args(["--max-connections", "30000"])
                         .env("RUST_LOG", "warn");
+                    if let Some(database) = &database {
+                        c.args(["--database", database]);
+                    }
                     c
                 }
                 Kind::Reference => {
@@ -66,37 +96,49 @@ impl Server {
                         .arg(binaries.reference.join(
                             "node_modules/@automerge/automerge-repo-sync-server/src/index.js",
                         ))
-                        .current_dir(dir.path())
+                        .current_dir(server._dir.path())
                         .env("PORT", port.to_string())
-                        .env("DATA_DIR", dir.path().join("data"));
+                        .env("DATA_DIR", server._dir.path().join("data"));
                     c
                 }
             };
-        let child = command
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", kind.label()))?;
-        let server = Server {
-            kind,
-            port,
-            child,
-            _dir: dir,
-        };
-        let health = match kind {
-            Kind::Ours => format!("http://127.0.0.1:{port}/health"),
-            Kind::Reference => format!("http://127.0.0.1:{port}/"),
-        };
-        for _ in 0..300 {
-            if reqwest::get(&health)
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return Ok(server);
+            let child = command
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot start {}: {e}", kind.label()))?;
+            server.children.push(child);
+            server.ports.push(port);
+            let health = match kind {
+                Kind::Ours => format!("http://127.0.0.1:{port}/health"),
+                Kind::Reference => format!("http://127.0.0.1:{port}/"),
+            };
+            let mut answered = false;
+            for _ in 0..300 {
+                if reqwest::get(&health)
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+                {
+                    answered = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            if !answered {
+                return Err(format!("{} did not answer at {health}", kind.label()));
+            }
         }
-        Err(format!("{} did not answer at {health}", kind.label()))
+        server.port = server.ports[0];
+        Ok(server)
+    }
+
+    /// The websocket device `i` connects to: the processes take turns.
+    pub fn websocket_for(&self, i: usize) -> String {
+        let port = self.ports[i % self.ports.len()];
+        match self.kind {
+            Kind::Ours => format!("ws://127.0.0.1:{port}/sync"),
+            Kind::Reference => format!("ws://127.0.0.1:{port}/"),
+        }
     }
 
     pub fn http(&self) -> String {
@@ -104,42 +146,56 @@ impl Server {
     }
 
     pub fn websocket(&self) -> String {
-        match self.kind {
-            Kind::Ours => format!("ws://127.0.0.1:{}/sync", self.port),
-            Kind::Reference => format!("ws://127.0.0.1:{}/", self.port),
-        }
+        self.websocket_for(0)
     }
 
-    /// Resident memory now and at its peak, in KiB.
+    /// Resident memory now and at its peak, in KiB, of all its processes (Postgres' own is
+    /// not counted).
     pub fn memory_kib(&self) -> (u64, u64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kib| kib.parse().ok())
-                .unwrap_or(0)
-        };
-        (field("VmRSS:"), field("VmHWM:"))
+        let mut total = (0, 0);
+        for child in &self.children {
+            let status =
+                std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kib| kib.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            total.0 += field("VmRSS:");
+            total.1 += field("VmHWM:");
+        }
+        total
     }
 
-    /// CPU time used so far (user and system), in seconds.
+    /// CPU time used so far (user and system), in seconds, of all its processes and, on
+    /// Postgres, the cluster's.
     pub fn cpu_seconds(&self) -> f64 {
-        cpu_seconds(self.child.id())
+        let servers: f64 = self.children.iter().map(|c| cpu_seconds(c.id())).sum();
+        servers + self.cluster.as_ref().map_or(0.0, |c| c.cpu_seconds())
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
+/// The parent of a process, from `/proc/<pid>/stat`.
+pub fn parent(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = stat.rsplit_once(')')?.1;
+    after_name.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// User and system time of a process, from `/proc/<pid>/stat` (clock ticks of 1/100 s).
-fn cpu_seconds(pid: u32) -> f64 {
+pub fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = after_name.split_whitespace().collect();

@@ -123,17 +123,13 @@ async fn take_in(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, re
         let doc = key.split('/').next().unwrap_or_default().to_owned();
         by_document.entry(doc).or_default().push(data);
     }
+    // A document still loading from the table may have read it before these were written:
+    // they are read again at the next check.
+    let mut all_taken = true;
     for handle in held {
-        let Some(chunks) = by_document.get(&handle.document_id().to_string()) else {
-            continue;
-        };
-        handle.with_document(|doc| {
-            for chunk in chunks {
-                if let Err(e) = doc.load_incremental(chunk) {
-                    tracing::warn!(error = %e, document = %handle.document_id(), "a chunk another server wrote does not load");
-                }
-            }
-        });
+        if let Some(chunks) = by_document.get(&handle.document_id().to_string()) {
+            all_taken &= handle.absorb(chunks);
+        }
     }
-    true
+    all_taken
 }

@@ -54,7 +54,12 @@ pub struct Config {
     #[arg(long, env = "PM_SYNC_LISTEN", default_value = "127.0.0.1:3030")]
     pub listen: SocketAddr,
     /// Directory for the server's SQLite database (created if missing) and its setup key.
-    #[arg(long, env = "PM_SYNC_DATA_DIR", default_value = "sync-data", global = true)]
+    #[arg(
+        long,
+        env = "PM_SYNC_DATA_DIR",
+        default_value = "sync-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// A Postgres database (`postgres://user@host/db`, or `postgres://user@/db?host=/socket/dir`)
     /// instead of SQLite: several servers given the same one serve the same programmes.

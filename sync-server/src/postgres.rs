@@ -170,9 +170,12 @@ impl Postgres {
     }
 
     async fn client(pool: &Pool) -> Result<deadpool_postgres::Object, DbError> {
-        pool.get()
-            .await
-            .map_err(|e| DbError::Postgres(format!("no connection to the database: {e}")))
+        pool.get().await.map_err(|e| {
+            DbError::Postgres(format!(
+                "no connection to the database: {}",
+                with_causes(&e)
+            ))
+        })
     }
 
     /// Runs statements outside a transaction.
@@ -667,9 +670,23 @@ fn pg_error(e: tokio_postgres::Error) -> DbError {
         }
         _ => DbError::Postgres(
             e.as_db_error()
-                .map_or_else(|| e.to_string(), |d| d.to_string()),
+                .map_or_else(|| with_causes(&e), |d| d.to_string()),
         ),
     }
+}
+
+/// An error with what caused it ("error connecting to server: No such file or directory").
+fn with_causes(e: &dyn StdError) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// `?1` becomes `$1`, outside quoted text.

@@ -97,9 +97,24 @@ pub async fn run(
         }
     });
     // Other servers on the same database: their writes reach this one.
-    let follower_task = postgres
-        .clone()
-        .map(|pg| tokio::spawn(crate::follower::follow(pg, registry.clone(), repo.clone())));
+    let follower_task = postgres.clone().map(|pg| {
+        let (registry, repo) = (registry.clone(), repo.clone());
+        tokio::spawn(async move {
+            // A server that stopped following would serve stale documents and access: a panic
+            // in it is logged and it starts again.
+            loop {
+                let following = crate::follower::follow(pg.clone(), registry.clone(), repo.clone());
+                if futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(following))
+                    .await
+                    .is_ok()
+                {
+                    return;
+                }
+                tracing::error!("following the other servers failed; starting again");
+                tokio::time::sleep(crate::follower::CHECK_EVERY).await;
+            }
+        })
+    });
     // Retention: at start, then every hour.
     let retaining = registry.clone();
     let sweeping = chunks.clone();

@@ -75,6 +75,17 @@ impl DocActorInner {
         value
     }
 
+    /// See `DocumentActor::absorb`; false while the document is still loading.
+    pub(crate) fn absorb(&mut self, chunks: &[Vec<u8>]) -> bool {
+        match self.actor.absorb(UnixTimestamp::now(), chunks) {
+            Some(actor_result) => {
+                self.handle_results(actor_result);
+                true
+            }
+            None => false,
+        }
+    }
+
     pub(crate) fn create_ephemera_listener(&mut self) -> mpsc::UnboundedReceiver<Vec<u8>> {
         let (tx, rx) = mpsc::unbounded();
         self.ephemera_listeners.push(tx);

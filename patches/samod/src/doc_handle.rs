@@ -109,6 +109,14 @@ impl DocHandle {
         self.inner.lock().unwrap().with_document(f)
     }
 
+    /// Takes in saved changes written by another process to a storage this repo shares (Peer
+    /// Mentoring's patch): as if loaded from storage, also while the document is being requested
+    /// from peers (it becomes ready once it has any change). False while it is still loading
+    /// from storage: the caller tries again.
+    pub fn absorb(&self, chunks: &[Vec<u8>]) -> bool {
+        self.inner.lock().unwrap().absorb(chunks)
+    }
+
     /// Make a change to the underlying `automerge::Automerge` document without
     /// blocking the calling task.
     ///

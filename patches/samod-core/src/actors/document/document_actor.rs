@@ -288,6 +288,32 @@ impl DocumentActor {
         Ok(WithDocGuard::new(self))
     }
 
+    /// Takes in saved changes (chunks another process wrote to a storage this one shares) as if
+    /// loaded from storage: a document that was being requested from peers becomes ready once it
+    /// has any change. `None` while the document is still loading from storage. (Peer Mentoring's
+    /// patch: several sync servers share one database.)
+    pub fn absorb(&mut self, now: UnixTimestamp, chunks: &[Vec<u8>]) -> Option<DocActorResult> {
+        if matches!(self.phase, Phase::Loading(_)) {
+            return None;
+        }
+        let old_heads = self.doc.get_heads();
+        for chunk in chunks {
+            if let Err(e) = self.doc.load_incremental(chunk) {
+                tracing::warn!(error = %e, document = %self.document_id, "a chunk does not load");
+            }
+        }
+        let new_heads = self.doc.get_heads();
+        if matches!(self.phase, Phase::Requesting(_)) && !new_heads.is_empty() {
+            self.phase = Phase::Ready(Ready::new());
+        }
+        let mut out = DocActorResult::new();
+        self.handle_input(now, ActorInput::Tick, &mut out);
+        if old_heads != new_heads {
+            out.change_events.push(DocumentChanged { new_heads });
+        }
+        Some(out)
+    }
+
     pub fn broadcast(&mut self, _now: UnixTimestamp, msg: Vec<u8>) -> DocActorResult {
         let mut result = DocActorResult::new();
         let broadcast_targets = self
