@@ -102,9 +102,21 @@ impl Server {
                     c
                 }
             };
+            // PM_BENCH_SERVER_LOG=DIR keeps each process's log there (RUST_LOG as set).
+            let log = match std::env::var_os("PM_BENCH_SERVER_LOG") {
+                Some(dir) => {
+                    if let Ok(level) = std::env::var("RUST_LOG") {
+                        command.env("RUST_LOG", level);
+                    }
+                    std::fs::File::create(PathBuf::from(dir).join(format!("server-{port}.log")))
+                        .map(Stdio::from)
+                        .unwrap_or_else(|_| Stdio::null())
+                }
+                None => Stdio::null(),
+            };
             let child = command
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                .stderr(log)
                 .spawn()
                 .map_err(|e| format!("cannot start {}: {e}", kind.label()))?;
             server.children.push(child);

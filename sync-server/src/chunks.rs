@@ -239,14 +239,24 @@ fn write_until_taken(
 ) {
     let mut pause = Duration::from_millis(50);
     loop {
+        let started = std::time::Instant::now();
         match pg.write_chunks(group) {
             Ok(()) => {
+                tracing::debug!(
+                    chunks = group.len(),
+                    ms = started.elapsed().as_secs_f64() * 1000.0,
+                    "chunks written"
+                );
                 health.send_if_modified(|h| {
                     let was = *h != StorageHealth::Ok;
                     *h = StorageHealth::Ok;
                     was
                 });
                 return;
+            }
+            // Another server's transaction got in the way: at once again.
+            Err(crate::db::DbError::Conflict) => {
+                tracing::debug!(chunks = group.len(), "document writes collided; writing again");
             }
             Err(e) => {
                 tracing::error!(error = %e, chunks = group.len(), "the database refused document writes; trying again");

@@ -70,10 +70,12 @@ pub async fn follow(pg: Postgres, registry: Registry, repo: Repo) {
 /// Reads what the other servers wrote since `snapshot` and takes it in; the snapshot moves on
 /// only once all of it was taken in.
 async fn catch_up(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, repo: &Repo) {
+    let started = std::time::Instant::now();
     let mut next = snapshot.clone();
     if take_in(pg, &mut next, registry, repo).await {
         *snapshot = next;
     }
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1000.0, "caught up with the other servers");
 }
 
 /// Reads what the other servers wrote since `snapshot` and takes it in; whether all of it was.

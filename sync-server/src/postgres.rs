@@ -220,11 +220,18 @@ impl Postgres {
         loop {
             attempt += 1;
             let pool = self.inner.pool.clone();
-            let client = self.block(async move {
+            let begun = self.block(async move {
                 let client = Self::client(&pool).await?;
                 client.batch_execute(begin).await.map_err(pg_error)?;
                 Ok::<_, DbError>(client)
-            })??;
+            })?;
+            let client = match begun {
+                Ok(client) => client,
+                // A pooled connection the database closed (a restart) is found out here; the
+                // pool makes a new one.
+                Err(_) if attempt < 3 => continue,
+                Err(e) => return Err(e.into()),
+            };
             let mut session = PgDb {
                 pg: self,
                 client: Some(client),
@@ -278,10 +285,16 @@ impl Postgres {
     pub fn write_chunks(&self, group: &[(String, Option<Vec<u8>>)]) -> Result<(), DbError> {
         let pool = self.inner.pool.clone();
         let writer = self.inner.writer.clone();
-        let group: Vec<(ChunkKey, Option<Vec<u8>>)> = group
+        let mut group: Vec<(ChunkKey, Option<Vec<u8>>)> = group
             .iter()
             .map(|(key, data)| (ChunkKey::parse(key), data.clone()))
             .collect();
+        // Every server writes keys in the same order, so two that write the same keys (the same
+        // changes, taken in from each other) wait for each other rather than deadlock. Stable:
+        // writes of one key keep their order.
+        group.sort_by(|a, b| {
+            (&a.0.doc, &a.0.kind, &a.0.hash).cmp(&(&b.0.doc, &b.0.kind, &b.0.hash))
+        });
         self.block(async move {
             let mut client = Self::client(&pool).await?;
             let tx = client.transaction().await.map_err(pg_error)?;
