@@ -256,7 +256,10 @@ fn write_until_taken(
             }
             // Another server's transaction got in the way: at once again.
             Err(crate::db::DbError::Conflict) => {
-                tracing::debug!(chunks = group.len(), "document writes collided; writing again");
+                tracing::debug!(
+                    chunks = group.len(),
+                    "document writes collided; writing again"
+                );
             }
             Err(e) => {
                 tracing::error!(error = %e, chunks = group.len(), "the database refused document writes; trying again");

@@ -75,7 +75,10 @@ async fn catch_up(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, r
     if take_in(pg, &mut next, registry, repo).await {
         *snapshot = next;
     }
-    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1000.0, "caught up with the other servers");
+    tracing::debug!(
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "caught up with the other servers"
+    );
 }
 
 /// Reads what the other servers wrote since `snapshot` and takes it in; whether all of it was.
