@@ -379,14 +379,7 @@ impl Postgres {
                 .map_err(pg_error)?;
             Ok(rows
                 .iter()
-                .map(|r| {
-                    let key = ChunkKey {
-                        doc: r.get(0),
-                        kind: r.get(1),
-                        hash: r.get(2),
-                    };
-                    (key.to_string(), r.get::<_, Vec<u8>>(3))
-                })
+                .map(keyed_chunk)
                 .filter(|(key, _)| key.starts_with(&prefix))
                 .collect())
         })
@@ -515,17 +508,7 @@ impl Postgres {
                 )
                 .await
                 .map_err(pg_error)?;
-            Ok(rows
-                .iter()
-                .map(|r| {
-                    let key = ChunkKey {
-                        doc: r.get(0),
-                        kind: r.get(1),
-                        hash: r.get(2),
-                    };
-                    (key.to_string(), r.get::<_, Vec<u8>>(3))
-                })
-                .collect())
+            Ok(rows.iter().map(keyed_chunk).collect())
         })
         .await?
     }
@@ -639,6 +622,16 @@ impl Snapshot {
         self.seen.retain(|_, xid| *xid >= from);
         new
     }
+}
+
+/// A row `doc, kind, hash, data` as samod's key and data.
+fn keyed_chunk(row: &tokio_postgres::Row) -> (String, Vec<u8>) {
+    let key = ChunkKey {
+        doc: row.get(0),
+        kind: row.get(1),
+        hash: row.get(2),
+    };
+    (key.to_string(), row.get(3))
 }
 
 /// A samod storage key as the chunks table keeps it: document, kind, hash (the storage id's key

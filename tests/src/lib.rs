@@ -611,164 +611,41 @@ impl Drop for FlakyProxy {
     }
 }
 
-/// A Postgres cluster of the test's own, in a temporary directory: it listens on a socket in
-/// that directory only (no TCP), and belongs to an unprivileged user (`initdb` refuses root).
+/// A Postgres cluster of the test's own (`pm_test_postgres`), whose failures fail the test.
 pub mod postgres {
-    use std::path::{Path, PathBuf};
-    use std::process::Command;
+    use std::path::Path;
+
+    use pm_test_postgres::Cluster;
 
     pub struct TestPostgres {
-        dir: PathBuf,
-        pub socket: PathBuf,
-        pub port: u16,
+        cluster: Cluster,
         /// The address a sync server is given (`--database`).
         pub url: String,
-    }
-
-    /// Debian keeps Postgres' programs out of `PATH`.
-    fn program(name: &str) -> PathBuf {
-        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-            .map(|dir| dir.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        versions.sort();
-        versions
-            .into_iter()
-            .rev()
-            .map(|v| v.join("bin").join(name))
-            .find(|p| p.exists())
-            .unwrap_or_else(|| PathBuf::from(name))
-    }
-
-    fn is_root() -> bool {
-        Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-    }
-
-    /// `name` run as the cluster's owner.
-    fn as_owner(name: &str) -> Command {
-        if is_root() {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(program(name));
-            command
-        } else {
-            Command::new(program(name))
-        }
-    }
-
-    fn run(mut command: Command, what: &str) -> String {
-        let out = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert!(
-            out.status.success(),
-            "{what} failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     impl TestPostgres {
         /// Makes a cluster in `dir` and starts it.
         pub fn start(dir: &Path) -> TestPostgres {
-            let socket = dir.join("socket");
-            std::fs::create_dir_all(&socket).unwrap();
-            if is_root() {
-                // The owner must reach the directory through the temporary ones above it.
-                let mut up = Some(dir);
-                while let Some(d) = up {
-                    if d == Path::new("/") || d == Path::new("/tmp") {
-                        break;
-                    }
-                    let _ = Command::new("chmod").arg("a+x").arg(d).status();
-                    up = d.parent();
-                }
-                run(
-                    {
-                        let mut c = Command::new("chown");
-                        c.args(["-R", "postgres:postgres"]).arg(dir);
-                        c
-                    },
-                    "chown",
-                );
+            let cluster = Cluster::start(dir).expect("a Postgres cluster of the test's own");
+            TestPostgres {
+                url: cluster.url("postgres"),
+                cluster,
             }
-            let mut initdb = as_owner("initdb");
-            initdb.arg("-D").arg(dir.join("data")).args([
-                "-U",
-                "pm",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-            ]);
-            run(initdb, "initdb");
-            let port = crate::free_port();
-            let pg = TestPostgres {
-                url: format!(
-                    "postgres://pm@/postgres?host={}&port={port}",
-                    socket.display()
-                ),
-                dir: dir.to_owned(),
-                socket,
-                port,
-            };
-            pg.start_again();
-            pg
         }
 
-        /// Starts the cluster (again), waiting until it takes connections.
+        /// Starts the cluster again.
         pub fn start_again(&self) {
-            let mut pg_ctl = as_owner("pg_ctl");
-            pg_ctl
-                .arg("-D")
-                .arg(self.dir.join("data"))
-                .arg("-l")
-                .arg(self.dir.join("postgres.log"))
-                .arg("-o")
-                .arg(format!(
-                    "-c listen_addresses='' -k {} -p {}",
-                    self.socket.display(),
-                    self.port
-                ))
-                .args(["-w", "start"]);
-            run(pg_ctl, "pg_ctl start");
+            self.cluster.start_again().expect("Postgres starts again");
         }
 
-        /// Stops the cluster the way a crash does: no checkpoint, every backend killed.
+        /// Stops the cluster the way a crash does.
         pub fn crash(&self) {
-            let mut pg_ctl = as_owner("pg_ctl");
-            pg_ctl
-                .arg("-D")
-                .arg(self.dir.join("data"))
-                .args(["-m", "immediate", "-w", "stop"]);
-            run(pg_ctl, "pg_ctl stop -m immediate");
+            self.cluster.crash().expect("Postgres stops at once");
         }
 
         /// Runs SQL with psql; its rows, unaligned.
         pub fn sql(&self, sql: &str) -> String {
-            let mut psql = Command::new(program("psql"));
-            psql.arg("-h").arg(&self.socket).args([
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "pm",
-                "-d",
-                "postgres",
-                "-At",
-                "-c",
-                sql,
-            ]);
-            run(psql, "psql")
-        }
-    }
-
-    impl Drop for TestPostgres {
-        fn drop(&mut self) {
-            let _ = as_owner("pg_ctl")
-                .arg("-D")
-                .arg(self.dir.join("data"))
-                .args(["-m", "immediate", "stop"])
-                .output();
+            self.cluster.sql(sql).expect("psql")
         }
     }
 }
