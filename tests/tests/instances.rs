@@ -80,6 +80,22 @@ async fn goals(person: &Person, group: &str) -> Vec<String> {
     texts
 }
 
+/// Waits until mentor and mentee have the same `count` goals.
+async fn both_have(p: &Pair, count: usize) {
+    eventually(
+        Duration::from_secs(30),
+        &format!("both have all {count} goals"),
+        || async {
+            let (m, e) = (
+                goals(&p.mentor, &p.group).await,
+                goals(&p.mentee, &p.group).await,
+            );
+            m.len() == count && m == e
+        },
+    )
+    .await;
+}
+
 async fn add_goal(person: &Person, group: &str, text: &str) {
     person
         .session
@@ -155,18 +171,7 @@ async fn edits_cross_servers_converge_past_compaction_and_a_server_started_later
         }
     };
     tokio::join!(typing("sanne"), typing("aylin"));
-    eventually(
-        Duration::from_secs(30),
-        "both have all 65 goals",
-        || async {
-            let (m, e) = (
-                goals(&p.mentor, &p.group).await,
-                goals(&p.mentee, &p.group).await,
-            );
-            m.len() == 65 && m == e
-        },
-    )
-    .await;
+    both_have(&p, 65).await;
     let snapshots: u32 = pg
         .sql("SELECT count(*) FROM chunks WHERE kind = 'snapshot'")
         .trim()
@@ -276,18 +281,7 @@ async fn losing_the_listening_connection_or_postgres_itself_loses_no_edit() {
     )
     .await;
     pg.start_again();
-    eventually(
-        Duration::from_secs(30),
-        "both have all 12 goals",
-        || async {
-            let (m, e) = (
-                goals(&p.mentor, &p.group).await,
-                goals(&p.mentee, &p.group).await,
-            );
-            m.len() == 12 && m == e
-        },
-    )
-    .await;
+    both_have(&p, 12).await;
     eventually(
         Duration::from_secs(10),
         "the servers are well again",
