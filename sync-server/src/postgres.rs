@@ -251,30 +251,22 @@ impl Postgres {
         }
     }
 
-    /// Records a registry change for the other servers, and wakes them.
-    pub fn record_change(&self, touched: &str) -> Result<(), DbError> {
-        let pool = self.inner.pool.clone();
-        let writer = self.inner.writer.clone();
-        let touched = touched.to_owned();
-        self.block(async move {
-            let client = Self::client(&pool).await?;
-            client
-                .execute(
-                    "INSERT INTO registry_changes (writer, touched) VALUES ($1, $2)",
-                    &[&writer, &touched],
-                )
-                .await
-                .map_err(pg_error)?;
-            client
-                .batch_execute(&format!("NOTIFY {CHANNEL}"))
-                .await
-                .map_err(pg_error)
-        })?
+    /// This server's name on the rows it writes.
+    pub fn writer(&self) -> &str {
+        &self.inner.writer
+    }
+
+    /// Wakes the other servers (`NOTIFY`, outside any data transaction). A wake-up that does
+    /// not get through is only a delay: they read the tables every second.
+    pub fn wake_others(&self) {
+        if let Err(e) = self.batch(&format!("NOTIFY {CHANNEL}")) {
+            tracing::warn!(error = %e, "could not wake the other servers; they find it within a second");
+        }
     }
 
     /// Forgets registry changes every server has long read.
     pub fn forget_old_changes(&self) -> Result<(), DbError> {
-        self.batch("DELETE FROM registry_changes WHERE at < now() - interval '1 day'")
+        self.batch("DELETE FROM registry_changes WHERE at < now() - interval '1 hour'")
     }
 
     // -- samod's chunks -----------------------------------------------------------------------

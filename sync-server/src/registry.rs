@@ -454,20 +454,36 @@ impl Registry {
         (log.since(mark), log.end())
     }
 
-    fn changed(&self, touched: Touched) {
-        // Other servers on the same database take it in too (`crate::follower`). If this
-        // fails, they still see the change itself in the tables, but decide again on open
-        // connections only when they restart: say so loudly.
-        if let Database::Postgres(pg) = &self.db {
-            let told = serde_json::to_string(&touched)
-                .map_err(|e| DbError::Postgres(e.to_string()))
-                .and_then(|json| pg.record_change(&json));
-            if let Err(e) = told {
-                tracing::error!(error = %e, "other servers could not be told of a registry change");
+    /// Runs `f` as one write transaction. What `touched` says it touched is, on Postgres,
+    /// recorded in the same transaction for the other servers (`crate::follower`), so a change
+    /// is never committed without them learning of it; once committed, this server takes it in
+    /// and the others are woken.
+    fn write_touching<T>(
+        &self,
+        mut f: impl FnMut(&mut dyn Db) -> Result<T, RegistryError>,
+        touched: impl Fn(&T) -> Option<Touched>,
+    ) -> Result<T, RegistryError> {
+        let (done, touched) = self.db.write(|db| {
+            let done = f(db)?;
+            let touched = touched(&done);
+            if let (Some(touched), Database::Postgres(pg)) = (&touched, &self.db) {
+                let json =
+                    serde_json::to_string(touched).map_err(|e| DbError::Postgres(e.to_string()))?;
+                db.execute(
+                    "INSERT INTO registry_changes (writer, touched) VALUES (?1, ?2)",
+                    params![pg.writer(), json],
+                )?;
             }
+            Ok::<_, RegistryError>((done, touched))
+        })?;
+        if let Some(touched) = touched {
+            if let Database::Postgres(pg) = &self.db {
+                pg.wake_others();
+            }
+            self.log().push(touched);
+            self.version.send_modify(|v| *v += 1);
         }
-        self.log().push(touched);
-        self.version.send_modify(|v| *v += 1);
+        Ok(done)
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>, RegistryError> {
@@ -505,27 +521,26 @@ impl Registry {
     ) -> Result<Option<String>, RegistryError> {
         let coordinator = person.map_or_else(new_person, str::to_owned);
         let at = now();
-        let created = self.db.write(|db| {
-            let inserted = db.execute(
-                "INSERT INTO programmes (id, name, school, coordinator, created_at)
+        let created = self.write_touching(
+            |db| {
+                let inserted = db.execute(
+                    "INSERT INTO programmes (id, name, school, coordinator, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-                params![programme, name, school, &coordinator, &at],
-            )?;
-            if inserted == 0 {
-                return Ok::<_, RegistryError>(false);
-            }
-            db.execute(
-                "INSERT INTO members (programme, person, role, name, active, joined_at)
+                    params![programme, name, school, &coordinator, &at],
+                )?;
+                if inserted == 0 {
+                    return Ok::<_, RegistryError>(false);
+                }
+                db.execute(
+                    "INSERT INTO members (programme, person, role, name, active, joined_at)
                  VALUES (?1, ?2, 'coordinator', ?3, 1, ?4)",
-                params![programme, &coordinator, coordinator_name, &at],
-            )?;
-            Ok(true)
-        })?;
-        if !created {
-            return Ok(None);
-        }
-        self.changed(Touched::person(&coordinator));
-        Ok(Some(coordinator))
+                    params![programme, &coordinator, coordinator_name, &at],
+                )?;
+                Ok(true)
+            },
+            |created| created.then(|| Touched::person(&coordinator)),
+        )?;
+        Ok(created.then_some(coordinator))
     }
 
     /// Gives a device of `person` a credential (stored hashed). A device id already bound to
@@ -583,19 +598,19 @@ impl Registry {
     /// Takes a device's credential away; false if it is not hers. Her open linking and recovery
     /// codes go too: a device taken from her may have made one (she makes a new one).
     pub fn remove_device(&self, person: &str, peer: &str) -> Result<bool, RegistryError> {
-        let n = self.db.write(|db| {
-            let n = db.execute(
-                "DELETE FROM devices WHERE person = ?1 AND peer = ?2",
-                params![person, peer],
-            )?;
-            if n > 0 {
-                db.execute("DELETE FROM link_codes WHERE person = ?1", params![person])?;
-            }
-            Ok::<_, RegistryError>(n)
-        })?;
-        if n > 0 {
-            self.changed(Touched::person(person));
-        }
+        let n = self.write_touching(
+            |db| {
+                let n = db.execute(
+                    "DELETE FROM devices WHERE person = ?1 AND peer = ?2",
+                    params![person, peer],
+                )?;
+                if n > 0 {
+                    db.execute("DELETE FROM link_codes WHERE person = ?1", params![person])?;
+                }
+                Ok(n)
+            },
+            |n| (*n > 0).then(|| Touched::person(person)),
+        )?;
         Ok(n > 0)
     }
 
@@ -759,28 +774,28 @@ impl Registry {
     /// Ends a person's part in a programme: she loses access to all of it at once, and once she
     /// is in no programme any more her devices lose their credentials.
     pub fn withdraw(&self, programme: &str, person: &str) -> Result<bool, RegistryError> {
-        let n = self.db.write(|db| {
-            let n = db.execute(
-                "UPDATE members SET active = 0
+        let n = self.write_touching(
+            |db| {
+                let n = db.execute(
+                    "UPDATE members SET active = 0
                  WHERE programme = ?1 AND person = ?2 AND active = 1",
-                params![programme, person],
-            )?;
-            db.execute(
-                "DELETE FROM devices WHERE person = ?1 AND NOT EXISTS
+                    params![programme, person],
+                )?;
+                db.execute(
+                    "DELETE FROM devices WHERE person = ?1 AND NOT EXISTS
                      (SELECT 1 FROM members WHERE person = ?1 AND active = 1)",
-                params![person],
-            )?;
-            // Out of every programme: no code may bring her devices back either.
-            db.execute(
-                "DELETE FROM link_codes WHERE person = ?1 AND NOT EXISTS
+                    params![person],
+                )?;
+                // Out of every programme: no code may bring her devices back either.
+                db.execute(
+                    "DELETE FROM link_codes WHERE person = ?1 AND NOT EXISTS
                      (SELECT 1 FROM members WHERE person = ?1 AND active = 1)",
-                params![person],
-            )?;
-            Ok::<_, RegistryError>(n)
-        })?;
-        if n > 0 {
-            self.changed(Touched::person(person));
-        }
+                    params![person],
+                )?;
+                Ok(n)
+            },
+            |n| (*n > 0).then(|| Touched::person(person)),
+        )?;
         Ok(n > 0)
     }
 
@@ -886,24 +901,25 @@ impl Registry {
         let person = person.map_or_else(new_person, str::to_owned);
         let attempt_hash = (!attempt.is_empty()).then(|| hash(attempt));
         let at = now();
-        let accepted = self.db.write(|db| {
-            let member = db.query_opt(
-                "SELECT 1 FROM members WHERE programme = ?1 AND person = ?2",
-                params![&invitation.programme, &person],
-            )?;
-            if member.is_some() {
-                return Ok::<_, RegistryError>(Accept::AlreadyMember);
-            }
-            let taken = db.execute(
-                "UPDATE invitations
+        let accepted = self.write_touching(
+            |db| {
+                let member = db.query_opt(
+                    "SELECT 1 FROM members WHERE programme = ?1 AND person = ?2",
+                    params![&invitation.programme, &person],
+                )?;
+                if member.is_some() {
+                    return Ok::<_, RegistryError>(Accept::AlreadyMember);
+                }
+                let taken = db.execute(
+                    "UPDATE invitations
                  SET state = 'accepted', person = ?2, decided_at = ?3, attempt_hash = ?4
                  WHERE id = ?1 AND state = 'open'",
-                params![&invitation.id, &person, &at, attempt_hash.as_deref()],
-            )?;
-            if taken == 0 {
-                return Ok(Accept::Used);
-            }
-            db.execute(
+                    params![&invitation.id, &person, &at, attempt_hash.as_deref()],
+                )?;
+                if taken == 0 {
+                    return Ok(Accept::Used);
+                }
+                db.execute(
                 "INSERT INTO members (programme, person, role, name, active, invitation, joined_at)
                  VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
                 params![
@@ -915,11 +931,10 @@ impl Registry {
                     &at
                 ],
             )?;
-            Ok(Accept::Member(person.clone()))
-        })?;
-        if matches!(accepted, Accept::Member(_)) {
-            self.changed(Touched::person(&person));
-        }
+                Ok(Accept::Member(person.clone()))
+            },
+            |accepted| matches!(accepted, Accept::Member(_)).then(|| Touched::person(&person)),
+        )?;
         Ok(accepted)
     }
 
@@ -1002,82 +1017,84 @@ impl Registry {
     /// of it is recorded or nothing is. The same request again (a retry after a lost answer)
     /// finds the group it formed; anything else with a known group id is refused.
     pub fn form_group(&self, group: &NewGroup) -> Result<Formed, RegistryError> {
-        let formed = self.db.write(|db| {
-            let existing = db.query_opt(
+        let formed = self.write_touching(
+            |db| {
+                let existing = db.query_opt(
                 "SELECT programme, kind, active, group_doc, notes_doc FROM groups WHERE id = ?1",
                 params![&group.id],
             )?;
-            if let Some(r) = existing {
-                let (programme, kind, active, group_doc, notes_doc): FormedRow = (
-                    r.text(0)?,
-                    r.text(1)?,
-                    r.flag(2)?,
-                    r.opt_text(3)?,
-                    r.opt_text(4)?,
-                );
-                let mut members = db.texts(
-                    "SELECT person FROM group_members WHERE grp = ?1",
-                    params![&group.id],
-                )?;
-                members.sort();
-                let mut asked = group.members.clone();
-                asked.sort();
-                asked.dedup();
-                let same = programme == group.programme
-                    && kind == group.kind
-                    && active
-                    && members == asked
-                    && group_doc.as_deref() == Some(group.group_doc.as_str());
-                return Ok::<_, RegistryError>(match notes_doc {
-                    Some(notes) if same => Formed::Already(notes),
-                    _ => Formed::Conflict,
-                });
-            }
-            let taken = db
-                .query_opt(
-                    "SELECT count(*) FROM doc_access WHERE id IN (?1, ?2)",
-                    params![&group.group_doc, &group.notes_doc],
-                )?
-                .map(|r| r.int(0))
-                .transpose()?
-                .unwrap_or(0);
-            if taken > 0 {
-                return Ok(Formed::Conflict);
-            }
-            db.execute(
-                "INSERT INTO groups (id, programme, kind, active, group_doc, notes_doc)
+                if let Some(r) = existing {
+                    let (programme, kind, active, group_doc, notes_doc): FormedRow = (
+                        r.text(0)?,
+                        r.text(1)?,
+                        r.flag(2)?,
+                        r.opt_text(3)?,
+                        r.opt_text(4)?,
+                    );
+                    let mut members = db.texts(
+                        "SELECT person FROM group_members WHERE grp = ?1",
+                        params![&group.id],
+                    )?;
+                    members.sort();
+                    let mut asked = group.members.clone();
+                    asked.sort();
+                    asked.dedup();
+                    let same = programme == group.programme
+                        && kind == group.kind
+                        && active
+                        && members == asked
+                        && group_doc.as_deref() == Some(group.group_doc.as_str());
+                    return Ok::<_, RegistryError>(match notes_doc {
+                        Some(notes) if same => Formed::Already(notes),
+                        _ => Formed::Conflict,
+                    });
+                }
+                let taken = db
+                    .query_opt(
+                        "SELECT count(*) FROM doc_access WHERE id IN (?1, ?2)",
+                        params![&group.group_doc, &group.notes_doc],
+                    )?
+                    .map(|r| r.int(0))
+                    .transpose()?
+                    .unwrap_or(0);
+                if taken > 0 {
+                    return Ok(Formed::Conflict);
+                }
+                db.execute(
+                    "INSERT INTO groups (id, programme, kind, active, group_doc, notes_doc)
                  VALUES (?1, ?2, ?3, 1, ?4, ?5)",
-                params![
-                    &group.id,
-                    &group.programme,
-                    group.kind,
-                    &group.group_doc,
-                    &group.notes_doc
-                ],
-            )?;
-            for person in &group.members {
-                db.execute(
-                    "INSERT INTO group_members (grp, person) VALUES (?1, ?2)
+                    params![
+                        &group.id,
+                        &group.programme,
+                        group.kind,
+                        &group.group_doc,
+                        &group.notes_doc
+                    ],
+                )?;
+                for person in &group.members {
+                    db.execute(
+                        "INSERT INTO group_members (grp, person) VALUES (?1, ?2)
                      ON CONFLICT DO NOTHING",
-                    params![&group.id, person],
-                )?;
-            }
-            for (doc, kind) in [(&group.group_doc, "group"), (&group.notes_doc, "notes")] {
-                db.execute(
-                    "INSERT INTO doc_access (id, kind, programme, grp, owner)
+                        params![&group.id, person],
+                    )?;
+                }
+                for (doc, kind) in [(&group.group_doc, "group"), (&group.notes_doc, "notes")] {
+                    db.execute(
+                        "INSERT INTO doc_access (id, kind, programme, grp, owner)
                      VALUES (?1, ?2, ?3, ?4, NULL)",
-                    params![doc, kind, &group.programme, &group.id],
-                )?;
-            }
-            Ok(Formed::New)
-        })?;
-        if formed == Formed::New {
-            self.changed(Touched {
-                people: group.members.iter().cloned().collect(),
-                documents: [group.group_doc.clone(), group.notes_doc.clone()].into(),
-                everyone: false,
-            });
-        }
+                        params![doc, kind, &group.programme, &group.id],
+                    )?;
+                }
+                Ok(Formed::New)
+            },
+            |formed| {
+                (*formed == Formed::New).then(|| Touched {
+                    people: group.members.iter().cloned().collect(),
+                    documents: [group.group_doc.clone(), group.notes_doc.clone()].into(),
+                    everyone: false,
+                })
+            },
+        )?;
         Ok(formed)
     }
 
@@ -1096,88 +1113,90 @@ impl Registry {
 
     /// Dissolves a group: its members lose access to its documents at once.
     pub fn dissolve_group(&self, group: &str) -> Result<bool, RegistryError> {
-        let (n, members) = self.db.write(|db| {
-            let n = db.execute(
-                "UPDATE groups SET active = 0 WHERE id = ?1 AND active = 1",
-                params![group],
-            )?;
-            let members = db.texts(
-                "SELECT person FROM group_members WHERE grp = ?1",
-                params![group],
-            )?;
-            Ok::<_, RegistryError>((n, members))
-        })?;
-        if n > 0 {
-            self.changed(Touched {
-                people: members.into_iter().collect(),
-                ..Touched::default()
-            });
-        }
-        Ok(n > 0)
+        let n = self.write_touching(
+            |db| {
+                let n = db.execute(
+                    "UPDATE groups SET active = 0 WHERE id = ?1 AND active = 1",
+                    params![group],
+                )?;
+                let members = db.texts(
+                    "SELECT person FROM group_members WHERE grp = ?1",
+                    params![group],
+                )?;
+                Ok((n, members))
+            },
+            |(n, members)| {
+                (*n > 0).then(|| Touched {
+                    people: members.iter().cloned().collect(),
+                    ..Touched::default()
+                })
+            },
+        )?;
+        Ok(n.0 > 0)
     }
 
     /// Records a document's description: refused if the id is taken by another description, or
     /// (for her private notes on a group, of which she has one) if another document already is.
     pub fn register(&self, id: &str, doc: &DocEntry) -> Result<Registration, RegistryError> {
-        let (registration, inserted) = self.db.write(|db| {
-            // An erased document stays erased: its id is not taken again.
-            let erased =
-                db.query_opt("SELECT 1 FROM erased_documents WHERE id = ?1", params![id])?;
-            if erased.is_some() {
-                return Ok::<_, RegistryError>((Registration::Conflict, false));
-            }
-            if doc.kind == DocKind::Private {
-                let taken = db.query_opt(
-                    "SELECT id FROM doc_access WHERE kind = ?1 AND programme = ?2
+        let (registration, _) = self.write_touching(
+            |db| {
+                // An erased document stays erased: its id is not taken again.
+                let erased =
+                    db.query_opt("SELECT 1 FROM erased_documents WHERE id = ?1", params![id])?;
+                if erased.is_some() {
+                    return Ok::<_, RegistryError>((Registration::Conflict, false));
+                }
+                if doc.kind == DocKind::Private {
+                    let taken = db.query_opt(
+                        "SELECT id FROM doc_access WHERE kind = ?1 AND programme = ?2
                      AND grp IS NOT DISTINCT FROM ?3 AND owner IS NOT DISTINCT FROM ?4
                      AND id != ?5 ORDER BY id LIMIT 1",
+                        params![
+                            doc.kind.as_str(),
+                            &doc.programme,
+                            doc.group.as_deref(),
+                            doc.owner.as_deref(),
+                            id
+                        ],
+                    )?;
+                    if let Some(existing) = taken {
+                        return Ok((Registration::Taken(existing.text(0)?), false));
+                    }
+                }
+                let existing = db.query_opt(
+                    "SELECT kind, programme, grp, owner FROM doc_access WHERE id = ?1",
+                    params![id],
+                )?;
+                if let Some(r) = existing {
+                    let same = (r.text(0)?, r.text(1)?, r.opt_text(2)?, r.opt_text(3)?)
+                        == (
+                            doc.kind.as_str().to_owned(),
+                            doc.programme.clone(),
+                            doc.group.clone(),
+                            doc.owner.clone(),
+                        );
+                    let registration = if same {
+                        Registration::Done
+                    } else {
+                        Registration::Conflict
+                    };
+                    return Ok((registration, false));
+                }
+                db.execute(
+                    "INSERT INTO doc_access (id, kind, programme, grp, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![
+                        id,
                         doc.kind.as_str(),
                         &doc.programme,
                         doc.group.as_deref(),
-                        doc.owner.as_deref(),
-                        id
+                        doc.owner.as_deref()
                     ],
                 )?;
-                if let Some(existing) = taken {
-                    return Ok((Registration::Taken(existing.text(0)?), false));
-                }
-            }
-            let existing = db.query_opt(
-                "SELECT kind, programme, grp, owner FROM doc_access WHERE id = ?1",
-                params![id],
-            )?;
-            if let Some(r) = existing {
-                let same = (r.text(0)?, r.text(1)?, r.opt_text(2)?, r.opt_text(3)?)
-                    == (
-                        doc.kind.as_str().to_owned(),
-                        doc.programme.clone(),
-                        doc.group.clone(),
-                        doc.owner.clone(),
-                    );
-                let registration = if same {
-                    Registration::Done
-                } else {
-                    Registration::Conflict
-                };
-                return Ok((registration, false));
-            }
-            db.execute(
-                "INSERT INTO doc_access (id, kind, programme, grp, owner)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    id,
-                    doc.kind.as_str(),
-                    &doc.programme,
-                    doc.group.as_deref(),
-                    doc.owner.as_deref()
-                ],
-            )?;
-            Ok((Registration::Done, true))
-        })?;
-        if inserted {
-            self.changed(Touched::document(id));
-        }
+                Ok((Registration::Done, true))
+            },
+            |(_, inserted)| inserted.then(|| Touched::document(id)),
+        )?;
         Ok(registration)
     }
 
@@ -1204,24 +1223,26 @@ impl Registry {
 
     /// Whether participants of a programme choose each other (so they see each other's names).
     pub fn set_matching(&self, programme: &str, matching: bool) -> Result<(), RegistryError> {
-        let (n, members) = self.db.write(|db| {
-            let n = db.execute(
-                "UPDATE programmes SET matching = ?2 WHERE id = ?1 AND matching != ?2",
-                params![programme, matching],
-            )?;
-            // Participants of a matching programme see each other's names.
-            let members = db.texts(
-                "SELECT person FROM members WHERE programme = ?1",
-                params![programme],
-            )?;
-            Ok::<_, RegistryError>((n, members))
-        })?;
-        if n > 0 {
-            self.changed(Touched {
-                people: members.into_iter().collect(),
-                ..Touched::default()
-            });
-        }
+        self.write_touching(
+            |db| {
+                let n = db.execute(
+                    "UPDATE programmes SET matching = ?2 WHERE id = ?1 AND matching != ?2",
+                    params![programme, matching],
+                )?;
+                // Participants of a matching programme see each other's names.
+                let members = db.texts(
+                    "SELECT person FROM members WHERE programme = ?1",
+                    params![programme],
+                )?;
+                Ok((n, members))
+            },
+            |(n, members)| {
+                (*n > 0).then(|| Touched {
+                    people: members.iter().cloned().collect(),
+                    ..Touched::default()
+                })
+            },
+        )?;
         Ok(())
     }
 
@@ -1264,14 +1285,16 @@ impl Registry {
 
     /// She changed her name: every programme she is in knows her by the new one.
     pub fn rename(&self, person: &str, name: &str) -> Result<(), RegistryError> {
-        self.db.write(|db| {
-            db.execute(
-                "UPDATE members SET name = ?2 WHERE person = ?1",
-                params![person, name],
-            )
-        })?;
         // Names show in the directories of the people she works with.
-        self.changed(Touched::person(person));
+        self.write_touching(
+            |db| {
+                Ok(db.execute(
+                    "UPDATE members SET name = ?2 WHERE person = ?1",
+                    params![person, name],
+                )?)
+            },
+            |_| Some(Touched::person(person)),
+        )?;
         self.checkpoint()
     }
 
@@ -1312,54 +1335,60 @@ impl Registry {
     /// chunks can be deleted. A coordinator is refused: her programme ends by being erased.
     pub fn erase_person(&self, person: &str) -> Result<Erasure, RegistryError> {
         let at = now();
-        let erased = self.db.write(|db| {
-            let coordinates = db.query_opt(
-                "SELECT 1 FROM members WHERE person = ?1 AND role = 'coordinator'",
-                params![person],
-            )?;
-            if coordinates.is_some() {
-                return Ok::<_, RegistryError>(None);
-            }
-            // Who saw her, found before her rows go: their directories lose her name.
-            let saw_her = seers(db, person)?;
-            let documents = db.texts(
-                "SELECT id FROM doc_access WHERE owner = ?1 ORDER BY id",
-                params![person],
-            )?;
-            remember_erased_documents(db, &documents, &at)?;
-            db.execute("DELETE FROM doc_access WHERE owner = ?1", params![person])?;
-            erase_devices(db, person, &at)?;
-            db.execute(
-                "DELETE FROM group_members WHERE person = ?1",
-                params![person],
-            )?;
-            db.execute("DELETE FROM invitations WHERE person = ?1", params![person])?;
-            db.execute("DELETE FROM members WHERE person = ?1", params![person])?;
-            Ok(Some((saw_her, documents)))
-        })?;
-        let Some((saw_her, documents)) = erased else {
-            return Ok(Erasure::Coordinator);
-        };
-        let mut touched = Touched::person(person);
-        touched.people.extend(saw_her);
-        touched.documents.extend(documents.iter().cloned());
-        self.changed(touched);
-        Ok(Erasure::Erased(documents))
+        let erased = self.write_touching(
+            |db| {
+                let coordinates = db.query_opt(
+                    "SELECT 1 FROM members WHERE person = ?1 AND role = 'coordinator'",
+                    params![person],
+                )?;
+                if coordinates.is_some() {
+                    return Ok(None);
+                }
+                // Who saw her, found before her rows go: their directories lose her name.
+                let saw_her = seers(db, person)?;
+                let documents = db.texts(
+                    "SELECT id FROM doc_access WHERE owner = ?1 ORDER BY id",
+                    params![person],
+                )?;
+                remember_erased_documents(db, &documents, &at)?;
+                db.execute("DELETE FROM doc_access WHERE owner = ?1", params![person])?;
+                erase_devices(db, person, &at)?;
+                db.execute(
+                    "DELETE FROM group_members WHERE person = ?1",
+                    params![person],
+                )?;
+                db.execute("DELETE FROM invitations WHERE person = ?1", params![person])?;
+                db.execute("DELETE FROM members WHERE person = ?1", params![person])?;
+                Ok(Some((saw_her, documents)))
+            },
+            |erased| {
+                erased.as_ref().map(|(saw_her, documents)| {
+                    let mut touched = Touched::person(person);
+                    touched.people.extend(saw_her.iter().cloned());
+                    touched.documents.extend(documents.iter().cloned());
+                    touched
+                })
+            },
+        )?;
+        Ok(match erased {
+            Some((_, documents)) => Erasure::Erased(documents),
+            None => Erasure::Coordinator,
+        })
     }
 
     /// Ends a programme: from now on everything in it is read-only for everyone. False if it
     /// was archived already.
     pub fn archive_programme(&self, programme: &str) -> Result<bool, RegistryError> {
         let at = now();
-        let n = self.db.write(|db| {
-            db.execute(
-                "UPDATE programmes SET archived_at = ?2 WHERE id = ?1 AND archived_at IS NULL",
-                params![programme, &at],
-            )
-        })?;
-        if n > 0 {
-            self.changed(Touched::everyone());
-        }
+        let n = self.write_touching(
+            |db| {
+                Ok(db.execute(
+                    "UPDATE programmes SET archived_at = ?2 WHERE id = ?1 AND archived_at IS NULL",
+                    params![programme, &at],
+                )?)
+            },
+            |n| (*n > 0).then(Touched::everyone),
+        )?;
         Ok(n > 0)
     }
 
@@ -1386,51 +1415,52 @@ impl Registry {
         keeps: &str,
     ) -> Result<Vec<String>, RegistryError> {
         let at = now();
-        let documents = self.db.write(|db| {
-            let documents = db.texts(
-                "SELECT id FROM doc_access WHERE programme = ?1 ORDER BY id",
-                params![programme],
-            )?;
-            let people = db.texts(
-                "SELECT person FROM members WHERE programme = ?1",
-                params![programme],
-            )?;
-            remember_erased_documents(db, &documents, &at)?;
-            db.execute(
-                "DELETE FROM doc_access WHERE programme = ?1",
-                params![programme],
-            )?;
-            db.execute(
-                "DELETE FROM group_members
-                 WHERE grp IN (SELECT id FROM groups WHERE programme = ?1)",
-                params![programme],
-            )?;
-            db.execute(
-                "DELETE FROM groups WHERE programme = ?1",
-                params![programme],
-            )?;
-            db.execute(
-                "DELETE FROM invitations WHERE programme = ?1",
-                params![programme],
-            )?;
-            db.execute(
-                "DELETE FROM members WHERE programme = ?1",
-                params![programme],
-            )?;
-            db.execute("DELETE FROM programmes WHERE id = ?1", params![programme])?;
-            for person in people.iter().filter(|p| p.as_str() != keeps) {
-                let elsewhere = db.query_opt(
-                    "SELECT 1 FROM members WHERE person = ?1 AND active = 1",
-                    params![person],
+        self.write_touching(
+            |db| {
+                let documents = db.texts(
+                    "SELECT id FROM doc_access WHERE programme = ?1 ORDER BY id",
+                    params![programme],
                 )?;
-                if elsewhere.is_none() {
-                    erase_devices(db, person, &at)?;
+                let people = db.texts(
+                    "SELECT person FROM members WHERE programme = ?1",
+                    params![programme],
+                )?;
+                remember_erased_documents(db, &documents, &at)?;
+                db.execute(
+                    "DELETE FROM doc_access WHERE programme = ?1",
+                    params![programme],
+                )?;
+                db.execute(
+                    "DELETE FROM group_members
+                 WHERE grp IN (SELECT id FROM groups WHERE programme = ?1)",
+                    params![programme],
+                )?;
+                db.execute(
+                    "DELETE FROM groups WHERE programme = ?1",
+                    params![programme],
+                )?;
+                db.execute(
+                    "DELETE FROM invitations WHERE programme = ?1",
+                    params![programme],
+                )?;
+                db.execute(
+                    "DELETE FROM members WHERE programme = ?1",
+                    params![programme],
+                )?;
+                db.execute("DELETE FROM programmes WHERE id = ?1", params![programme])?;
+                for person in people.iter().filter(|p| p.as_str() != keeps) {
+                    let elsewhere = db.query_opt(
+                        "SELECT 1 FROM members WHERE person = ?1 AND active = 1",
+                        params![person],
+                    )?;
+                    if elsewhere.is_none() {
+                        erase_devices(db, person, &at)?;
+                    }
                 }
-            }
-            Ok::<_, RegistryError>(documents)
-        })?;
-        self.changed(Touched::everyone());
-        Ok(documents)
+                Ok(documents)
+            },
+            |_| Some(Touched::everyone()),
+        )
     }
 
     /// Whether `person` left `programme` and is active in no programme (so only its coordinator
