@@ -764,11 +764,7 @@ pub async fn erase(State(app): State<App>, headers: HeaderMap) -> Answer<Erased>
 /// header there (a browser).
 pub async fn sync_ticket(State(app): State<App>, headers: HeaderMap) -> Answer<SyncTicket> {
     let who = app.gate.authenticate(&headers)?;
-    let issued = app
-        .tickets
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .issue(who, std::time::Instant::now());
+    let issued = app.tickets.issue(who);
     match issued {
         Ok(ticket) => Ok(Json(SyncTicket {
             ticket,

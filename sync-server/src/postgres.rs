@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS registry_changes (
     at TIMESTAMPTZ NOT NULL DEFAULT now(),
     xid BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint));
 CREATE INDEX IF NOT EXISTS registry_changes_xid ON registry_changes (xid);
+CREATE TABLE IF NOT EXISTS sync_tickets (
+    hash TEXT PRIMARY KEY, peer TEXT NOT NULL, person TEXT NOT NULL, expires_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sync_tickets_peer ON sync_tickets (peer);
+CREATE INDEX IF NOT EXISTS sync_tickets_person ON sync_tickets (person);
 ";
 
 /// The schema's version, kept in `registry_settings`.

@@ -159,11 +159,7 @@ async fn sync(
     // The credential in a header (devices), or else a single-use ticket (browsers).
     let identity = match (bearer(&headers), query.ticket) {
         (None, Some(ticket)) => {
-            let redeemed = app
-                .tickets
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .redeem(&ticket, std::time::Instant::now());
+            let redeemed = app.tickets.redeem(&ticket);
             // Still hers now: a device removed (or a person withdrawn) since the ticket was
             // issued is refused as its credential would be.
             match redeemed {

@@ -163,7 +163,10 @@ pub async fn run(
         },
         connections: Arc::default(),
         seen: seen.clone(),
-        tickets: Arc::default(),
+        tickets: Arc::new(match &postgres {
+            Some(pg) => crate::tickets::TicketDesk::Shared(Database::Postgres(pg.clone())),
+            None => crate::tickets::TicketDesk::Here(std::sync::Mutex::default()),
+        }),
         web_app: config
             .app_dir
             .clone()

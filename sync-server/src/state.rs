@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use crate::access::Gate;
 use crate::limits::Guard;
 use crate::registry::Registry;
-use crate::tickets::Tickets;
+use crate::tickets::TicketDesk;
 
 /// What every request handler shares; cheap to clone.
 #[derive(Clone)]
@@ -34,7 +34,7 @@ pub struct App {
     /// When devices were last heard from, until it is written.
     pub seen: Arc<crate::seen::Seen>,
     /// Sync tickets waiting to be used at an upgrade (browsers).
-    pub tickets: Arc<Mutex<Tickets>>,
+    pub tickets: Arc<TicketDesk>,
     /// The web app's folder, if this server serves it.
     pub web_app: Option<Arc<crate::web_app::WebApp>>,
     /// Becomes true when the server is shutting down.

@@ -4,15 +4,19 @@
 //! [`TICKET_LIFETIME`], and kept only as its hash; at most [`PER_DEVICE`] wait per device,
 //! [`PER_PERSON`] per person (who may link many devices) and [`IN_TOTAL`] in all, so a peer
 //! cannot make the server hold more, nor use up the room of others. The long-lived credential
-//! never appears in a URL. Plain rules over a clock the caller passes in.
+//! never appears in a URL. Plain rules over a clock the caller passes in ([`Tickets`]); servers
+//! that share a Postgres database keep their tickets in it under the same rules ([`TicketDesk`]),
+//! so a ticket one server gave opens the socket on any.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use pm_documents::docs::new_id;
 use sha2::{Digest, Sha256};
 
 use crate::access::Identity;
+use crate::db::{Database, DbError, params};
 
 /// How long a ticket may wait to be used.
 pub const TICKET_LIFETIME: Duration = Duration::from_secs(30);
@@ -28,6 +32,8 @@ pub const IN_TOTAL: usize = 10_000;
 pub enum TicketError {
     #[error("too many unused sync tickets; try again in a moment")]
     Full,
+    #[error("the database did not answer; try again in a moment")]
+    Database,
 }
 
 /// The tickets waiting to be used.
@@ -71,6 +77,101 @@ impl Tickets {
     pub fn redeem(&mut self, ticket: &str, now: Instant) -> Option<Identity> {
         let (identity, until) = self.waiting.remove(&digest(ticket))?;
         (until > now).then_some(identity)
+    }
+}
+
+/// Where tickets wait: in this server's memory (it serves alone), or in the database several
+/// servers share.
+pub enum TicketDesk {
+    Here(Mutex<Tickets>),
+    Shared(Database),
+}
+
+/// A moment as the shared desk keeps it: text that sorts as time does.
+fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl TicketDesk {
+    /// A new ticket for `identity`, valid for [`TICKET_LIFETIME`].
+    pub fn issue(&self, identity: Identity) -> Result<String, TicketError> {
+        let db = match self {
+            TicketDesk::Here(tickets) => {
+                return tickets
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .issue(identity, Instant::now());
+            }
+            TicketDesk::Shared(db) => db,
+        };
+        let now = chrono::Utc::now();
+        let until = now + chrono::Duration::from_std(TICKET_LIFETIME).unwrap_or_default();
+        let ticket = format!("{}{}", new_id(), new_id());
+        let hash = crate::registry::hash(&ticket);
+        let most = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let issued = db.write(|db| {
+            db.execute(
+                "DELETE FROM sync_tickets WHERE expires_at <= ?1",
+                params![stamp(now)],
+            )?;
+            // Room for the new one: the oldest of hers go first, as in memory.
+            db.execute(
+                "DELETE FROM sync_tickets WHERE hash IN (SELECT hash FROM sync_tickets
+                     WHERE peer = ?1 ORDER BY expires_at DESC, hash OFFSET ?2)",
+                params![&identity.peer, most(PER_DEVICE - 1)],
+            )?;
+            db.execute(
+                "DELETE FROM sync_tickets WHERE hash IN (SELECT hash FROM sync_tickets
+                     WHERE person = ?1 ORDER BY expires_at DESC, hash OFFSET ?2)",
+                params![&identity.person, most(PER_PERSON - 1)],
+            )?;
+            let waiting = db
+                .query_opt("SELECT count(*) FROM sync_tickets", &[])?
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0);
+            if waiting >= most(IN_TOTAL) {
+                return Ok(false);
+            }
+            db.execute(
+                "INSERT INTO sync_tickets (hash, peer, person, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![&hash, &identity.peer, &identity.person, stamp(until)],
+            )?;
+            Ok::<_, DbError>(true)
+        });
+        match issued {
+            Ok(true) => Ok(ticket),
+            Ok(false) => Err(TicketError::Full),
+            Err(e) => {
+                tracing::warn!(error = %e, "a sync ticket could not be issued");
+                Err(TicketError::Database)
+            }
+        }
+    }
+
+    /// Whom `ticket` lets in, if it waits and has not expired; it is used up either way.
+    pub fn redeem(&self, ticket: &str) -> Option<Identity> {
+        let db = match self {
+            TicketDesk::Here(tickets) => {
+                return tickets
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .redeem(ticket, Instant::now());
+            }
+            TicketDesk::Shared(db) => db,
+        };
+        let hash = crate::registry::hash(ticket);
+        let now = stamp(chrono::Utc::now());
+        let row = db
+            .write(|db| {
+                db.query_opt(
+                    "DELETE FROM sync_tickets WHERE hash = ?1 RETURNING peer, person, expires_at",
+                    params![&hash],
+                )
+            })
+            .ok()??;
+        let (peer, person, until) = (row.text(0).ok()?, row.text(1).ok()?, row.text(2).ok()?);
+        (until > now).then_some(Identity { peer, person })
     }
 }
 

@@ -354,3 +354,67 @@ async fn migrate_makes_the_schema_once_even_when_run_twice_at_once() {
         "a wrong address is explained"
     );
 }
+
+/// A browser trades its credential for a single-use ticket before it opens the sync socket; a
+/// proxy may send the two requests to different servers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browsers_sync_ticket_from_one_server_opens_the_socket_on_the_other_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pg = TestPostgres::start(&tmp.path().join("pg"));
+    let a = server(&tmp.path().join("a"), &pg).await;
+    let b = server(&tmp.path().join("b"), &pg).await;
+    let (carla, _) = coordinator(&tmp.path().join("carla"), &a, Settings::default()).await;
+    let ticket = |server: &SyncServer| {
+        let url = server.url().join("/api/sync-tickets").unwrap();
+        let credential = carla.credential();
+        async move {
+            let answer: serde_json::Value = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(credential)
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            answer["ticket"].as_str().unwrap().to_owned()
+        }
+    };
+    let upgrade = |server: &SyncServer, ticket: &str| {
+        let url = format!("ws://127.0.0.1:{}/sync?ticket={ticket}", server.port);
+        async move {
+            match tokio_tungstenite::connect_async(url).await {
+                Ok((_, response)) => response.status().as_u16(),
+                Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                    response.status().as_u16()
+                }
+                Err(e) => panic!("unexpected upgrade error: {e}"),
+            }
+        }
+    };
+    let from_a = ticket(&a).await;
+    assert_eq!(
+        upgrade(&b, &from_a).await,
+        101,
+        "a's ticket opens b's socket"
+    );
+    assert_eq!(upgrade(&a, &from_a).await, 401, "once, on any server");
+    assert_eq!(upgrade(&b, &from_a).await, 401);
+    assert_eq!(
+        upgrade(&b, "made-up").await,
+        401,
+        "a made-up ticket opens nothing"
+    );
+    // Her tickets are capped per device on the database as in memory: the oldest goes.
+    let mut tickets = Vec::new();
+    for _ in 0..5 {
+        tickets.push(ticket(&b).await);
+    }
+    assert_eq!(
+        upgrade(&a, &tickets[0]).await,
+        401,
+        "the oldest of five went"
+    );
+    assert_eq!(upgrade(&a, &tickets[4]).await, 101);
+}
