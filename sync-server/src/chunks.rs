@@ -134,14 +134,8 @@ impl Chunks {
     /// Deletes documents' chunks once every queued write is committed, so none of them can be
     /// written back after; writes wait meanwhile.
     pub fn erase_documents(&self, doc_ids: &[String]) -> Result<(), String> {
-        let mut queue = lock(&self.shared.queue);
-        while queue.writing || !queue.next.is_empty() {
-            queue = self
-                .shared
-                .drained
-                .wait(queue)
-                .unwrap_or_else(|p| p.into_inner());
-        }
+        // Held while erasing: no write can come in between.
+        let _drained = self.drained(None);
         match &self.store {
             ChunkStore::Sqlite(store) => store.erase_documents(doc_ids).map_err(|e| e.to_string()),
             ChunkStore::Postgres(pg) => pg.erase_documents(doc_ids).map_err(|e| e.to_string()),
@@ -150,21 +144,34 @@ impl Chunks {
 
     /// Waits until every queued write is committed, for at most `patience`; whether it was.
     pub fn flush(&self, patience: Duration) -> bool {
-        let deadline = std::time::Instant::now() + patience;
+        self.drained(Some(std::time::Instant::now() + patience))
+            .is_some()
+    }
+
+    /// The queue once every write in it is committed (none, if `deadline` passed first).
+    fn drained(&self, deadline: Option<std::time::Instant>) -> Option<MutexGuard<'_, Queue>> {
         let mut queue = lock(&self.shared.queue);
         while queue.writing || !queue.next.is_empty() {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            queue = self
-                .shared
-                .drained
-                .wait_timeout(queue, left)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
+            queue = match deadline {
+                None => self
+                    .shared
+                    .drained
+                    .wait(queue)
+                    .unwrap_or_else(|p| p.into_inner()),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() {
+                        return None;
+                    }
+                    self.shared
+                        .drained
+                        .wait_timeout(queue, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0
+                }
+            };
         }
-        true
+        Some(queue)
     }
 
     fn enqueue(&self, key: String, data: Option<Vec<u8>>) -> oneshot::Receiver<()> {

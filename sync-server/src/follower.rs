@@ -6,7 +6,9 @@
 //!
 //! The tables are the truth. `NOTIFY` only wakes this reader sooner; it also reads every
 //! [`CHECK_EVERY`], and all it missed when it connects again after losing its listening
-//! connection.
+//! connection. When the database itself started again, its transaction ids no longer say what
+//! is new (`crate::postgres::Snapshot`): every decision is taken again and every document held
+//! takes in all its chunks.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -50,14 +52,13 @@ pub async fn follow(pg: Postgres, registry: Registry, repo: Repo) {
                     None => std::future::pending().await,
                 }
             };
+            // Without a listening connection, each second tries to listen again and reads.
             tokio::select! {
                 heard = woken => if !heard {
                     tracing::warn!("the listening connection to the database was lost; connecting again");
-                    catch_up(&pg, &mut snapshot, &registry, &repo).await;
                     break;
                 },
                 _ = every.tick() => if listening.is_none() {
-                    catch_up(&pg, &mut snapshot, &registry, &repo).await;
                     break;
                 },
             }
@@ -81,6 +82,27 @@ async fn catch_up(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, r
     );
 }
 
+/// After the database started again: every access decision is taken again, and every document
+/// this server holds takes in all its chunks; whether all of it was.
+async fn take_in_everything(pg: &Postgres, registry: &Registry, repo: &Repo) -> bool {
+    tracing::info!("the database started again; taking in everything the other servers wrote");
+    registry.take_in(Touched::everyone());
+    let mut all_taken = true;
+    for handle in repo.held() {
+        match pg.load_range(handle.document_id().to_string()).await {
+            Ok(chunks) => {
+                let chunks: Vec<Vec<u8>> = chunks.into_iter().map(|(_, data)| data).collect();
+                all_taken &= handle.absorb(&chunks);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read a document's chunks; trying again");
+                all_taken = false;
+            }
+        }
+    }
+    all_taken
+}
+
 /// Reads what the other servers wrote since `snapshot` and takes it in; whether all of it was.
 async fn take_in(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, repo: &Repo) -> bool {
     let written = match pg.written_since(snapshot).await {
@@ -90,11 +112,14 @@ async fn take_in(pg: &Postgres, snapshot: &mut Snapshot, registry: &Registry, re
             return false;
         }
     };
+    if written.restarted {
+        return take_in_everything(pg, registry, repo).await;
+    }
     for (_, touched, _) in written.changes {
         // Better every decision is taken again than one is missed.
         let touched =
             serde_json::from_str::<Touched>(&touched).unwrap_or_else(|_| Touched::everyone());
-        registry.changed_elsewhere(touched);
+        registry.take_in(touched);
     }
     if written.chunks.is_empty() {
         return true;

@@ -49,6 +49,12 @@ CREATE INDEX IF NOT EXISTS sync_tickets_peer ON sync_tickets (peer);
 CREATE INDEX IF NOT EXISTS sync_tickets_person ON sync_tickets (person);
 ";
 
+/// The oldest transaction still running (what a reader reads from next time), and when the
+/// database last started: after a crash it may hand out again transaction ids it gave to
+/// transactions whose log it lost, so a reader's place means nothing across a restart.
+const OLDEST_RUNNING: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
+                                     pg_postmaster_start_time()::text";
+
 /// The schema's version, kept in `registry_settings`.
 pub const SCHEMA_VERSION: &str = "1";
 
@@ -432,7 +438,7 @@ impl Postgres {
         let pool = self.inner.pool.clone();
         let writer = self.inner.writer.clone();
         let from = snapshot.from;
-        let (written, oldest_running) = self
+        let (written, oldest_running, started) = self
             .run(async move {
                 let mut client = Self::client(&pool).await?;
                 let tx = client
@@ -442,14 +448,8 @@ impl Postgres {
                     .start()
                     .await
                     .map_err(pg_error)?;
-                let oldest: i64 = tx
-                    .query_one(
-                        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-                        &[],
-                    )
-                    .await
-                    .map_err(pg_error)?
-                    .get(0);
+                let now = tx.query_one(OLDEST_RUNNING, &[]).await.map_err(pg_error)?;
+                let (oldest, started): (i64, String) = (now.get(0), now.get(1));
                 let chunks = tx
                     .query(
                         "SELECT doc, kind, hash, xid FROM chunks WHERE xid >= $1 AND writer <> $2",
@@ -480,9 +480,22 @@ impl Postgres {
                 for r in &changes {
                     written.changes.push((r.get(0), r.get(1), r.get(2)));
                 }
-                Ok::<_, DbError>((written, oldest))
+                Ok::<_, DbError>((written, oldest, started))
             })
             .await??;
+        if started != snapshot.started {
+            // The database started again: read everything from now on, and the caller takes
+            // in again what it holds.
+            *snapshot = Snapshot {
+                from: oldest_running,
+                seen: HashMap::new(),
+                started,
+            };
+            return Ok(Written {
+                restarted: true,
+                ..Written::default()
+            });
+        }
         Ok(snapshot.advance(written, oldest_running))
     }
 
@@ -512,22 +525,20 @@ impl Postgres {
     /// Where a reader starts: now.
     pub async fn snapshot_now(&self) -> Result<Snapshot, DbError> {
         let pool = self.inner.pool.clone();
-        let oldest = self
+        let (from, started) = self
             .run(async move {
                 let client = Self::client(&pool).await?;
                 let row = client
-                    .query_one(
-                        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-                        &[],
-                    )
+                    .query_one(OLDEST_RUNNING, &[])
                     .await
                     .map_err(pg_error)?;
-                Ok::<i64, DbError>(row.get(0))
+                Ok::<(i64, String), DbError>((row.get(0), row.get(1)))
             })
             .await??;
         Ok(Snapshot {
-            from: oldest,
+            from,
             seen: HashMap::new(),
+            started,
         })
     }
 
@@ -576,11 +587,13 @@ pub struct Listening {
 }
 
 /// What other servers wrote: chunks (key, document, transaction) and registry changes
-/// (number, what they touched, transaction).
+/// (number, what they touched, transaction); or that the database started again since the last
+/// read, so what was written before is to be read whole.
 #[derive(Debug, Default)]
 pub struct Written {
     pub chunks: Vec<(String, String, i64)>,
     pub changes: Vec<(i64, String, i64)>,
+    pub restarted: bool,
 }
 
 /// Where a reader of other servers' rows is: the oldest transaction that was still running when
@@ -589,6 +602,8 @@ pub struct Written {
 pub struct Snapshot {
     from: i64,
     seen: HashMap<String, i64>,
+    /// When the database had started.
+    started: String,
 }
 
 impl Snapshot {
@@ -895,6 +910,7 @@ mod tests {
                 .map(|(k, xid)| (k.to_string(), "d".to_string(), *xid))
                 .collect(),
             changes: vec![],
+            restarted: false,
         };
         let first = at.advance(written(&[("d/incremental/a", 10)]), 10);
         assert_eq!(first.chunks.len(), 1);

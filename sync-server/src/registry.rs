@@ -421,8 +421,9 @@ impl Registry {
         }
     }
 
-    /// Takes in a change another server (on the same database) made: as if made here.
-    pub fn changed_elsewhere(&self, touched: Touched) {
+    /// Takes a committed change into the log: one made here, or by another server on the same
+    /// database (`crate::follower`).
+    pub fn take_in(&self, touched: Touched) {
         self.log().push(touched);
         self.version.send_modify(|v| *v += 1);
     }
@@ -480,8 +481,7 @@ impl Registry {
             if let Database::Postgres(pg) = &self.db {
                 pg.wake_others();
             }
-            self.log().push(touched);
-            self.version.send_modify(|v| *v += 1);
+            self.take_in(touched);
         }
         Ok(done)
     }

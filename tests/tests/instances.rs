@@ -282,6 +282,16 @@ async fn losing_the_listening_connection_or_postgres_itself_loses_no_edit() {
     .await;
     pg.start_again();
     both_have(&p, 12).await;
+    // Transaction ids may be handed out again after a crash: each server noticed the restart
+    // and took in everything, rather than trusting its place among them.
+    for server in [&a, &b] {
+        assert!(
+            server
+                .log_text()
+                .contains("the database started again; taking in everything"),
+            "the server noticed that the database started again"
+        );
+    }
     eventually(
         Duration::from_secs(10),
         "the servers are well again",

@@ -726,6 +726,13 @@ impl Repo {
             .collect()
     }
 
+    /// The handles of every document this repo holds in memory now. (Peer Mentoring's patch,
+    /// as [`Repo::loaded`].)
+    pub fn held(&self) -> Vec<DocHandle> {
+        let inner = self.inner.lock().unwrap();
+        inner.actors.values().map(|actor| actor.doc.clone()).collect()
+    }
+
     /// Wait for some connection to be established with the given remote peer ID
     ///
     /// This will resolve immediately if the peer is already connected, otherwise
